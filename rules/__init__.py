@@ -1,0 +1,1 @@
+"""The shipped check catalogue: rules/<service>/<ID>.yaml (data only)."""

@@ -1,0 +1,1 @@
+"""Test and demo support: answers for AWS calls moto lacks or gets wrong."""
