@@ -1,0 +1,5 @@
+import sys
+
+from regionready.cli import main
+
+sys.exit(main())

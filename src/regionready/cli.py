@@ -1,0 +1,487 @@
+"""regionready command line: collect, evaluate, scan, demo, rules, iam-policy.
+
+The CLI owns files, flags and exit codes; it wires collectors, the engine and the
+reporters together and never lets a traceback reach the user for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from regionready import __version__, registry
+from regionready.gate import EXIT_OK, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
+from regionready.rules import Rule, RuleError, load_rules
+
+REGION_HELP = "AWS Region code, e.g. me-central-1"
+EPILOG = textwrap.dedent(
+    """\
+    exit codes:
+      0  ready: no finding at or above --fail-on
+      1  findings at or above --fail-on (default: high)
+      2  usage or configuration error (bad flag, rule file or snapshot)
+      3  incomplete: something could not be read (ERROR results); see --allow-incomplete
+
+    examples:
+      regionready demo                                   # no AWS account needed
+      regionready scan --source me-central-1 --target eu-central-1 --out scan/
+      regionready collect --source me-central-1 --target eu-central-1 --out scan/
+      regionready evaluate scan/ --cutover-date 2026-12-01 --format json --out reports/
+      regionready iam-policy --services acm,kms > regionready-readonly.json
+    """
+)
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit 2."""
+
+
+# -- argument helpers ------------------------------------------------------------------
+
+
+def _time(text: str) -> dt.datetime:
+    from regionready.functions import parse_time
+
+    parsed = parse_time(text)
+    if parsed is None:
+        raise argparse.ArgumentTypeError(f"not an ISO-8601 date or time: {text!r}")
+    return parsed
+
+
+def _csv(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _param(text: str) -> tuple[str, str, Any]:
+    """``ACM-003.days=45`` -> ("ACM-003", "days", 45)."""
+    if "=" not in text or "." not in text.split("=", 1)[0]:
+        raise argparse.ArgumentTypeError(f"--param wants RULE.NAME=VALUE, got {text!r}")
+    left, raw = text.split("=", 1)
+    rule_id, name = left.split(".", 1)
+    return rule_id, name, yaml.safe_load(raw)
+
+
+def _add_rule_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rules",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="extra rules directory (<DIR>/<service>/<ID>.yaml); repeatable",
+    )
+    parser.add_argument(
+        "--only", type=_csv, default=None, metavar="IDS", help="only these rule ids (comma list)"
+    )
+    parser.add_argument(
+        "--param",
+        action="append",
+        type=_param,
+        default=[],
+        metavar="RULE.NAME=VALUE",
+        help="override a rule parameter, e.g. --param ACM-003.days=45; repeatable",
+    )
+
+
+def _add_evaluate_options(parser: argparse.ArgumentParser) -> None:
+    _add_rule_options(parser)
+    parser.add_argument(
+        "--now", type=_time, default=None, help="evaluate as of this time (default: the clock)"
+    )
+    parser.add_argument(
+        "--cutover-date",
+        type=_time,
+        default=None,
+        help="count expiry windows from this date instead of now",
+    )
+    parser.add_argument(
+        "--format",
+        type=_csv,
+        default=["table"],
+        help="comma list of outputs: table (console) and report formats "
+        f"({', '.join(_formats())}); default: table",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="directory for report files (default: .)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="high",
+        help="lowest severity that fails the gate (default: high)",
+    )
+    parser.add_argument(
+        "--allow-incomplete",
+        action="store_true",
+        help="do not exit 3 when something could not be read (ERROR results stay in reports)",
+    )
+    parser.add_argument("--redact", action="store_true", help="mask account ids in reports")
+
+
+def _add_collect_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", required=True, metavar="REGION", help=f"source {REGION_HELP}")
+    parser.add_argument("--target", required=True, metavar="REGION", help=f"target {REGION_HELP}")
+    parser.add_argument(
+        "--services",
+        type=_csv,
+        default=None,
+        help=f"comma list of collectors (default: all: {', '.join(_collectors())})",
+    )
+    parser.add_argument("--profile", default=None, help="AWS shared-config profile")
+    parser.add_argument("--role-arn", default=None, help="role to assume for the scan")
+    parser.add_argument("--external-id", default=None, help="external id for --role-arn")
+    parser.add_argument(
+        "--endpoint-url",
+        default=None,
+        help="send every AWS call here (e.g. a moto server); AWS_ENDPOINT_URL also works",
+    )
+    parser.add_argument("--workers", type=int, default=8, help="parallel collectors (default 8)")
+    parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
+
+
+def _formats() -> list[str]:
+    try:
+        return registry.formats()
+    except Exception:  # pragma: no cover - only while a reporter is broken
+        return []
+
+
+def _collectors() -> list[str]:
+    return registry.names("collectors")
+
+
+# -- commands ----------------------------------------------------------------------------
+
+
+def _load_rules(args: argparse.Namespace) -> list[Rule]:
+    rules = load_rules(args.rules)
+    if getattr(args, "only", None):
+        known = {r.id for r in rules}
+        unknown = sorted(set(args.only) - known)
+        if unknown:
+            raise UsageError(f"--only names unknown rule(s): {', '.join(unknown)}")
+        rules = [r for r in rules if r.id in set(args.only)]
+    overrides: dict[str, dict[str, Any]] = {}
+    for rule_id, name, value in getattr(args, "param", []) or []:
+        overrides.setdefault(rule_id, {})[name] = value
+    by_id = {r.id: r for r in rules}
+    for rule_id, values in overrides.items():
+        if rule_id not in by_id:
+            raise UsageError(f"--param names unknown rule {rule_id}")
+        by_id[rule_id] = by_id[rule_id].with_params(values)
+    return sorted(by_id.values(), key=lambda r: r.id)
+
+
+def _check_formats(formats: list[str]) -> list[str]:
+    known = set(_formats())
+    reports = []
+    for name in formats:
+        if name == "table":
+            continue
+        if name not in known:
+            raise UsageError(f"unknown format '{name}' (known: table, {', '.join(sorted(known))})")
+        reports.append(name)
+    return reports
+
+
+def _emit(args: argparse.Namespace, report: Any) -> int:
+    from regionready.console import print_summary
+    from regionready.runner import write_reports
+
+    report_formats = _check_formats(args.format)
+    if "table" in args.format or not report_formats:
+        print_summary(report, fail_on=args.fail_on)
+    if report_formats:
+        out = args.out or Path(".")
+        for path in write_reports(report, report_formats, out, redact=args.redact):
+            print(f"wrote {path}", file=sys.stderr)
+    return exit_code(report.results, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+
+
+def _clock(args: argparse.Namespace) -> Any:
+    from regionready.runner import Clock
+
+    return Clock(now=args.now or dt.datetime.now(dt.UTC), cutover=args.cutover_date)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from regionready.runner import build_report
+    from regionready.snapshot import read_scan
+
+    rules = _load_rules(args)
+    _check_formats(args.format)
+    scan = read_scan(args.snapshot)
+    report = build_report(scan, rules, _clock(args))
+    return _emit(args, report)
+
+
+def _collect(args: argparse.Namespace, out: Path) -> Path:
+    from regionready import collect
+    from regionready.snapshot import write_scan
+
+    services = args.services or _collectors()
+    for name in services:
+        registry.collector(name)
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    started = dt.datetime.now(dt.UTC)
+    spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
+    session = collect.open_session(spec)
+    account = collect.AccountSession(session, endpoint, collect.botocore_config())
+    result = collect.collect_account(
+        account,
+        regions=[args.source, args.target],
+        services=services,
+        workers=args.workers,
+        progress=not args.quiet,
+    )
+    manifest = collect.build_manifest(
+        source=args.source,
+        target=args.target,
+        results=[result],
+        services=services,
+        started_at=started,
+        finished_at=dt.datetime.now(dt.UTC),
+        rules_version=__version__,
+    )
+    write_scan(out, manifest, result.documents)
+    return out
+
+
+def _check_regions(args: argparse.Namespace) -> None:
+    import re
+
+    for flag in ("source", "target"):
+        value = getattr(args, flag)
+        if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value):
+            raise UsageError(f"--{flag} {value!r} is not an AWS Region code (e.g. eu-central-1)")
+    if args.source == args.target:
+        raise UsageError("--source and --target must be different Regions")
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    _check_regions(args)
+    out = args.out or Path("regionready-scan")
+    _collect(args, out)
+    print(f"snapshot written to {out}/ (next: regionready evaluate {out})", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from regionready.runner import build_report
+    from regionready.snapshot import read_scan
+
+    _check_regions(args)
+    rules = _load_rules(args)
+    _check_formats(args.format)
+    snapshot_dir = args.snapshot_dir or (args.out or Path(".")) / "snapshot"
+    _collect(args, snapshot_dir)
+    report = build_report(read_scan(snapshot_dir), rules, _clock(args))
+    return _emit(args, report)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from regionready.demo.run import run_demo
+
+    return run_demo(out=args.out, fail_on=args.fail_on)
+
+
+def cmd_rules_list(args: argparse.Namespace) -> int:
+    rules = load_rules(args.rules)
+    if args.format == "json":
+        rows = [
+            {
+                "id": r.id,
+                "service": r.service,
+                "kind": r.kind,
+                "severity": r.severity.value,
+                "title": r.title,
+                "path": r.path,
+            }
+            for r in rules
+        ]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{len(rules)} rules", title_justify="left")
+    for column in ("id", "service", "kind", "severity", "title"):
+        table.add_column(column)
+    for r in rules:
+        table.add_row(r.id, r.service, r.kind, r.severity.value, r.title)
+    Console(soft_wrap=True).print(table)
+    return EXIT_OK
+
+
+def cmd_rules_validate(args: argparse.Namespace) -> int:
+    from regionready.rules import parse_rule
+
+    if args.paths:
+        count = 0
+        for path in args.paths:
+            files = sorted(path.glob("*/*.yaml")) if path.is_dir() else [path]
+            if not path.exists():
+                raise UsageError(f"{path}: no such file or directory")
+            for file in files:
+                parse_rule(file, file.as_posix())
+                count += 1
+    else:
+        count = len(load_rules(args.rules))
+    print(f"{count} rule files valid")
+    return EXIT_OK
+
+
+def cmd_rules_test(args: argparse.Namespace) -> int:
+    from regionready.fixtures import fixture_files, run_fixture_file
+    from regionready.rules import builtin_rules_dir
+
+    rules = {r.id: r for r in load_rules(args.rules)}
+    dirs = [builtin_rules_dir(), *args.rules]
+    outcomes = []
+    for directory in dirs:
+        for path in fixture_files(directory):
+            outcomes.extend(run_fixture_file(path, rules))
+    if args.only:
+        outcomes = [o for o in outcomes if o.rule_id in set(args.only)]
+    failed = [o for o in outcomes if not o.ok]
+    for outcome in outcomes:
+        mark = "ok  " if outcome.ok else "FAIL"
+        if args.verbose or not outcome.ok:
+            print(f"{mark} {outcome.label}  ({outcome.path}:{outcome.line})")
+        for problem in outcome.problems:
+            print(f"       {problem}")
+    untested = sorted(set(rules) - {o.rule_id for o in outcomes})
+    if untested and not args.only:
+        print(f"rules with no fixture: {', '.join(untested)}")
+    print(f"{len(outcomes) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed or (untested and not args.only) else EXIT_OK
+
+
+def cmd_rules_schema(args: argparse.Namespace) -> int:
+    from regionready.rules import rule_schema
+
+    print(json.dumps(rule_schema(), indent=2))
+    return EXIT_OK
+
+
+def cmd_rules_functions(args: argparse.Namespace) -> int:
+    from regionready.functions import BUILTIN_FUNCTIONS, CUSTOM_FUNCTIONS, RegionReadyFunctions
+    from regionready.operators import OPERATORS
+
+    print("regionready functions:")
+    for name in CUSTOM_FUNCTIONS:
+        doc = (getattr(RegionReadyFunctions, f"_func_{name}").__doc__ or "").strip().splitlines()
+        print(f"  {name}()  {doc[0] if doc else ''}")
+    print("JMESPath built-ins: " + ", ".join(BUILTIN_FUNCTIONS))
+    print("operators:")
+    for op in OPERATORS.values():
+        print(f"  {op.name:13} {op.doc}")
+    return EXIT_OK
+
+
+def cmd_iam_policy(args: argparse.Namespace) -> int:
+    from regionready.collect import iam_policy
+
+    services = args.services or _collectors()
+    print(json.dumps(iam_policy(services), indent=2))
+    return EXIT_OK
+
+
+# -- parser ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog="regionready",
+        description=(
+            "Is the target AWS Region ready for your security services? regionready "
+            "snapshots a source and a target Region, checks readiness, parity and quotas "
+            "with YAML rules, and reports in formats CI reads."
+        ),
+        epilog=EPILOG,
+        formatter_class=formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"regionready {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> Any:
+        p = sub.add_parser(name, help=help_text, description=help_text, formatter_class=formatter)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("collect", cmd_collect, "snapshot the source and target Regions into a directory")
+    _add_collect_options(p)
+    p.add_argument("--out", type=Path, default=None, help="snapshot directory (default: regionready-scan)")
+
+    p = add("evaluate", cmd_evaluate, "judge a snapshot directory with the rules (offline)")
+    p.add_argument("snapshot", type=Path, help="snapshot directory written by 'collect'")
+    _add_evaluate_options(p)
+
+    p = add("scan", cmd_scan, "collect, then evaluate (the CI gate)")
+    _add_collect_options(p)
+    _add_evaluate_options(p)
+    p.add_argument(
+        "--snapshot-dir", type=Path, default=None, help="where to keep the snapshot (default: OUT/snapshot)"
+    )
+
+    p = add("demo", cmd_demo, "scan a simulated account (moto, in-process): no AWS account needed")
+    p.add_argument("--out", type=Path, default=Path("regionready-demo"), help="output directory")
+    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="high")
+
+    p = add("iam-policy", cmd_iam_policy, "print the least-privilege read-only IAM policy")
+    p.add_argument("--services", type=_csv, default=None, help="comma list of collectors")
+
+    rules = add("rules", lambda a: EXIT_USAGE, "list, validate and test rules")
+    rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
+
+    def radd(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> Any:
+        p = rsub.add_parser(name, help=help_text, description=help_text, formatter_class=formatter)
+        p.set_defaults(func=func)
+        p.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR",
+                       help="extra rules directory; repeatable")
+        return p
+
+    p = radd("list", cmd_rules_list, "list every rule (id, service, kind, severity, title)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = radd("validate", cmd_rules_validate, "check rule files against the schema and engine")
+    p.add_argument("paths", nargs="*", type=Path, help="rule files or directories (default: all)")
+    p = radd("test", cmd_rules_test, "run every rule's fixtures (fires / stays quiet)")
+    p.add_argument("--only", type=_csv, default=None, metavar="IDS")
+    p.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
+    radd("schema", cmd_rules_schema, "print the rule file JSON Schema")
+    radd("functions", cmd_rules_functions, "list the JMESPath functions and operators")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from regionready.collect import CollectError
+    from regionready.registry import UnknownPlugin
+    from regionready.snapshot import SnapshotError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except (RuleError, SnapshotError, UsageError, UnknownPlugin, CollectError) as exc:
+        print(f"regionready: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("regionready: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""The collector driver: sessions, threads across service x Region, retries, errors.
+
+Collectors are resolved by name and given a ``Clients`` factory; the driver owns
+everything else: credentials (standard chain, ``--profile``, ``--role-arn``), the
+endpoint (``--endpoint-url`` / ``AWS_ENDPOINT_URL``), botocore adaptive retries and
+timeouts, a thread pool, per-collector error capture and progress on stderr.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from regionready import __version__, registry
+from regionready.clients import Clients
+from regionready.snapshot import (
+    GLOBAL,
+    ServiceData,
+    iso,
+    jsonable,
+    manifest_document,
+    region_document,
+    sort_items,
+)
+
+DRIVER_PERMISSIONS = ("sts:GetCallerIdentity",)
+DEFAULT_SERVICES = ("acm", "kms")
+GLOBAL_CLIENT_REGION = "us-east-1"
+
+
+class CollectError(Exception):
+    """The scan cannot start (no credentials, a role that cannot be assumed, ...)."""
+
+
+def botocore_config(max_pool: int = 16) -> Config:
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": 10},
+        connect_timeout=5,
+        read_timeout=30,
+        max_pool_connections=max_pool,
+        user_agent_extra=f"regionready/{__version__}",
+    )
+
+
+@dataclass
+class SessionSpec:
+    profile: str | None = None
+    role_arn: str | None = None
+    external_id: str | None = None
+    endpoint_url: str | None = None
+
+
+@dataclass
+class AccountSession:
+    """Thread-safe client creation for one account (boto3 sessions are not thread-safe)."""
+
+    session: boto3.Session
+    endpoint_url: str | None
+    config: Config
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client(self, service: str, region: str) -> Any:
+        with self._lock:
+            return self.session.client(
+                service, region_name=region, endpoint_url=self.endpoint_url, config=self.config
+            )
+
+
+def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.Session:
+    """The standard credential chain, a named profile, and optionally an assumed role."""
+    try:
+        session = base or boto3.Session(profile_name=spec.profile)
+    except BotoCoreError as exc:
+        raise CollectError(f"cannot open AWS profile {spec.profile!r}: {exc}") from exc
+    if session.get_credentials() is None:
+        raise CollectError(
+            "no AWS credentials found: set AWS_PROFILE or pass --profile, export "
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available "
+            "(try 'regionready demo' to see the tool without an account)"
+        )
+    if not spec.role_arn:
+        return session
+    sts = session.client("sts", endpoint_url=spec.endpoint_url, config=botocore_config())
+    kwargs: dict[str, Any] = {
+        "RoleArn": spec.role_arn,
+        "RoleSessionName": f"regionready-{__version__}",
+    }
+    if spec.external_id:
+        kwargs["ExternalId"] = spec.external_id
+    try:
+        creds = sts.assume_role(**kwargs)["Credentials"]
+    except (ClientError, BotoCoreError) as exc:
+        raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+        botocore_session=None,
+    )
+
+
+def account_id(account: AccountSession, region: str) -> str:
+    try:
+        identity = account.client("sts", region).get_caller_identity()
+    except (ClientError, BotoCoreError) as exc:
+        raise CollectError(f"cannot identify the AWS account (sts:GetCallerIdentity): {exc}") from exc
+    return str(identity["Account"])
+
+
+@dataclass
+class Task:
+    service: str
+    region: str  # "global" for global collectors
+    module: ModuleType
+
+
+def plan_tasks(services: list[str], regions: list[str]) -> list[Task]:
+    tasks: list[Task] = []
+    for name in services:
+        module = registry.collector(name)
+        if getattr(module, "GLOBAL", False):
+            tasks.append(Task(module.SERVICE, GLOBAL, module))
+        else:
+            tasks.extend(Task(module.SERVICE, region, module) for region in regions)
+    return tasks
+
+
+def run_task(account: AccountSession, task: Task) -> ServiceData:
+    client_region = GLOBAL_CLIENT_REGION if task.region == GLOBAL else task.region
+    clients = Clients(
+        make_client=lambda svc: account.client(svc, client_region),
+        region=client_region,
+        service=task.service,
+    )
+    id_fields: dict[str, str] = dict(task.module.RESOURCE_TYPES)
+    try:
+        raw: dict[str, list[dict[str, Any]]] = task.module.collect(clients, client_region)
+    except Exception as exc:  # a collector bug must not sink the whole scan
+        clients.errors.append(
+            _crash_error(task, exc, list(id_fields)),
+        )
+        raw = {}
+    resources = {
+        rtype: sort_items(jsonable(items), id_fields.get(rtype, ""))
+        for rtype, items in raw.items()
+    }
+    errors = [e.to_dict() for e in clients.errors]
+    return ServiceData(
+        status="error" if errors else "ok",
+        errors=errors,
+        id_fields=id_fields,
+        resources=resources,
+        api_calls=clients.api_calls,
+    )
+
+
+def _crash_error(task: Task, exc: Exception, types: list[str]) -> Any:
+    from regionready.clients import CollectionError
+
+    return CollectionError(
+        api=f"{task.service}:collect",
+        code=type(exc).__name__,
+        message=f"collector failed: {exc}"[:300],
+        action=f"{task.service}:*",
+        resource_types=types,
+    )
+
+
+class Progress:
+    """A rich progress bar when stderr is a terminal, plain lines when it is not."""
+
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        self.total = total
+        self.enabled = enabled
+        self.done = 0
+        self._bar: Any = None
+        self._task: Any = None
+
+    @contextmanager
+    def running(self) -> Iterator[Progress]:
+        if self.enabled and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(
+                TextColumn("collecting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+                transient=True,
+            )
+            with self._bar:
+                self._task = self._bar.add_task("", total=self.total)
+                yield self
+        else:
+            yield self
+
+    def advance(self, label: str, data: ServiceData) -> None:
+        self.done += 1
+        if not self.enabled:
+            return
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, description=label)
+            return
+        state = "ok" if data.status == "ok" else f"{len(data.errors)} error(s)"
+        print(f"[{self.done}/{self.total}] {label}: {state}", file=sys.stderr)
+
+
+@dataclass
+class CollectResult:
+    account: str
+    documents: dict[tuple[str, str], dict[str, Any]]
+    api_calls: dict[str, int]
+
+
+def collect_account(
+    account: AccountSession,
+    *,
+    regions: list[str],
+    services: list[str],
+    workers: int = 8,
+    progress: bool = True,
+    clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> CollectResult:
+    account_number = account_id(account, regions[-1])
+    tasks = plan_tasks(services, regions)
+    by_region: dict[str, dict[str, ServiceData]] = {}
+    api_calls: dict[str, int] = {}
+    bar = Progress(len(tasks), enabled=progress)
+    with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(run_task, account, task): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            data = future.result()
+            by_region.setdefault(task.region, {})[task.service] = data
+            api_calls[task.service] = api_calls.get(task.service, 0) + data.api_calls
+            bar.advance(f"{task.service} {task.region}", data)
+    stamp = iso(clock())
+    documents = {
+        (account_number, region): region_document(account_number, region, data, stamp)
+        for region, data in by_region.items()
+    }
+    return CollectResult(account_number, documents, api_calls)
+
+
+def build_manifest(
+    *,
+    source: str,
+    target: str,
+    results: list[CollectResult],
+    services: list[str],
+    started_at: dt.datetime,
+    finished_at: dt.datetime,
+    rules_version: str,
+) -> dict[str, Any]:
+    api_calls: dict[str, int] = {}
+    for result in results:
+        for name, count in result.api_calls.items():
+            api_calls[name] = api_calls.get(name, 0) + count
+    return manifest_document(
+        source_region=source,
+        target_region=target,
+        accounts=[r.account for r in results],
+        tool_version=__version__,
+        rules_version=rules_version,
+        started_at=iso(started_at),
+        finished_at=iso(finished_at),
+        services=[registry.collector(s).SERVICE for s in services],
+        api_calls=api_calls,
+    )
+
+
+def permissions(services: list[str]) -> list[str]:
+    """Every IAM action a collection of these services may call."""
+    actions = set(DRIVER_PERMISSIONS)
+    for name in services:
+        actions.update(registry.collector(name).PERMISSIONS)
+    return sorted(actions)
+
+
+def iam_policy(services: list[str]) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "RegionReadyReadOnly",
+                "Effect": "Allow",
+                "Action": permissions(services),
+                "Resource": "*",
+            }
+        ],
+    }

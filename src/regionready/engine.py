@@ -1,0 +1,540 @@
+"""The rule engine: judges a loaded snapshot against rules. No boto3, no collectors.
+
+Every (rule, resource) pair yields a result. Data a collector could not read makes the
+rules over it ERROR, never PASS. Parity joins are hash joins (one dict per rule and
+Region pair), so evaluation stays linear in the number of resources.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+
+from regionready.functions import RegionReadyFunctions
+from regionready.model import Result, Severity, Status
+from regionready.operators import OPERATORS
+from regionready.rules import Condition, Rule, substitute
+from regionready.snapshot import GLOBAL, Scan
+
+META_COLLECTOR = "regionready"
+COLLECTION_TYPE = "collection"
+_TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
+_WHOLE_PLACEHOLDER_RE = re.compile(r"^\{(params\.\w+|source_region|target_region|account)\}$")
+
+
+class EvaluationError(Exception):
+    """A rule that cannot be evaluated on valid data (a bug in the rule)."""
+
+
+@dataclass
+class Dataset:
+    items: list[dict[str, Any]]
+    id_field: str
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Clock:
+    now: dt.datetime
+    cutover: dt.datetime | None = None
+
+    @property
+    def instant(self) -> dt.datetime:
+        return self.cutover or self.now
+
+
+class _Compiled:
+    """A rule with its placeholders substituted and expressions compiled once."""
+
+    def __init__(self, rule: Rule, values: dict[str, Any], options: jmespath.Options) -> None:
+        self.rule = rule
+        self.values = values
+        self.options = options
+        self._cache: dict[str, Any] = {}
+
+    def expr(self, text: str) -> Any:
+        found = self._cache.get(text)
+        if found is None:
+            found = jmespath.compile(substitute(text, self.values))
+            self._cache[text] = found
+        return found
+
+    def search(self, text: str, data: Any) -> Any:
+        try:
+            return self.expr(text).search(data, options=self.options)
+        except JMESPathError as exc:
+            raise EvaluationError(f"{self.rule.path}: {self.rule.id}: {text!r}: {exc}") from exc
+
+    def value(self, cond: Condition, data: Any) -> Any:
+        if cond.value_from:
+            return self.search(cond.value_from, data)
+        value = cond.value
+        if isinstance(value, str):
+            whole = _WHOLE_PLACEHOLDER_RE.match(value)
+            if whole:
+                name = whole.group(1)
+                if name.startswith("params."):
+                    return self.values["params"][name[len("params.") :]]
+                return self.values[name]
+            return substitute(value, self.values)
+        return value
+
+    def holds(self, cond: Condition, data: Any) -> bool:
+        left = self.search(cond.key, data)
+        right = self.value(cond, data) if OPERATORS[cond.op].takes_value else None
+        return OPERATORS[cond.op].test(left, right)
+
+    def all_hold(self, conditions: Iterable[Condition], data: Any) -> bool:
+        return all(self.holds(c, data) for c in conditions)
+
+    def render(self, template: str, data: dict[str, Any]) -> str:
+        def repl(match: re.Match[str]) -> str:
+            try:
+                value = self.search(match.group(1), data)
+            except (EvaluationError, JMESPathError):
+                return match.group(0)
+            return _text(value)
+
+        return _TEMPLATE_RE.sub(repl, template)
+
+    @cached_property
+    def pair_expr(self) -> str | None:
+        return self.rule.pair_by
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:.1f}" if not value.is_integer() else str(int(value))
+    if isinstance(value, list):
+        return ", ".join(_text(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, sort_keys=True)
+    return str(value)
+
+
+def _key(value: Any) -> str | None:
+    """A hashable, stable join key; None (and empty) means the item cannot be paired."""
+    if value is None or value == "" or value == []:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+@dataclass
+class Engine:
+    scan: Scan
+    rules: list[Rule]
+    clock: Clock
+    services: set[str] | None = None
+
+    def __post_init__(self) -> None:
+        self.functions = RegionReadyFunctions(self.clock.instant)
+        self.options = jmespath.Options(custom_functions=self.functions)
+        if self.services is None:
+            self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
+
+    # -- data access ---------------------------------------------------------------
+
+    def _service_doc(self, account: str, region: str, collector: str) -> dict[str, Any] | None:
+        global_doc = self.scan.service(account, GLOBAL, collector)
+        if global_doc is not None:
+            return global_doc
+        return self.scan.service(account, region, collector)
+
+    def dataset(self, account: str, region: str, rule: Rule) -> Dataset:
+        if rule.collector == META_COLLECTOR:
+            return self._collection_dataset(account)
+        svc = self._service_doc(account, region, rule.collector)
+        if svc is None:
+            return Dataset(
+                [],
+                "",
+                [
+                    {
+                        "api": rule.collector,
+                        "code": "NotCollected",
+                        "message": f"{rule.collector} was not collected in {region}",
+                        "action": f"{rule.collector}:*",
+                        "resource_types": [rule.resource_type],
+                    }
+                ],
+            )
+        errors = [e for e in svc["errors"] if rule.resource_type in e["resource_types"]]
+        items = svc["resources"].get(rule.resource_type)
+        if items is None and not errors:
+            errors = [
+                {
+                    "api": rule.collector,
+                    "code": "NotCollected",
+                    "message": f"{rule.resource} is not in the snapshot",
+                    "action": f"{rule.collector}:*",
+                    "resource_types": [rule.resource_type],
+                }
+            ]
+        id_field = svc["id_fields"].get(rule.resource_type, "")
+        return Dataset(items or [], id_field, errors)
+
+    def _collection_dataset(self, account: str) -> Dataset:
+        needed_by: dict[str, list[str]] = {}
+        for rule in self.rules:
+            needed_by.setdefault(rule.resource, []).append(rule.id)
+        items = []
+        for (doc_account, region), doc in sorted(self.scan.documents.items()):
+            if doc_account != account:
+                continue
+            for name, svc in sorted(doc["services"].items()):
+                blocked = sorted(
+                    {
+                        rid
+                        for err in svc["errors"]
+                        for rtype in err["resource_types"]
+                        for rid in needed_by.get(f"{name}.{rtype}", [])
+                    }
+                )
+                items.append(
+                    {
+                        "Id": f"{name}@{region}",
+                        "Service": name,
+                        "Region": region,
+                        "Status": svc["status"],
+                        "Errors": svc["errors"],
+                        "MissingActions": sorted({e["action"] for e in svc["errors"]}),
+                        "Rules": blocked,
+                    }
+                )
+        return Dataset(items, "Id")
+
+    def regions(self, rule: Rule) -> list[str]:
+        if rule.scope == "source":
+            return [self.scan.source_region]
+        if rule.scope == "both":
+            return [self.scan.source_region, self.scan.target_region]
+        return [self.scan.target_region]
+
+    # -- evaluation ----------------------------------------------------------------
+
+    def evaluate(self) -> list[Result]:
+        results: list[Result] = []
+        for account in self.scan.accounts:
+            for rule in self.rules:
+                if rule.collector not in (self.services or set()):
+                    continue
+                results.extend(self.evaluate_rule(rule, account))
+        _mark_blocked(results, self.rules)
+        results.sort(key=lambda r: (r.rule_id, r.account, r.region, r.resource_id))
+        return results
+
+    def _compiled(self, rule: Rule, account: str) -> _Compiled:
+        values = {
+            "params": rule.params,
+            "source_region": self.scan.source_region,
+            "target_region": self.scan.target_region,
+            "account": account,
+        }
+        return _Compiled(rule, values, self.options)
+
+    def evaluate_rule(self, rule: Rule, account: str) -> list[Result]:
+        compiled = self._compiled(rule, account)
+        if rule.kind == "parity":
+            return self._parity(compiled, account)
+        if rule.kind == "quota":
+            return self._quota(compiled, account)
+        if rule.collector == META_COLLECTOR:
+            return self._readiness(compiled, account, None)
+        results: list[Result] = []
+        for region in self.regions(rule):
+            results.extend(self._readiness(compiled, account, region))
+        return results
+
+    def _result(
+        self,
+        compiled: _Compiled,
+        *,
+        status: Status,
+        account: str,
+        region: str,
+        resource_id: str,
+        correlation_key: str,
+        message: str,
+        severity: Severity | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> Result:
+        rule = compiled.rule
+        return Result(
+            rule_id=rule.id,
+            status=status,
+            severity=severity or rule.severity,
+            service=rule.service,
+            kind=rule.kind,
+            message=message,
+            account=account,
+            region=region,
+            resource_type=rule.resource,
+            resource_id=resource_id,
+            correlation_key=correlation_key,
+            source_region=self.scan.source_region,
+            target_region=self.scan.target_region,
+            details=details or {},
+        )
+
+    def _error(self, compiled: _Compiled, account: str, region: str, ds: Dataset) -> Result:
+        parts = [f"{e['api']} failed with {e['code']} (needs {e['action']})" for e in ds.errors]
+        return self._result(
+            compiled,
+            status=Status.ERROR,
+            account=account,
+            region=region,
+            resource_id=f"{compiled.rule.resource}@{region}",
+            correlation_key=f"error@{region}",
+            message="could not evaluate: " + "; ".join(parts),
+            details={"errors": ds.errors},
+        )
+
+    def _not_applicable(self, compiled: _Compiled, account: str, region: str, why: str) -> Result:
+        return self._result(
+            compiled,
+            status=Status.NOT_APPLICABLE,
+            account=account,
+            region=region,
+            resource_id=f"{compiled.rule.resource}@{region}",
+            correlation_key=f"none@{region}",
+            message=why,
+        )
+
+    def _context(self, compiled: _Compiled, account: str, region: str) -> dict[str, Any]:
+        return {
+            "region": region,
+            "account": account,
+            "params": compiled.rule.params,
+            "source_region": self.scan.source_region,
+            "target_region": self.scan.target_region,
+        }
+
+    def _severity(self, compiled: _Compiled, data: Any) -> Severity:
+        for conditions, severity in compiled.rule.escalate:
+            if compiled.all_hold(conditions, data):
+                return severity
+        return compiled.rule.severity
+
+    def _readiness(self, compiled: _Compiled, account: str, region: str | None) -> list[Result]:
+        rule = compiled.rule
+        ds = self.dataset(account, region or self.scan.target_region, rule)
+        label = region or "all"
+        if not ds.ok:
+            return [self._error(compiled, account, label, ds)]
+        results: list[Result] = []
+        for item in ds.items:
+            item_region = str(item.get("Region", region)) if region is None else region
+            rid = str(item.get(ds.id_field, "")) or "-"
+            if not compiled.all_hold(rule.where, item):
+                results.append(
+                    self._result(
+                        compiled,
+                        status=Status.NOT_APPLICABLE,
+                        account=account,
+                        region=item_region,
+                        resource_id=rid,
+                        correlation_key=rid,
+                        message="not in scope of this check",
+                    )
+                )
+                continue
+            fails = bool(rule.fail_when) and compiled.all_hold(rule.fail_when, item)
+            context = {**item, **self._context(compiled, account, item_region)}
+            results.append(
+                self._result(
+                    compiled,
+                    status=Status.FAIL if fails else Status.PASS,
+                    account=account,
+                    region=item_region,
+                    resource_id=rid,
+                    correlation_key=rid,
+                    message=compiled.render(rule.message, context) if fails else "passes",
+                    severity=self._severity(compiled, item) if fails else None,
+                )
+            )
+        if not results:
+            results.append(self._not_applicable(compiled, account, label, "no resources to check"))
+        return results
+
+    def _parity(self, compiled: _Compiled, account: str) -> list[Result]:
+        rule = compiled.rule
+        source_region, target_region = self.scan.source_region, self.scan.target_region
+        src = self.dataset(account, source_region, rule)
+        tgt = self.dataset(account, target_region, rule)
+        if not src.ok or not tgt.ok:
+            bad = src if not src.ok else tgt
+            return [self._error(compiled, account, target_region, bad)]
+        assert rule.pair_by is not None
+        index: dict[str, dict[str, Any]] = {}
+        for item in tgt.items:
+            if rule.target_where and not compiled.all_hold(rule.target_where, item):
+                continue
+            key = _key(compiled.search(rule.pair_by, item))
+            if key is not None:
+                index.setdefault(key, item)
+        results: list[Result] = []
+        base = self._context(compiled, account, target_region)
+        for item in src.items:
+            sid = str(item.get(src.id_field, "")) or "-"
+            if not compiled.all_hold(rule.where, item):
+                results.append(
+                    self._result(
+                        compiled,
+                        status=Status.NOT_APPLICABLE,
+                        account=account,
+                        region=source_region,
+                        resource_id=sid,
+                        correlation_key=sid,
+                        message="not in scope of this check",
+                    )
+                )
+                continue
+            key = _key(compiled.search(rule.pair_by, item))
+            twin = index.get(key) if key is not None else None
+            pair = {"source": item, "target": twin, **base}
+            if twin is None:
+                status = {
+                    "fail": Status.FAIL,
+                    "pass": Status.PASS,
+                    "not_applicable": Status.NOT_APPLICABLE,
+                }[rule.on_unpaired]
+                template = rule.unpaired_message or rule.message
+                results.append(
+                    self._result(
+                        compiled,
+                        status=status,
+                        account=account,
+                        region=target_region,
+                        resource_id=sid,
+                        correlation_key=key or sid,
+                        message=compiled.render(template, pair)
+                        if status is Status.FAIL
+                        else "no counterpart in the target",
+                        severity=self._severity(compiled, pair) if status is Status.FAIL else None,
+                        details={"source": sid, "target": None},
+                    )
+                )
+                continue
+            tid = str(twin.get(tgt.id_field, "")) or "-"
+            drift = [c.describe() for c in rule.compare if not compiled.holds(c, pair)]
+            fails = bool(drift) or (
+                bool(rule.fail_when) and compiled.all_hold(rule.fail_when, pair)
+            )
+            results.append(
+                self._result(
+                    compiled,
+                    status=Status.FAIL if fails else Status.PASS,
+                    account=account,
+                    region=target_region,
+                    resource_id=tid,
+                    correlation_key=key or tid,
+                    message=compiled.render(rule.message, {**pair, "drift": drift})
+                    if fails
+                    else "matches its source counterpart",
+                    severity=self._severity(compiled, pair) if fails else None,
+                    details={"source": sid, "target": tid, "drift": drift},
+                )
+            )
+        if not results:
+            results.append(
+                self._not_applicable(compiled, account, target_region, "no source resources")
+            )
+        return results
+
+    def _quota_value(self, account: str, region: str, quota: dict[str, Any]) -> tuple[float, str]:
+        svc = self.scan.service(account, region, "servicequotas")
+        code = quota.get("quota_code")
+        if svc is not None and code:
+            for item in svc["resources"].get("quota", []):
+                if item.get("QuotaCode") == code and item.get("ServiceCode") == quota.get(
+                    "service_code"
+                ):
+                    return float(item["Value"]), "Service Quotas"
+        return float(quota["default"]), "documented default"
+
+    def _quota(self, compiled: _Compiled, account: str) -> list[Result]:
+        rule = compiled.rule
+        source_region, target_region = self.scan.source_region, self.scan.target_region
+        tgt = self.dataset(account, target_region, rule)
+        src = self.dataset(account, source_region, rule) if rule.adds else Dataset([], "")
+        if not tgt.ok or not src.ok:
+            return [self._error(compiled, account, target_region, tgt if not tgt.ok else src)]
+        in_target = [i for i in tgt.items if compiled.all_hold(rule.where, i)]
+        usage = compiled.search(rule.usage or "length(@)", in_target)
+        adds = 0
+        if rule.adds:
+            candidates = [i for i in src.items if compiled.all_hold(rule.where, i)]
+            if rule.pair_by:
+                have = {_key(compiled.search(rule.pair_by, i)) for i in in_target}
+                candidates = [
+                    i for i in candidates if _key(compiled.search(rule.pair_by, i)) not in have
+                ]
+            adds = compiled.search(rule.adds, candidates)
+        limit, origin = self._quota_value(account, target_region, rule.quota)
+        total = float(usage or 0) + float(adds or 0)
+        fails = total > limit
+        context = {
+            **self._context(compiled, account, target_region),
+            "usage": usage,
+            "adds": adds,
+            "total": total,
+            "quota": limit,
+            "quota_source": origin,
+            "quota_name": rule.quota["name"],
+        }
+        message = (
+            compiled.render(rule.message, context)
+            if fails
+            else f"{_text(total)} of {_text(limit)} ({origin})"
+        )
+        return [
+            self._result(
+                compiled,
+                status=Status.FAIL if fails else Status.PASS,
+                account=account,
+                region=target_region,
+                resource_id=f"quota:{rule.quota['name']}@{target_region}",
+                correlation_key=f"quota:{rule.quota['name']}",
+                message=message,
+                details={"usage": usage, "adds": adds, "quota": limit, "quota_source": origin},
+            )
+        ]
+
+
+def _mark_blocked(results: list[Result], rules: list[Rule]) -> None:
+    """A failure of a rule another rule depends on is that rule's root cause."""
+    failing = {(r.rule_id, r.account) for r in results if r.status is Status.FAIL}
+    depends = {rule.id: rule.depends_on for rule in rules if rule.depends_on}
+    for result in results:
+        if result.status is not Status.FAIL:
+            continue
+        result.blocked_by = [
+            dep for dep in depends.get(result.rule_id, ()) if (dep, result.account) in failing
+        ]
+
+
+def evaluate(
+    scan: Scan,
+    rules: list[Rule],
+    *,
+    now: dt.datetime,
+    cutover: dt.datetime | None = None,
+    services: set[str] | None = None,
+) -> list[Result]:
+    return Engine(scan, rules, Clock(now, cutover), services).evaluate()

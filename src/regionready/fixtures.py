@@ -1,0 +1,205 @@
+"""Rule fixtures: small two-Region snapshots with the exact results a rule must give.
+
+A fixture file ``<rules>/<service>/tests/<ID>.yaml`` holds cases::
+
+    rule: ACM-003
+    now: "2026-11-23T00:00:00Z"          # optional; cases may override
+    cases:
+      - name: imported certificate expiring in 10 days fails
+        params: {days: 30}               # optional rule parameter overrides
+        target: {acm: {certificate: [{CertificateArn: arn:..., Type: IMPORTED, ...}]}}
+        source: {...}
+        errors: {target: {kms: [{api: kms:GetKeyPolicy, code: AccessDenied, ...}]}}
+        expect:
+          FAIL: [arn:...]                # or [{id: arn:..., severity: medium}]
+          PASS: [...]
+
+The set of (status, resource id) the rule yields must equal ``expect`` exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from regionready import registry, yamlsafe
+from regionready.engine import evaluate
+from regionready.functions import parse_time
+from regionready.model import Result
+from regionready.rules import Rule, RuleError
+from regionready.snapshot import (
+    MANIFEST_KIND,
+    SNAPSHOT_KIND,
+    SNAPSHOT_SCHEMA_VERSION,
+    Scan,
+)
+
+ACCOUNT = "111111111111"
+SOURCE = "me-central-1"
+TARGET = "eu-central-1"
+DEFAULT_NOW = "2026-11-23T00:00:00Z"
+META_ID_FIELDS = {"regionready": {"collection": "Id"}}
+
+
+@dataclass
+class CaseOutcome:
+    rule_id: str
+    name: str
+    path: str
+    line: int
+    ok: bool
+    problems: list[str]
+
+    @property
+    def label(self) -> str:
+        return f"{self.rule_id}: {self.name}"
+
+
+def _id_fields(service: str) -> dict[str, str]:
+    if service in META_ID_FIELDS:
+        return META_ID_FIELDS[service]
+    try:
+        by_service = registry.collectors_by_service()
+    except registry.UnknownPlugin:
+        return {}
+    module = by_service.get(service)
+    return dict(getattr(module, "RESOURCE_TYPES", {})) if module else {}
+
+
+def _document(region: str, data: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    services: dict[str, Any] = {}
+    for name in sorted(set(data) | set(errors)):
+        service_errors = [
+            {
+                "api": e.get("api", f"{name}:Unknown"),
+                "code": e.get("code", "AccessDenied"),
+                "message": e.get("message", ""),
+                "action": e.get("action", f"{name}:*"),
+                "resource_types": list(e.get("resource_types", [])),
+            }
+            for e in errors.get(name, [])
+        ]
+        services[name] = {
+            "status": "error" if service_errors else "ok",
+            "errors": service_errors,
+            "id_fields": _id_fields(name),
+            "resources": {k: list(v or []) for k, v in (data.get(name) or {}).items()},
+        }
+    return {
+        "kind": SNAPSHOT_KIND,
+        "schema_version": SNAPSHOT_SCHEMA_VERSION,
+        "account": ACCOUNT,
+        "region": region,
+        "collected_at": DEFAULT_NOW,
+        "services": services,
+    }
+
+
+def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
+    source = case.get("source_region", SOURCE)
+    target = case.get("target_region", TARGET)
+    errors = case.get("errors") or {}
+    documents = {
+        (ACCOUNT, source): _document(source, case.get("source") or {}, errors.get("source") or {}),
+        (ACCOUNT, target): _document(target, case.get("target") or {}, errors.get("target") or {}),
+    }
+    if case.get("global") or errors.get("global"):
+        documents[(ACCOUNT, "global")] = _document(
+            "global", case.get("global") or {}, errors.get("global") or {}
+        )
+    services = sorted({name for doc in documents.values() for name in doc["services"]})
+    manifest = {
+        "kind": MANIFEST_KIND,
+        "schema_version": SNAPSHOT_SCHEMA_VERSION,
+        "source_region": source,
+        "target_region": target,
+        "accounts": [ACCOUNT],
+        "services": sorted(set(services) | {rule.collector}),
+    }
+    return Scan(root=Path("."), manifest=manifest, documents=documents, local=case.get("local"))
+
+
+def _expected(case: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, str]]:
+    pairs: set[tuple[str, str]] = set()
+    severities: dict[str, str] = {}
+    for status, entries in (case.get("expect") or {}).items():
+        for entry in entries or []:
+            if isinstance(entry, dict):
+                pairs.add((status, str(entry["id"])))
+                if "severity" in entry:
+                    severities[str(entry["id"])] = str(entry["severity"])
+            else:
+                pairs.add((status, str(entry)))
+    return pairs, severities
+
+
+def run_case(rule: Rule, case: dict[str, Any], default_now: str) -> list[str]:
+    """The problems of one case (empty when the rule gives exactly what is expected)."""
+    now = parse_time(case.get("now", default_now))
+    cutover = parse_time(case.get("cutover")) if case.get("cutover") else None
+    if now is None:
+        return [f"bad 'now' value {case.get('now')!r}"]
+    if case.get("params"):
+        rule = rule.with_params(case["params"])
+    scan = scan_from_case(rule, case)
+    results: list[Result] = evaluate(scan, [rule], now=now, cutover=cutover)
+    got = {(r.status.value, r.resource_id) for r in results}
+    expected, severities = _expected(case)
+    problems = []
+    for status, rid in sorted(expected - got):
+        problems.append(f"expected {status} for {rid}, did not get it")
+    for status, rid in sorted(got - expected):
+        problems.append(f"got unexpected {status} for {rid}")
+    for result in results:
+        want = severities.get(result.resource_id)
+        if want and result.status.value == "FAIL" and result.severity.value != want:
+            problems.append(
+                f"{result.resource_id}: severity {result.severity.value}, expected {want}"
+            )
+    return problems
+
+
+def fixture_files(rules_dir: Path) -> list[Path]:
+    return sorted(rules_dir.glob("*/tests/*.yaml"))
+
+
+def run_fixture_file(path: Path, rules: dict[str, Rule]) -> list[CaseOutcome]:
+    try:
+        data, lines = yamlsafe.load(path)
+    except yamlsafe.YamlError as exc:
+        raise RuleError(str(exc)) from exc
+    if not isinstance(data, dict) or "rule" not in data or "cases" not in data:
+        raise RuleError(f"{path}:1: a fixture file needs 'rule' and 'cases'")
+    rule = rules.get(str(data["rule"]))
+    if rule is None:
+        raise RuleError(f"{path}:{yamlsafe.line_of(lines, ('rule',))}: unknown rule {data['rule']}")
+    default_now = str(data.get("now", DEFAULT_NOW))
+    outcomes = []
+    for index, case in enumerate(data["cases"] or []):
+        line = yamlsafe.line_of(lines, ("cases", index))
+        if not isinstance(case, dict) or "expect" not in case:
+            raise RuleError(f"{path}:{line}: each case needs 'name' and 'expect'")
+        try:
+            problems = run_case(rule, case, default_now)
+        except RuleError as exc:
+            problems = [str(exc)]
+        outcomes.append(
+            CaseOutcome(
+                rule_id=rule.id,
+                name=str(case.get("name", f"case {index + 1}")),
+                path=str(path),
+                line=line,
+                ok=not problems,
+                problems=problems,
+            )
+        )
+    return outcomes
+
+
+def utc(text: str) -> dt.datetime:
+    parsed = parse_time(text)
+    if parsed is None:
+        raise ValueError(f"not an ISO-8601 time: {text!r}")
+    return parsed

@@ -1,0 +1,150 @@
+"""JMESPath functions for what YAML cannot say well. Each is pure and unit-tested.
+
+The clock is an attribute of the function set, fixed per evaluation: rules count from
+``--cutover-date`` when given, else from ``--now``; the snapshot never stores "days
+left", so the same snapshot always re-evaluates the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import jmespath
+from jmespath import functions
+
+ARN_RE = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):")
+REGION_TOKEN = "${region}"
+
+
+def parse_time(value: Any) -> dt.datetime | None:
+    """ISO-8601 (with Z or an offset) or epoch seconds to an aware UTC datetime."""
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("Z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = dt.datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=dt.UTC)
+        return parsed.astimezone(dt.UTC)
+    return None
+
+
+def arn_region(arn: Any) -> str | None:
+    if not isinstance(arn, str):
+        return None
+    match = ARN_RE.match(arn)
+    return match.group("region") if match else None
+
+
+def _canonical(value: Any, region: str | None) -> Any:
+    if isinstance(value, dict):
+        return {key: _canonical(value[key], region) for key in sorted(value)}
+    if isinstance(value, list):
+        items = [_canonical(v, region) for v in value]
+        # A one-element list means the same as its element; order inside a list is
+        # not meaningful in IAM policy grammar.
+        if len(items) == 1:
+            return items[0]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+    if isinstance(value, str):
+        text = value
+        if region:
+            text = text.replace(f":{region}:", f":{REGION_TOKEN}:")
+            text = text.replace(f".{region}.", f".{REGION_TOKEN}.")
+        return text
+    return value
+
+
+def normalize_policy(policy: Any, region: str | None = None) -> str | None:
+    """A policy document (JSON string or object) as canonical JSON text.
+
+    Statement order, whitespace, key order and string-vs-one-element-list do not
+    matter; ``region`` in ARNs and endpoints becomes ``${region}`` so a replica's
+    Region-specific ARNs compare equal to its primary's.
+    """
+    if policy is None:
+        return None
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except json.JSONDecodeError:
+            return policy.strip()
+    canonical = _canonical(policy, region)
+    if isinstance(canonical, dict) and isinstance(canonical.get("Statement"), dict):
+        canonical["Statement"] = [canonical["Statement"]]
+    return json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+
+
+class RegionReadyFunctions(functions.Functions):
+    """Custom JMESPath functions; ``clock`` is the instant time-relative checks count from."""
+
+    def __init__(self, clock: dt.datetime | None = None) -> None:
+        super().__init__()
+        self.clock = clock or dt.datetime.now(dt.UTC)
+
+    @functions.signature({"types": ["string", "number", "null"]})
+    def _func_days_until(self, value: Any) -> float | None:
+        when = parse_time(value)
+        if when is None:
+            return None
+        return round((when - self.clock).total_seconds() / 86400.0, 4)
+
+    @functions.signature({"types": ["string", "number", "null"]})
+    def _func_to_epoch(self, value: Any) -> float | None:
+        when = parse_time(value)
+        return when.timestamp() if when else None
+
+    @functions.signature({"types": ["string", "null"]})
+    def _func_arn_region(self, value: Any) -> str | None:
+        return arn_region(value)
+
+    @functions.signature({"types": ["string", "object", "null"]}, {"types": ["string", "null"]})
+    def _func_normalize_policy(self, policy: Any, region: Any) -> str | None:
+        return normalize_policy(policy, region)
+
+    @functions.signature({"types": ["array", "null"]})
+    def _func_sorted_set(self, values: Any) -> list[Any]:
+        """Unique values, sorted: SAN lists compare regardless of order and repeats."""
+        if not values:
+            return []
+        return sorted({json.dumps(v, sort_keys=True) for v in values})
+
+    @functions.signature({"types": ["string", "object", "null"]})
+    def _func_from_json(self, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return json.loads(value)
+            except json.JSONDecodeError:
+                return None
+        return value
+
+
+CUSTOM_FUNCTIONS: tuple[str, ...] = tuple(
+    sorted(name[len("_func_") :] for name in vars(RegionReadyFunctions) if name.startswith("_func_"))
+)
+BUILTIN_FUNCTIONS: tuple[str, ...] = tuple(
+    sorted(name[len("_func_") :] for name in dir(functions.Functions) if name.startswith("_func_"))
+)
+ALL_FUNCTIONS = frozenset(CUSTOM_FUNCTIONS + BUILTIN_FUNCTIONS)
+
+
+def function_names(expression: str) -> set[str]:
+    """The function names an expression calls (raises jmespath errors if it does not parse)."""
+    names: set[str] = set()
+    stack = [jmespath.compile(expression).parsed]
+    while stack:
+        node = stack.pop()
+        if node.get("type") == "function_expression":
+            names.add(str(node["value"]))
+        stack.extend(child for child in node.get("children", []) if isinstance(child, dict))
+    return names

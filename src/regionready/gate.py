@@ -1,0 +1,45 @@
+"""The CI gate: which results fail the build, and the exit code (DESIGN.md).
+
+0  nothing at or above ``--fail-on``
+1  findings at or above ``--fail-on``
+2  usage or configuration error
+3  the scan was incomplete (ERROR results) and ``--allow-incomplete`` was not given
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from regionready.model import Result, Severity, Status
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INCOMPLETE = 3
+
+FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "note", "none")
+
+
+def gating_findings(results: Iterable[Result], fail_on: str) -> list[Result]:
+    if fail_on == "none":
+        return []
+    threshold = Severity(fail_on)
+    return [r for r in results if r.status is Status.FAIL and r.severity.at_least(threshold)]
+
+
+def exit_code(results: list[Result], *, fail_on: str, allow_incomplete: bool) -> int:
+    # Incomplete wins: a gate that could not see everything must not look like a
+    # plain "findings" failure that a team might have learned to tolerate.
+    if not allow_incomplete and any(r.status is Status.ERROR for r in results):
+        return EXIT_INCOMPLETE
+    if gating_findings(results, fail_on):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def verdict(results: list[Result], fail_on: str) -> str:
+    if any(r.status is Status.ERROR for r in results):
+        return "INCOMPLETE"
+    if gating_findings(results, fail_on):
+        return "NOT READY"
+    return "READY"

@@ -1,0 +1,60 @@
+"""Wiring shared by the CLI commands: evaluate a scan into a report, write reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from regionready import __version__, atomic, registry
+from regionready.engine import evaluate
+from regionready.model import Report, ScanInfo
+from regionready.rules import Rule
+from regionready.snapshot import Scan, iso
+
+REPORT_BASENAME = "regionready"
+
+
+@dataclass
+class Clock:
+    now: dt.datetime
+    cutover: dt.datetime | None = None
+
+
+def build_report(
+    scan: Scan,
+    rules: list[Rule],
+    clock: Clock,
+    *,
+    started_at: dt.datetime | None = None,
+) -> Report:
+    results = evaluate(scan, rules, now=clock.now, cutover=clock.cutover)
+    used = {r.rule_id for r in results}
+    return Report(
+        scan=ScanInfo(
+            source_region=scan.source_region,
+            target_region=scan.target_region,
+            accounts=scan.accounts,
+            now=iso(clock.now),
+            cutover_date=iso(clock.cutover) if clock.cutover else None,
+            started_at=scan.manifest.get("started_at") or (iso(started_at) if started_at else None),
+            finished_at=scan.manifest.get("finished_at"),
+            tool_version=__version__,
+        ),
+        rules={rule.id: rule.info() for rule in rules if rule.id in used},
+        results=results,
+    )
+
+
+def write_reports(
+    report: Report, formats: list[str], out: Path, *, redact: bool = False
+) -> list[Path]:
+    """Render each format and write it atomically as ``<out>/regionready.<ext>``."""
+    written = []
+    for name in formats:
+        module = registry.reporter(name)
+        text = module.render(report, redact=redact)
+        path = out / f"{REPORT_BASENAME}{module.EXTENSION}"
+        atomic.write_text(path, text)
+        written.append(path)
+    return written

@@ -1,0 +1,220 @@
+"""Readiness score and cutover verdict, computed from a report (pure, no I/O).
+
+Score
+    For a set of results, the score is the severity-weighted share of *applicable*
+    checks that pass, on a 0..100 scale rounded to one decimal::
+
+        score = 100 * sum(weight(r) for r in PASS) / sum(weight(r) for r in PASS + FAIL + ERROR)
+
+    - weights: critical 10, high 5, medium 3, low 1, note 0 (a note never moves the score);
+    - ERROR counts as *not passing*: a check that could not be evaluated is not evidence
+      of readiness, so an incomplete scan scores lower rather than higher;
+    - SUPPRESSED (an accepted, owned, expiring risk) and NOT_APPLICABLE are left out of
+      both sides;
+    - when nothing weighted is applicable (no results, or only notes) the score is 100.0:
+      there is nothing to fix.
+
+    The overall score is computed the same way over every result (it is *not* the mean of
+    the service scores, so a service with many checks weighs more than one with few).
+
+Verdict
+    READY when no FAIL is at or above ``fail_on`` (default high, like the CLI's
+    ``--fail-on``) and no result is ERROR; otherwise NOT_READY.
+"""
+
+from __future__ import annotations
+
+import re
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from regionready.model import Report, Result, Severity, Status
+
+SEVERITY_WEIGHTS: Mapping[Severity, int] = MappingProxyType(
+    {
+        Severity.CRITICAL: 10,
+        Severity.HIGH: 5,
+        Severity.MEDIUM: 3,
+        Severity.LOW: 1,
+        Severity.NOTE: 0,
+    }
+)
+
+DEFAULT_FAIL_ON = Severity.HIGH
+
+#: Statuses that take part in the score (ERROR counts as not passing).
+APPLICABLE = frozenset({Status.PASS, Status.FAIL, Status.ERROR})
+
+
+class Verdict(StrEnum):
+    READY = "READY"
+    NOT_READY = "NOT_READY"
+
+
+@dataclass(frozen=True)
+class ServiceScore:
+    """Counts and score of one service (or of the whole report)."""
+
+    service: str
+    checks: int = 0
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
+    suppressed: int = 0
+    not_applicable: int = 0
+    score: float = 100.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "checks": self.checks,
+            "pass": self.passed,
+            "fail": self.failed,
+            "error": self.errors,
+            "suppressed": self.suppressed,
+            "not_applicable": self.not_applicable,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything a reporter shows about readiness."""
+
+    services: dict[str, ServiceScore]
+    overall: ServiceScore
+    verdict: Verdict
+    fail_on: Severity
+    blocking_findings: int
+    errors: int
+
+    @property
+    def ready(self) -> bool:
+        return self.verdict is Verdict.READY
+
+    def score_dict(self) -> dict[str, Any]:
+        """The ``score`` object of the JSON report (see report.schema.json)."""
+        return {
+            "overall": self.overall.score,
+            "totals": self.overall.to_dict(),
+            "services": {name: s.to_dict() for name, s in sorted(self.services.items())},
+            "weights": {sev.value: w for sev, w in SEVERITY_WEIGHTS.items()},
+        }
+
+    def verdict_dict(self) -> dict[str, Any]:
+        """The ``verdict`` object of the JSON report (see report.schema.json)."""
+        return {
+            "status": self.verdict.value,
+            "fail_on": self.fail_on.value,
+            "blocking_findings": self.blocking_findings,
+            "errors": self.errors,
+        }
+
+
+def score_results(results: Iterable[Result]) -> float:
+    """Severity-weighted share of applicable checks that pass, 0..100, one decimal."""
+    passed = 0
+    applicable = 0
+    for result in results:
+        if result.status not in APPLICABLE:
+            continue
+        weight = SEVERITY_WEIGHTS[result.severity]
+        applicable += weight
+        if result.status is Status.PASS:
+            passed += weight
+    if applicable == 0:
+        return 100.0
+    return round(100.0 * passed / applicable, 1)
+
+
+def _summarise(service: str, results: list[Result]) -> ServiceScore:
+    by_status = {status: 0 for status in Status}
+    for result in results:
+        by_status[result.status] += 1
+    return ServiceScore(
+        service=service,
+        checks=len(results),
+        passed=by_status[Status.PASS],
+        failed=by_status[Status.FAIL],
+        errors=by_status[Status.ERROR],
+        suppressed=by_status[Status.SUPPRESSED],
+        not_applicable=by_status[Status.NOT_APPLICABLE],
+        score=score_results(results),
+    )
+
+
+def readiness_scores(results: Iterable[Result]) -> tuple[dict[str, float], float]:
+    """``({service: score}, overall)``, services sorted by name."""
+    card = scorecard_for(list(results))
+    return {name: s.score for name, s in card.services.items()}, card.overall.score
+
+
+def blocking_findings(results: Iterable[Result], fail_on: Severity = DEFAULT_FAIL_ON) -> int:
+    """Number of FAIL results at or above ``fail_on``."""
+    return sum(1 for r in results if r.status is Status.FAIL and r.severity.at_least(fail_on))
+
+
+def verdict(report: Report, fail_on: Severity = DEFAULT_FAIL_ON) -> Verdict:
+    return scorecard(report, fail_on).verdict
+
+
+def scorecard_for(results: list[Result], fail_on: Severity = DEFAULT_FAIL_ON) -> Scorecard:
+    grouped: dict[str, list[Result]] = {}
+    for result in results:
+        grouped.setdefault(result.service, []).append(result)
+    services = {name: _summarise(name, grouped[name]) for name in sorted(grouped)}
+    overall = _summarise("overall", results)
+    blocking = blocking_findings(results, fail_on)
+    ready = blocking == 0 and overall.errors == 0
+    return Scorecard(
+        services=services,
+        overall=overall,
+        verdict=Verdict.READY if ready else Verdict.NOT_READY,
+        fail_on=fail_on,
+        blocking_findings=blocking,
+        errors=overall.errors,
+    )
+
+
+def scorecard(report: Report, fail_on: Severity = DEFAULT_FAIL_ON) -> Scorecard:
+    """Per-service and overall counts and scores, and the verdict for ``fail_on``."""
+    return scorecard_for(report.results, fail_on)
+
+
+# --- Redaction (shared by every reporter's ``redact=True``) -------------------------------
+#
+# It lives here because reporters may import only regionready.model and this module. It
+# masks 12-digit AWS account ids everywhere in a report ("123456789012" -> "********9012",
+# inside ARNs too) but never touches fingerprints: they must stay stable for code scanning
+# and baselines. A fingerprint is a hash, not the account id itself.
+
+ACCOUNT_ID_PATTERN = re.compile(r"(?<!\d)\d{12}(?!\d)")
+_UNREDACTED_KEYS = frozenset({"fingerprint"})
+
+
+def mask_account_ids(text: str) -> str:
+    """Replace every standalone 12-digit number by ``********`` and its last 4 digits."""
+    return ACCOUNT_ID_PATTERN.sub(lambda m: "********" + m.group()[-4:], text)
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_account_ids(value)
+    if isinstance(value, dict):
+        return {
+            (mask_account_ids(k) if isinstance(k, str) else k): (
+                v if k in _UNREDACTED_KEYS else _redact_value(v)
+            )
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+def redact_report(report: Report) -> Report:
+    """A copy of ``report`` with account ids masked in every string (fingerprints kept)."""
+    return Report.from_dict(_redact_value(report.to_dict()))
