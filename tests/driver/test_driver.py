@@ -1,0 +1,150 @@
+"""The collector driver: credentials, profiles, roles, errors, progress, read-only calls."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from regionready import collect, registry
+from regionready.cli import main
+from regionready.demo.seed import DemoPlan
+
+from .conftest import SOURCE, TARGET
+
+READ_ONLY = re.compile(r"^[a-z0-9-]+:(List|Describe|Get|BatchGet)[A-Za-z]*$")
+
+
+def scan_args(out: Path, *extra: str) -> list[str]:
+    return ["scan", "--source", SOURCE, "--target", TARGET, "--out", str(out),
+            "--format", "json", "--quiet", *extra]
+
+
+def report(out: Path) -> dict[str, Any]:
+    return json.loads((out / "regionready.json").read_text())
+
+
+def failing(out: Path) -> set[str]:
+    return {r["rule_id"] for r in report(out)["results"] if r["status"] == "FAIL"}
+
+
+def test_scan_finds_the_planted_gaps(
+    seeded: DemoPlan, hooked_sessions: Any, tmp_path: Path
+) -> None:
+    code = main(scan_args(tmp_path))
+    assert code == 1
+    planted = {check for check, ids in seeded.failing.items() if ids}
+    assert planted <= failing(tmp_path)
+    manifest = json.loads((tmp_path / "snapshot" / "manifest.json").read_text())
+    assert manifest["accounts"] == [seeded.account_id]
+    assert manifest["api_calls"]["acm"] > 0 and manifest["api_calls"]["kms"] > 0
+
+
+def test_access_denied_on_one_api_completes_with_error_and_exit_3(
+    seeded: DemoPlan, hooked_sessions: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def deny(**_: Any) -> None:
+        raise ClientError(
+            {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}},
+            "GetKeyPolicy",
+        )
+
+    hooked_sessions.extra.append(("before-call.kms.GetKeyPolicy", deny))
+    code = main(scan_args(tmp_path, "--format", "table,json"))
+    assert code == 3
+    results = report(tmp_path)["results"]
+    gen = [r for r in results if r["rule_id"] == "GEN-005" and r["status"] == "FAIL"]
+    assert {r["region"] for r in gen} == {SOURCE, TARGET}
+    assert all("kms:GetKeyPolicy" in r["message"] and "KMS-003" in r["message"] for r in gen)
+    kms3 = {r["status"] for r in results if r["rule_id"] == "KMS-003"}
+    assert kms3 == {"ERROR"}
+    # ACM still evaluated normally: the failure is isolated to what needed the policy.
+    assert "ACM-001" in failing(tmp_path)
+    assert main(scan_args(tmp_path / "again", "--allow-incomplete")) == 1
+
+
+def test_no_credentials_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    code = main(["collect", "--source", SOURCE, "--target", TARGET, "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("regionready: error: no AWS credentials found")
+    assert err.count("\n") == 1
+
+
+def test_profile_and_unknown_profile(
+    seeded: DemoPlan, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "credentials"
+    config.write_text("[audit]\naws_access_key_id = AKIAAUDIT\naws_secret_access_key = x\n")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(config))
+    out = tmp_path / "snap"
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--quiet", "--services", "acm"]
+    assert main([*args, "--profile", "audit", "--out", str(out)]) == 0
+    assert (out / "manifest.json").is_file()
+    assert main([*args, "--profile", "nope", "--out", str(out)]) == 2
+    assert "cannot open AWS profile 'nope'" in capsys.readouterr().err
+
+
+def test_role_arn_is_assumed(seeded: DemoPlan, tmp_path: Path) -> None:
+    role = "arn:aws:iam::210987654321:role/regionready-audit"
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--quiet", "--services", "kms",
+            "--role-arn", role, "--external-id", "x-1", "--out", str(tmp_path)]
+    assert main(args) == 0
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["accounts"] == ["210987654321"]
+
+
+def test_unknown_service_and_bad_region_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    base = ["collect", "--out", str(tmp_path)]
+    assert main([*base, "--source", SOURCE, "--target", TARGET, "--services", "ec9"]) == 2
+    assert "unknown collector 'ec9'" in capsys.readouterr().err
+    assert main([*base, "--source", "mars-1", "--target", TARGET]) == 2
+    assert "not an AWS Region code" in capsys.readouterr().err
+    assert main([*base, "--source", TARGET, "--target", TARGET]) == 2
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(
+    seeded: DemoPlan, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--out", str(tmp_path)]
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert re.search(r"^\[1/\d+\] (acm|kms) (me|eu)-central-1: ok$", err, re.M)
+
+
+def test_every_call_of_a_full_scan_is_declared_and_read_only(
+    seeded: DemoPlan, hooked_sessions: Any, tmp_path: Path
+) -> None:
+    called: set[str] = set()
+
+    def record(model: Any, **_: Any) -> None:
+        prefix = model.service_model.signing_name
+        called.add(f"{prefix}:{model.name}")
+
+    hooked_sessions.extra.append(("before-call", record))
+    assert main(scan_args(tmp_path)) == 1
+    declared = set(collect.permissions(registry.names("collectors")))
+    assert called, "the recorder saw no calls"
+    assert called - declared == set(), "calls not declared in PERMISSIONS"
+    assert {c for c in called if not READ_ONLY.match(c)} == set()
+    assert {c for c in declared if not READ_ONLY.match(c)} == set()
+
+
+def test_iam_policy_command_prints_the_declared_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["iam-policy", "--services", "acm"]) == 0
+    policy = json.loads(capsys.readouterr().out)
+    actions = policy["Statement"][0]["Action"]
+    assert "acm:ListCertificates" in actions and "sts:GetCallerIdentity" in actions
+    assert not any(a.startswith("kms:") for a in actions)
