@@ -69,22 +69,36 @@ def test_wheel_installs_into_a_fresh_virtualenv_and_runs_outside_the_repo(
     clean_env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH",)}
     version = subprocess.run(
         [str(bindir / "regionready"), "--version"],
-        cwd=outside, env=clean_env, check=True, capture_output=True, text=True,
+        cwd=outside,
+        env=clean_env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert version.stdout.strip().startswith("regionready ")
     listing = subprocess.run(
         [str(bindir / "regionready"), "rules", "list", "--format", "json"],
-        cwd=outside, env=clean_env, check=True, capture_output=True, text=True,
+        cwd=outside,
+        env=clean_env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert '"ACM-001"' in listing.stdout and '"KMS-003"' in listing.stdout
     tested = subprocess.run(
         [str(bindir / "regionready"), "rules", "test"],
-        cwd=outside, env=clean_env, capture_output=True, text=True,
+        cwd=outside,
+        env=clean_env,
+        capture_output=True,
+        text=True,
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
     located = subprocess.run(
-        [str(bindir / "python"), "-c",
-         "import regionready.collectors.acm as m; print(m.__file__)"],
-        cwd=outside, env=clean_env, check=True, capture_output=True, text=True,
+        [str(bindir / "python"), "-c", "import regionready.collectors.acm as m; print(m.__file__)"],
+        cwd=outside,
+        env=clean_env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert str(env_dir) in located.stdout

@@ -421,7 +421,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("collect", cmd_collect, "snapshot the source and target Regions into a directory")
     _add_collect_options(p)
-    p.add_argument("--out", type=Path, default=None, help="snapshot directory (default: regionready-scan)")
+    p.add_argument(
+        "--out", type=Path, default=None, help="snapshot directory (default: regionready-scan)"
+    )
 
     p = add("evaluate", cmd_evaluate, "judge a snapshot directory with the rules (offline)")
     p.add_argument("snapshot", type=Path, help="snapshot directory written by 'collect'")
@@ -431,7 +433,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_collect_options(p)
     _add_evaluate_options(p)
     p.add_argument(
-        "--snapshot-dir", type=Path, default=None, help="where to keep the snapshot (default: OUT/snapshot)"
+        "--snapshot-dir",
+        type=Path,
+        default=None,
+        help="where to keep the snapshot (default: OUT/snapshot)",
     )
 
     p = add("demo", cmd_demo, "scan a simulated account (moto, in-process): no AWS account needed")
@@ -447,8 +452,14 @@ def build_parser() -> argparse.ArgumentParser:
     def radd(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> Any:
         p = rsub.add_parser(name, help=help_text, description=help_text, formatter_class=formatter)
         p.set_defaults(func=func)
-        p.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR",
-                       help="extra rules directory; repeatable")
+        p.add_argument(
+            "--rules",
+            action="append",
+            type=Path,
+            default=[],
+            metavar="DIR",
+            help="extra rules directory; repeatable",
+        )
         return p
 
     p = radd("list", cmd_rules_list, "list every rule (id, service, kind, severity, title)")

@@ -129,9 +129,7 @@ class Clients:
         try:
             if client.can_paginate(operation):
                 config = {"PageSize": page_size} if page_size else {}
-                pages = client.get_paginator(operation).paginate(
-                    **kwargs, PaginationConfig=config
-                )
+                pages = client.get_paginator(operation).paginate(**kwargs, PaginationConfig=config)
                 for page in pages:
                     self.api_calls += 1
                     items.extend(page.get(result_key, []))

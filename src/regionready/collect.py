@@ -114,7 +114,9 @@ def account_id(account: AccountSession, region: str) -> str:
     try:
         identity = account.client("sts", region).get_caller_identity()
     except (ClientError, BotoCoreError) as exc:
-        raise CollectError(f"cannot identify the AWS account (sts:GetCallerIdentity): {exc}") from exc
+        raise CollectError(
+            f"cannot identify the AWS account (sts:GetCallerIdentity): {exc}"
+        ) from exc
     return str(identity["Account"])
 
 
@@ -152,8 +154,7 @@ def run_task(account: AccountSession, task: Task) -> ServiceData:
         )
         raw = {}
     resources = {
-        rtype: sort_items(jsonable(items), id_fields.get(rtype, ""))
-        for rtype, items in raw.items()
+        rtype: sort_items(jsonable(items), id_fields.get(rtype, "")) for rtype, items in raw.items()
     }
     errors = [e.to_dict() for e in clients.errors]
     return ServiceData(

@@ -21,7 +21,9 @@ def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) 
     state = verdict(report.results, fail_on)
     colour = {"READY": "green", "NOT READY": "red", "INCOMPLETE": "yellow"}[state]
     counts = report.failing_severity_counts()
-    by_sev = ", ".join(f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESCENDING if counts[s.value])
+    by_sev = ", ".join(
+        f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESCENDING if counts[s.value]
+    )
     console.print(
         f"[bold {colour}]{state}[/] for cutover {escape(scan.source_region)} -> "
         f"{escape(scan.target_region)}: {len(report.findings())} findings"
@@ -47,7 +49,12 @@ def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) 
     console.print(table)
     problems = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
     problems.sort(
-        key=lambda r: (r.status is not Status.ERROR, bool(r.blocked_by), -r.severity.rank, r.rule_id)
+        key=lambda r: (
+            r.status is not Status.ERROR,
+            bool(r.blocked_by),
+            -r.severity.rank,
+            r.rule_id,
+        )
     )
     for result in problems[:MAX_FINDINGS_SHOWN]:
         tag = "ERROR" if result.status is Status.ERROR else result.severity.value.upper()

@@ -130,7 +130,9 @@ class RegionReadyFunctions(functions.Functions):
 
 
 CUSTOM_FUNCTIONS: tuple[str, ...] = tuple(
-    sorted(name[len("_func_") :] for name in vars(RegionReadyFunctions) if name.startswith("_func_"))
+    sorted(
+        name[len("_func_") :] for name in vars(RegionReadyFunctions) if name.startswith("_func_")
+    )
 )
 BUILTIN_FUNCTIONS: tuple[str, ...] = tuple(
     sorted(name[len("_func_") :] for name in dir(functions.Functions) if name.startswith("_func_"))

@@ -168,8 +168,10 @@ class Condition:
         if self.label:
             return self.label
         rhs = self.value_from if self.value_from else self.value
-        return f"{self.key} {self.op} {rhs}" if OPERATORS[self.op].takes_value else (
-            f"{self.key} {self.op}"
+        return (
+            f"{self.key} {self.op} {rhs}"
+            if OPERATORS[self.op].takes_value
+            else (f"{self.key} {self.op}")
         )
 
 
@@ -315,7 +317,9 @@ def _check_values(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> No
             if isinstance(value, str):
                 for name in re.findall(r"\{params\.(\w+)\}", value):
                     if name not in params:
-                        raise RuleError(f"{path}:{line}: {key}[{index}]: unknown parameter '{name}'")
+                        raise RuleError(
+                            f"{path}:{line}: {key}[{index}]: unknown parameter '{name}'"
+                        )
             takes = OPERATORS[cond["op"]].takes_value
             has_value = "value" in cond or "value_from" in cond
             if takes and not has_value:
@@ -398,7 +402,9 @@ def _display_path(path: Path, root: Path, builtin: bool) -> str:
     return f"rules/{relative}" if builtin else path.as_posix()
 
 
-def load_rules(directories: list[Path] | None = None, *, include_builtin: bool = True) -> list[Rule]:
+def load_rules(
+    directories: list[Path] | None = None, *, include_builtin: bool = True
+) -> list[Rule]:
     """Every rule, built-in first; a duplicate id or a bad file is a RuleError."""
     sources: list[tuple[Path, bool]] = []
     if include_builtin:
@@ -414,7 +420,9 @@ def load_rules(directories: list[Path] | None = None, *, include_builtin: bool =
             if rule.id != path.stem:
                 raise RuleError(f"{path}:1: id {rule.id} does not match the file name {path.name}")
             if rule.id in rules:
-                raise RuleError(f"{path}:1: rule id {rule.id} is already defined by {rules[rule.id].path}")
+                raise RuleError(
+                    f"{path}:1: rule id {rule.id} is already defined by {rules[rule.id].path}"
+                )
             rules[rule.id] = rule
     for rule in rules.values():
         for dep in rule.depends_on:

@@ -217,7 +217,8 @@ def read_scan(root: Path) -> Scan:
     manifest_path = root / "manifest.json"
     if not manifest_path.exists():
         raise SnapshotError(
-            f"{root}: no manifest.json: not a regionready snapshot, or its collection did not finish"
+            f"{root}: no manifest.json: not a regionready snapshot, "
+            "or its collection did not finish"
         )
     manifest = load_json(manifest_path)
     if not isinstance(manifest, dict) or manifest.get("kind") != MANIFEST_KIND:

@@ -20,14 +20,18 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
-def test_findings_at_or_above_fail_on_exit_1(acm_scan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_findings_at_or_above_fail_on_exit_1(
+    acm_scan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "evaluate", str(acm_scan), "--now", NOW, "--only", "ACM-001,ACM-003")
     assert code == 1
     assert "NOT READY" in out
     assert "api.example.com" in out
 
 
-def test_fail_on_critical_passes_high_findings(acm_scan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_on_critical_passes_high_findings(
+    acm_scan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, _ = run(capsys, "evaluate", str(acm_scan), "--now", NOW, "--fail-on", "critical")
     assert code == 0
     assert "READY" in out
@@ -37,7 +41,16 @@ def test_json_report_and_severity_follow_the_clock(
     acm_scan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_dir = tmp_path / "out"
-    args = ["evaluate", str(acm_scan), "--only", "ACM-003", "--format", "json", "--out", str(out_dir)]
+    args = [
+        "evaluate",
+        str(acm_scan),
+        "--only",
+        "ACM-003",
+        "--format",
+        "json",
+        "--out",
+        str(out_dir),
+    ]
     code, _, _ = run(capsys, *args, "--now", NOW)  # 27 days left: within 30
     report = json.loads((out_dir / "regionready.json").read_text())
     (shop,) = [r for r in report["results"] if r["status"] == "FAIL"]
@@ -54,7 +67,16 @@ def test_cutover_date_moves_the_window(
     acm_scan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_dir = tmp_path / "out"
-    base = ["evaluate", str(acm_scan), "--only", "ACM-003", "--format", "json", "--out", str(out_dir)]
+    base = [
+        "evaluate",
+        str(acm_scan),
+        "--only",
+        "ACM-003",
+        "--format",
+        "json",
+        "--out",
+        str(out_dir),
+    ]
     run(capsys, *base, "--now", "2026-09-01T00:00:00Z")
     early = json.loads((out_dir / "regionready.json").read_text())
     assert [r["status"] for r in early["results"]] == ["PASS"]
@@ -67,13 +89,33 @@ def test_param_override_changes_the_window(
     acm_scan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_dir = tmp_path / "out"
-    base = ["evaluate", str(acm_scan), "--only", "ACM-003", "--format", "json", "--out", str(out_dir)]
-    run(capsys, *base, "--now", NOW, "--param", "ACM-003.notice_days=10", "--param", "ACM-003.days=5")
+    base = [
+        "evaluate",
+        str(acm_scan),
+        "--only",
+        "ACM-003",
+        "--format",
+        "json",
+        "--out",
+        str(out_dir),
+    ]
+    run(
+        capsys,
+        *base,
+        "--now",
+        NOW,
+        "--param",
+        "ACM-003.notice_days=10",
+        "--param",
+        "ACM-003.days=5",
+    )
     report = json.loads((out_dir / "regionready.json").read_text())
     assert [r["status"] for r in report["results"]] == ["PASS"]
 
 
-def test_unknown_param_and_format_are_usage_errors(acm_scan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_param_and_format_are_usage_errors(
+    acm_scan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "evaluate", str(acm_scan), "--param", "ACM-003.weeks=2")
     assert code == 2 and "has no parameter weeks" in err
     code, _, err = run(capsys, "evaluate", str(acm_scan), "--format", "pdf")
@@ -83,8 +125,16 @@ def test_unknown_param_and_format_are_usage_errors(acm_scan: Path, capsys: pytes
 def test_access_denied_is_error_never_pass_and_exits_3(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    denied = {"acm": [{"api": "acm:ListCertificates", "code": "AccessDeniedException",
-                       "action": "acm:ListCertificates", "resource_types": ["certificate"]}]}
+    denied = {
+        "acm": [
+            {
+                "api": "acm:ListCertificates",
+                "code": "AccessDeniedException",
+                "action": "acm:ListCertificates",
+                "resource_types": ["certificate"],
+            }
+        ]
+    }
     scan = make_scan(
         tmp_path / "scan",
         {"acm": {"certificate": [], "private_ca": []}},
@@ -92,7 +142,9 @@ def test_access_denied_is_error_never_pass_and_exits_3(
         errors={"target": denied},
     )
     out_dir = tmp_path / "out"
-    code, out, _ = run(capsys, "evaluate", str(scan), "--format", "table,json", "--out", str(out_dir))
+    code, out, _ = run(
+        capsys, "evaluate", str(scan), "--format", "table,json", "--out", str(out_dir)
+    )
     assert code == 3
     assert "INCOMPLETE" in out
     report = json.loads((out_dir / "regionready.json").read_text())
@@ -115,8 +167,17 @@ def test_access_denied_is_error_never_pass_and_exits_3(
     [
         (lambda root: None, "no such snapshot directory"),
         (lambda root: root.mkdir(), "no manifest.json"),
-        (lambda root: (root.mkdir(), (root / "manifest.json").write_text('{"kind": "regionready-manifest", "sche')), "not valid JSON"),
-        (lambda root: (root.mkdir(), (root / "manifest.json").write_text('{"hello": 1}')), "not a regionready manifest"),
+        (
+            lambda root: (
+                root.mkdir(),
+                (root / "manifest.json").write_text('{"kind": "regionready-manifest", "sche'),
+            ),
+            "not valid JSON",
+        ),
+        (
+            lambda root: (root.mkdir(), (root / "manifest.json").write_text('{"hello": 1}')),
+            "not a regionready manifest",
+        ),
     ],
 )
 def test_bad_snapshot_dirs_exit_2_with_one_line(
@@ -130,7 +191,9 @@ def test_bad_snapshot_dirs_exit_2_with_one_line(
     assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_truncated_account_file_is_refused(acm_scan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_truncated_account_file_is_refused(
+    acm_scan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = acm_scan / "111111111111" / "eu-central-1.json"
     path.write_text(path.read_text()[:100])
     code, _, err = run(capsys, "evaluate", str(acm_scan))
@@ -138,7 +201,9 @@ def test_truncated_account_file_is_refused(acm_scan: Path, capsys: pytest.Captur
     assert f"{path}:" in err and "truncated" in err
 
 
-def test_foreign_account_file_is_refused(acm_scan: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_foreign_account_file_is_refused(
+    acm_scan: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = acm_scan / "111111111111" / "eu-central-1.json"
     doc = json.loads(path.read_text())
     doc["services"]["acm"]["status"] = "maybe"

@@ -20,8 +20,19 @@ READ_ONLY = re.compile(r"^[a-z0-9-]+:(List|Describe|Get|BatchGet)[A-Za-z]*$")
 
 
 def scan_args(out: Path, *extra: str) -> list[str]:
-    return ["scan", "--source", SOURCE, "--target", TARGET, "--out", str(out),
-            "--format", "json", "--quiet", *extra]
+    return [
+        "scan",
+        "--source",
+        SOURCE,
+        "--target",
+        TARGET,
+        "--out",
+        str(out),
+        "--format",
+        "json",
+        "--quiet",
+        *extra,
+    ]
 
 
 def report(out: Path) -> dict[str, Any]:
@@ -81,7 +92,9 @@ def test_no_credentials_is_one_line_exit_2(
 
 
 def test_profile_and_unknown_profile(
-    seeded: DemoPlan, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    seeded: DemoPlan,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     config = tmp_path / "credentials"
@@ -97,8 +110,22 @@ def test_profile_and_unknown_profile(
 
 def test_role_arn_is_assumed(seeded: DemoPlan, tmp_path: Path) -> None:
     role = "arn:aws:iam::210987654321:role/regionready-audit"
-    args = ["collect", "--source", SOURCE, "--target", TARGET, "--quiet", "--services", "kms",
-            "--role-arn", role, "--external-id", "x-1", "--out", str(tmp_path)]
+    args = [
+        "collect",
+        "--source",
+        SOURCE,
+        "--target",
+        TARGET,
+        "--quiet",
+        "--services",
+        "kms",
+        "--role-arn",
+        role,
+        "--external-id",
+        "x-1",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(args) == 0
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["accounts"] == ["210987654321"]

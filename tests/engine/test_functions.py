@@ -87,7 +87,9 @@ def test_normalize_policy_handles_missing_and_invalid() -> None:
 
 
 def test_sorted_set_and_from_json() -> None:
-    assert search("sorted_set(a)", {"a": ["b", "a", "b"]}) == search("sorted_set(c)", {"c": ["a", "b"]})
+    assert search("sorted_set(a)", {"a": ["b", "a", "b"]}) == search(
+        "sorted_set(c)", {"c": ["a", "b"]}
+    )
     assert search("sorted_set(missing)", {}) == []
     assert search("from_json(p).Version", {"p": '{"Version": "1"}'}) == "1"
 

@@ -46,13 +46,25 @@ def test_good_rule_parses(tmp_path: Path) -> None:
     [
         (("severity: medium", "severity: urgent"), 6, "severity: 'urgent' is not one of"),
         (("op: eq", "op: equals"), 10, "'equals' is not one of"),
-        (("kind: readiness", "kind: readiness\nbogus: 1"), 6, "unknown key ('bogus' was unexpected)"),
+        (
+            ("kind: readiness", "kind: readiness\nbogus: 1"),
+            6,
+            "unknown key ('bogus' was unexpected)",
+        ),
         (('"days_until(NotAfter)"', '"days_until(NotAfter"'), 12, "invalid JMESPath expression"),
         (('"days_until(NotAfter)"', '"days_left(NotAfter)"'), 12, "unknown function days_left()"),
         (('"{params.days}"', '"{params.weeks}"'), 12, "unknown parameter 'weeks'"),
-        (("  - {key: Type, op: eq, value: IMPORTED}", "  - {key: Type, op: eq}"), 10, "needs a value"),
-        (("  - {key: Type, op: eq, value: IMPORTED}", "  - {key: Type, op: absent, value: 1}"), 10, "takes no value"),
-        (("references: [\"seed 000\"]", "references: []"), 15, "should be non-empty"),
+        (
+            ("  - {key: Type, op: eq, value: IMPORTED}", "  - {key: Type, op: eq}"),
+            10,
+            "needs a value",
+        ),
+        (
+            ("  - {key: Type, op: eq, value: IMPORTED}", "  - {key: Type, op: absent, value: 1}"),
+            10,
+            "takes no value",
+        ),
+        (('references: ["seed 000"]', "references: []"), 15, "should be non-empty"),
         (("title: A test rule", "title: A test rule: [unclosed"), 2, ""),
     ],
 )
@@ -107,5 +119,19 @@ def test_shipped_rules_are_valid_and_schema_is_generated_from_tables() -> None:
     assert {"ACM-001", "ACM-003", "KMS-003", "GEN-005"} <= {r.id for r in rules}
     schema = rule_schema()
     ops = schema["$defs"]["condition"]["properties"]["op"]["enum"]
-    assert {"eq", "ne", "lt", "le", "gt", "ge", "in", "not-in", "contains", "absent",
-            "present", "empty", "regex", "glob"} <= set(ops)
+    assert {
+        "eq",
+        "ne",
+        "lt",
+        "le",
+        "gt",
+        "ge",
+        "in",
+        "not-in",
+        "contains",
+        "absent",
+        "present",
+        "empty",
+        "regex",
+        "glob",
+    } <= set(ops)
