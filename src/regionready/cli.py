@@ -202,7 +202,9 @@ def _emit(args: argparse.Namespace, report: Any) -> int:
         print_summary(report, fail_on=args.fail_on)
     if report_formats:
         out = args.out or Path(".")
-        for path in write_reports(report, report_formats, out, redact=args.redact):
+        for path in write_reports(
+            report, report_formats, out, redact=args.redact, fail_on=args.fail_on
+        ):
             print(f"wrote {path}", file=sys.stderr)
     return exit_code(report.results, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from regionready import __version__, atomic, registry
 from regionready.engine import evaluate
-from regionready.model import Report, ScanInfo
+from regionready.model import Report, ScanInfo, Severity
 from regionready.rules import Rule
 from regionready.snapshot import Scan, iso
 
@@ -47,13 +47,19 @@ def build_report(
 
 
 def write_reports(
-    report: Report, formats: list[str], out: Path, *, redact: bool = False
+    report: Report,
+    formats: list[str],
+    out: Path,
+    *,
+    redact: bool = False,
+    fail_on: str = "high",
 ) -> list[Path]:
     """Render each format and write it atomically as ``<out>/regionready.<ext>``."""
     written = []
+    gate = Severity(fail_on) if fail_on != "none" else None
     for name in formats:
         module = registry.reporter(name)
-        text = module.render(report, redact=redact)
+        text = module.render(report, redact=redact, fail_on=gate)
         path = out / f"{REPORT_BASENAME}{module.EXTENSION}"
         atomic.write_text(path, text)
         written.append(path)

@@ -86,9 +86,13 @@ class Scorecard:
     services: dict[str, ServiceScore]
     overall: ServiceScore
     verdict: Verdict
-    fail_on: Severity
+    fail_on: Severity | None
     blocking_findings: int
     errors: int
+
+    @property
+    def fail_on_label(self) -> str:
+        return self.fail_on.value if self.fail_on else "none"
 
     @property
     def ready(self) -> bool:
@@ -107,7 +111,7 @@ class Scorecard:
         """The ``verdict`` object of the JSON report (see report.schema.json)."""
         return {
             "status": self.verdict.value,
-            "fail_on": self.fail_on.value,
+            "fail_on": self.fail_on_label,
             "blocking_findings": self.blocking_findings,
             "errors": self.errors,
         }
@@ -151,16 +155,18 @@ def readiness_scores(results: Iterable[Result]) -> tuple[dict[str, float], float
     return {name: s.score for name, s in card.services.items()}, card.overall.score
 
 
-def blocking_findings(results: Iterable[Result], fail_on: Severity = DEFAULT_FAIL_ON) -> int:
-    """Number of FAIL results at or above ``fail_on``."""
+def blocking_findings(results: Iterable[Result], fail_on: Severity | None = DEFAULT_FAIL_ON) -> int:
+    """Number of FAIL results at or above ``fail_on`` (None: ``--fail-on none``)."""
+    if fail_on is None:
+        return 0
     return sum(1 for r in results if r.status is Status.FAIL and r.severity.at_least(fail_on))
 
 
-def verdict(report: Report, fail_on: Severity = DEFAULT_FAIL_ON) -> Verdict:
+def verdict(report: Report, fail_on: Severity | None = DEFAULT_FAIL_ON) -> Verdict:
     return scorecard(report, fail_on).verdict
 
 
-def scorecard_for(results: list[Result], fail_on: Severity = DEFAULT_FAIL_ON) -> Scorecard:
+def scorecard_for(results: list[Result], fail_on: Severity | None = DEFAULT_FAIL_ON) -> Scorecard:
     grouped: dict[str, list[Result]] = {}
     for result in results:
         grouped.setdefault(result.service, []).append(result)
@@ -178,7 +184,7 @@ def scorecard_for(results: list[Result], fail_on: Severity = DEFAULT_FAIL_ON) ->
     )
 
 
-def scorecard(report: Report, fail_on: Severity = DEFAULT_FAIL_ON) -> Scorecard:
+def scorecard(report: Report, fail_on: Severity | None = DEFAULT_FAIL_ON) -> Scorecard:
     """Per-service and overall counts and scores, and the verdict for ``fail_on``."""
     return scorecard_for(report.results, fail_on)
 

@@ -211,3 +211,16 @@ def test_foreign_account_file_is_refused(
     code, _, err = run(capsys, "evaluate", str(acm_scan))
     assert code == 2
     assert "not a valid regionready snapshot at services/acm/status" in err
+
+
+def test_fail_on_none_never_gates_and_reports_agree(
+    acm_scan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out_dir = tmp_path / "out"
+    args = ["evaluate", str(acm_scan), "--now", NOW, "--fail-on", "none"]
+    code, _, _ = run(capsys, *args, "--format", "json,markdown", "--out", str(out_dir))
+    assert code == 0
+    report = json.loads((out_dir / "regionready.json").read_text())
+    assert report["verdict"]["fail_on"] == "none"
+    assert report["verdict"]["status"] == "READY"
+    assert "NOT READY" not in (out_dir / "regionready.md").read_text()

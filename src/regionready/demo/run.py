@@ -76,7 +76,7 @@ def run_demo(out: Path, fail_on: str = "high", *, progress: bool = True) -> int:
             if value is not None:
                 os.environ[key] = value
     report = build_report(read_scan(snapshot_dir), load_rules(), Clock(now))
-    written = write_reports(report, registry.formats(), out)
+    written = write_reports(report, registry.formats(), out, fail_on=fail_on)
     print(
         f"regionready demo: simulated account {plan.account_id}, "
         f"{SOURCE} -> {TARGET} (moto, in-process; nothing left this machine)\n"

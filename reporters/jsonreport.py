@@ -1,0 +1,47 @@
+"""JSON: the whole report, stable and documented, for other tools.
+
+The document is ``Report.to_dict()`` plus two keys computed by
+:mod:`regionready.scoring`: ``score`` (overall and per-service scores with their counts,
+and the severity weights) and ``verdict`` (``READY``/``NOT_READY``, the ``fail_on``
+severity, the number of blocking findings and of ERROR results). It validates against
+``regionready/schemas/report.schema.json`` (``schema_version`` 1). Keys are sorted, the
+output is ASCII (non-ASCII and control characters are ``\\u`` escapes) and ends with a
+newline, so the same report always renders to the same bytes.
+
+The module is named ``jsonreport`` so it does not shadow the standard library's ``json``;
+its ``FORMAT`` is ``"json"``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from regionready.model import Report, Severity
+from regionready.scoring import DEFAULT_FAIL_ON, redact_report, scorecard
+
+FORMAT = "json"
+EXTENSION = ".json"
+
+
+def document(
+    report: Report, *, redact: bool = False, fail_on: Severity | None = DEFAULT_FAIL_ON
+) -> dict[str, Any]:
+    """The JSON document as a dict (what :func:`render` serialises)."""
+    if redact:
+        report = redact_report(report)
+    card = scorecard(report, fail_on)
+    data = report.to_dict()
+    data["score"] = card.score_dict()
+    data["verdict"] = card.verdict_dict()
+    return data
+
+
+def render(
+    report: Report, *, redact: bool = False, fail_on: Severity | None = DEFAULT_FAIL_ON
+) -> str:
+    """The report as indented, key-sorted JSON (deterministic, pure)."""
+    return (
+        json.dumps(document(report, redact=redact, fail_on=fail_on), indent=2, sort_keys=True)
+        + "\n"
+    )

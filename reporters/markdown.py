@@ -1,0 +1,293 @@
+"""Markdown for pull request comments and ``$GITHUB_STEP_SUMMARY``.
+
+Layout: the verdict is the first line (``## ✅ READY for cutover`` or
+``## ❌ NOT READY for cutover: N findings``, N counting FAIL results at or above
+``fail_on``), then the Region pair, score and counts by severity, a per-service readiness
+table, a mermaid bar chart of the per-service score, the root causes (findings that
+block others), then every finding grouped by severity (critical first; within a severity,
+root causes before the findings they block, which say "blocked by X"), the checks that
+could not be evaluated, and the suppressions.
+
+Resource ids, names, messages, tags and suppression reasons are untrusted input (anyone
+who can tag a resource writes them). Every such value goes through :func:`escape`:
+control characters and line breaks become spaces, bidirectional overrides are removed,
+values over 300 characters are cut with "…", ``& < > | `` ` are written as HTML
+entities, Markdown metacharacters ``\\ * _ [ ] ( ) # ! ~`` are backslash-escaped, and
+``@`` gets a word joiner after it so a tag cannot @-mention a user or team.
+
+GitHub truncates a step summary over 1 MiB, so the document is capped at ``max_bytes``
+(UTF-8): findings beyond the cap are omitted and a final line says how many.
+"""
+
+from __future__ import annotations
+
+import re
+
+from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
+from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
+
+FORMAT = "markdown"
+EXTENSION = ".md"
+
+#: GitHub's step summary limit is 1 MiB; keep a margin for the omission notice.
+MAX_BYTES = 1024 * 1024
+MAX_VALUE_CHARS = 300
+
+SEVERITY_ICONS = {
+    Severity.CRITICAL: "🟥",
+    Severity.HIGH: "🟧",
+    Severity.MEDIUM: "🟨",
+    Severity.LOW: "🟦",
+    Severity.NOTE: "⬜",
+}
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u0085]+")
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SPACES = re.compile(r" {2,}")
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;"}
+_BACKSLASHED = set("\\*_[]()#!~")
+_MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/-]")
+
+
+def escape(value: object, limit: int = MAX_VALUE_CHARS) -> str:
+    """Untrusted text made inert for Markdown and HTML, on one line, at most ``limit`` chars."""
+    text = _SURROGATE.sub("\ufffd", str(value))
+    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    out = []
+    for char in text:
+        if char in _ENTITIES:
+            out.append(_ENTITIES[char])
+        elif char in _BACKSLASHED:
+            out.append("\\" + char)
+        elif char == "@":
+            out.append("@\u2060")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def render(
+    report: Report,
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+    max_bytes: int = MAX_BYTES,
+) -> str:
+    """The report as GitHub-flavoured Markdown (deterministic, pure)."""
+    if redact:
+        report = redact_report(report)
+    card = scorecard(report, fail_on)
+    head = _head(report, card)
+    sections = _findings(report) + _errors(report) + _suppressed(report)
+
+    budget = max_bytes - _size(head) - 200  # room for the omission notice
+    body: list[str] = []
+    used = 0
+    full = False
+    omitted = 0
+    for kind, line in sections:
+        full = full or used + _size([line]) > budget
+        if full:
+            omitted += kind == "item"
+            continue
+        body.append(line)
+        used += _size([line])
+    if full:
+        # Drop the headings the cap left without items.
+        while body and (body[-1].startswith("#") or body[-1] == ""):
+            body.pop()
+        body += [
+            "",
+            f"_… {omitted} more entries omitted to stay under {max_bytes} bytes; "
+            "the SARIF and JSON reports have every result._",
+        ]
+    return "\n".join(head + body).rstrip("\n") + "\n"
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line.encode("utf-8")) + 1 for line in lines)
+
+
+def _head(report: Report, card: Scorecard) -> list[str]:
+    scan = report.scan
+    failing = report.failing_severity_counts()
+    if card.ready:
+        lines = ["## ✅ READY for cutover"]
+    else:
+        reason = f"{card.blocking_findings} finding" + ("" if card.blocking_findings == 1 else "s")
+        if card.errors:
+            reason += f", {card.errors} check" + ("" if card.errors == 1 else "s")
+            reason += " not evaluated"
+        lines = [f"## ❌ NOT READY for cutover: {reason}"]
+    lines += [
+        "",
+        f"**{escape(scan.source_region)} → {escape(scan.target_region)}** · "
+        f"readiness score **{card.overall.score:.1f}/100** · "
+        f"gate: **{card.blocking_findings}** of {len(report.findings())} findings "
+        f"at or above **{card.fail_on_label}**",
+        "",
+        "Findings by severity: "
+        + " · ".join(
+            f"{SEVERITY_ICONS[sev]} {sev.value} **{failing[sev.value]}**"
+            for sev in SEVERITIES_DESCENDING
+        ),
+        "",
+        f"Accounts: {', '.join(escape(a) for a in scan.accounts) or 'none'} · "
+        f"evaluated at {escape(scan.now)}"
+        + (f" · cutover date {escape(scan.cutover_date)}" if scan.cutover_date else ""),
+        "",
+        "### Readiness by service",
+        "",
+        "| Service | Checks | Pass | Fail | Error | Suppressed | N/A | Score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in card.services.items():
+        lines.append(
+            f"| {escape(name)} | {s.checks} | {s.passed} | {s.failed} | {s.errors} "
+            f"| {s.suppressed} | {s.not_applicable} | {s.score:.1f} |"
+        )
+    o = card.overall
+    lines.append(
+        f"| **all** | {o.checks} | {o.passed} | {o.failed} | {o.errors} "
+        f"| {o.suppressed} | {o.not_applicable} | **{o.score:.1f}** |"
+    )
+    if card.services:
+        labels = ", ".join(
+            f'"{_MERMAID_UNSAFE.sub("", name)[:30] or "?"}"' for name in card.services
+        )
+        scores = ", ".join(f"{s.score:.1f}" for s in card.services.values())
+        lines += [
+            "",
+            "```mermaid",
+            "xychart-beta",
+            '    title "Readiness score by service (0-100)"',
+            f"    x-axis [{labels}]",
+            '    y-axis "score" 0 --> 100',
+            f"    bar [{scores}]",
+            "```",
+        ]
+    roots = _root_causes(report)
+    if roots:
+        lines += ["", "### Root causes first", ""]
+        lines += [
+            f"- **{escape(rule_id)}** blocks {count} other finding" + ("" if count == 1 else "s")
+            for rule_id, count in roots
+        ]
+    lines.append("")
+    return lines
+
+
+def _root_causes(report: Report) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for result in report.findings():
+        for blocker in result.blocked_by:
+            counts[blocker] = counts.get(blocker, 0) + 1
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _where(result: Result) -> str:
+    parts = []
+    if result.account:
+        parts.append(f"account {escape(result.account)}")
+    if result.region:
+        parts.append(f"Region {escape(result.region)}")
+    if result.location is not None and result.location.line:
+        parts.append(f"at {escape(result.location.path)}:{result.location.line}")
+    return f" ({' · '.join(parts)})" if parts else ""
+
+
+def _findings(report: Report) -> list[tuple[str, str]]:
+    lines: list[tuple[str, str]] = []
+    findings = report.findings()
+    if not findings:
+        return [
+            ("heading", "### Findings"),
+            ("heading", ""),
+            ("text", "No findings."),
+            ("text", ""),
+        ]
+    lines += [("heading", f"### Findings ({len(findings)})"), ("heading", "")]
+    for severity in SEVERITIES_DESCENDING:
+        group = [r for r in findings if r.severity is severity]
+        if not group:
+            continue
+        # Root causes (not blocked) before the findings they block; report order otherwise.
+        group.sort(key=lambda r: bool(r.blocked_by))
+        lines += [
+            ("heading", f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({len(group)})"),
+            ("heading", ""),
+        ]
+        for result in group:
+            lines.append(("item", _finding(result, report)))
+        lines.append(("heading", ""))
+    return lines
+
+
+def _finding(result: Result, report: Report) -> str:
+    info = report.rules.get(result.rule_id)
+    title = f" {escape(info.title)}" if info and info.title else ""
+    resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+    line = (
+        f"- **{escape(result.rule_id)}**{title} — {resource}{_where(result)}: "
+        f"{escape(result.message)}"
+    )
+    if result.blocked_by:
+        line += f"<br>⛓️ blocked by {', '.join(escape(b) for b in result.blocked_by)}"
+    if info and info.remediation_text:
+        line += f"<br>🔧 {escape(info.remediation_text)}"
+    if info and info.remediation_action:
+        line += f" (action: {escape(info.remediation_action)} via regionready remediate)"
+    return line
+
+
+def _errors(report: Report) -> list[tuple[str, str]]:
+    errors = [r for r in report.results if r.status is Status.ERROR]
+    if not errors:
+        return []
+    lines: list[tuple[str, str]] = [
+        ("heading", f"### ⚠️ Not evaluated ({len(errors)})"),
+        ("heading", ""),
+        ("text", "These checks could not run, so readiness is unproven until they do."),
+        ("text", ""),
+    ]
+    for result in errors:
+        resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+        lines.append(
+            (
+                "item",
+                f"- **{escape(result.rule_id)}** — {resource}{_where(result)}: "
+                f"{escape(result.message)}",
+            )
+        )
+    lines.append(("heading", ""))
+    return lines
+
+
+def _suppressed(report: Report) -> list[tuple[str, str]]:
+    suppressed = [r for r in report.results if r.status is Status.SUPPRESSED]
+    if not suppressed:
+        return []
+    lines: list[tuple[str, str]] = [
+        ("heading", f"### Suppressed ({len(suppressed)})"),
+        ("heading", ""),
+    ]
+    for result in suppressed:
+        details = result.suppression or {}
+        extra = ", ".join(
+            f"{escape(k)}: {escape(details[k])}" for k in sorted(details) if k != "reason"
+        )
+        resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+        lines.append(
+            (
+                "item",
+                f"- **{escape(result.rule_id)}** ({escape(result.severity.value)}) — {resource}: "
+                f"{escape(details.get('reason', '') or 'no reason given')}"
+                + (f" ({extra})" if extra else ""),
+            )
+        )
+    lines.append(("heading", ""))
+    return lines

@@ -1,0 +1,382 @@
+"""SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
+
+Shape (one run):
+
+- ``tool.driver.rules``: every rule of the report, sorted by id, with help text and
+  markdown, ``helpUri``, ``defaultConfiguration.level`` and GitHub's
+  ``properties["security-severity"]``; rules referenced by a result but absent from
+  ``report.rules`` get a minimal descriptor so every ``ruleIndex`` resolves.
+- ``results``: FAIL results, and SUPPRESSED ones carrying
+  ``suppressions: [{kind: external, status: accepted, justification: reason}]``. PASS and
+  NOT_APPLICABLE are not results. Each has one physical location (the IaC file and line
+  when known, else the repository-relative rule file at line 1), the resource ARN as a
+  logical location, and ``partialFingerprints["regionready/v1"]`` (the stable finding
+  fingerprint, so an alert survives re-runs and is closed when the finding goes away).
+- ERROR results are *not* alerts: they become ``invocations[0].toolExecutionNotifications``
+  with level ``error``, visible on the tool status page.
+- ``automationDetails.id`` is ``regionready/<source>-to-<target>/``: the trailing slash
+  makes the whole id the code scanning *category*, so scans of different Region pairs do
+  not close each other's alerts.
+
+Severity mapping (GitHub reads ``security-severity`` only from rules: > 9.0 critical,
+7.0-8.9 high, 4.0-6.9 medium, <= 3.9 low; 0.0 or absent means "no security severity"):
+critical 9.5, high 8.0, medium 5.5, low 3.0, note 1.0. ``note`` gets 1.0 rather than 0.0
+so it still sorts as a (lowest) security alert; it shows as "low" in GitHub.
+
+Limits: at most ``max_results`` results (GitHub rejects more than 25,000 per run) and at
+most ``max_bytes`` bytes of UTF-8 (GitHub's limit is 10 MB gzip-compressed; 10 MiB
+uncompressed is always safe). Over either limit the most severe results are kept (FAIL
+before SUPPRESSED at equal severity) and a warning notification says how many were
+dropped; ``executionSuccessful`` stays true because the scan itself completed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from datetime import UTC, datetime
+from typing import Any
+
+from regionready.model import Report, Result, RuleInfo, Severity, Status
+from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
+
+FORMAT = "sarif"
+EXTENSION = ".sarif"
+
+SARIF_SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+TOOL_NAME = "regionready"
+INFORMATION_URI = "https://github.com/regionready/regionready"
+RULE_DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules/{rule_id}.md"
+FINGERPRINT_KEY = "regionready/v1"
+
+#: GitHub code scanning rejects a run with more results than this.
+MAX_RESULTS_PER_RUN = 25_000
+#: Uncompressed size cap (GitHub's 10 MB limit applies to the gzip-compressed upload).
+MAX_BYTES = 10 * 1024 * 1024
+#: ERROR results beyond this many are summarised in one notification.
+MAX_ERROR_NOTIFICATIONS = 1_000
+
+LEVELS: dict[Severity, str] = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.NOTE: "note",
+}
+
+SECURITY_SEVERITY: dict[Severity, str] = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.NOTE: "1.0",
+}
+
+_SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def render(
+    report: Report,
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+    max_results: int = MAX_RESULTS_PER_RUN,
+    max_bytes: int = MAX_BYTES,
+) -> str:
+    """The report as a SARIF 2.1.0 document (deterministic, pure)."""
+    if redact:
+        report = redact_report(report)
+    card = scorecard(report, fail_on)
+    rules, index = _rules(report)
+
+    candidates = [r for r in report.results if r.status in (Status.FAIL, Status.SUPPRESSED)]
+    # Most severe first; FAIL before SUPPRESSED at equal severity; report order otherwise.
+    candidates.sort(key=lambda r: (-r.severity.rank, r.status is Status.SUPPRESSED))
+    results = [_result(r, report, index) for r in candidates]
+    errors = [
+        _error_notification(r, report, index) for r in report.results if r.status is Status.ERROR
+    ]
+
+    keep = min(len(results), max(0, max_results))
+    costs: list[int] | None = None
+    while True:
+        doc = _document(report, card, rules, results, keep, errors, max_results, max_bytes)
+        text = _dump(doc) + "\n"
+        excess = len(text.encode("utf-8")) - max_bytes
+        if excess <= 0 or keep == 0:
+            return text
+        if costs is None:
+            costs = [len(_dump(r).encode("utf-8")) for r in results]
+        # Drop results from the least severe end until their estimated size covers the
+        # excess (at least one per round), then re-measure the real document.
+        dropped = 0
+        while keep > 0 and (dropped < excess or dropped == 0):
+            keep -= 1
+            dropped += costs[keep]
+
+
+def _dump(value: object) -> str:
+    """Indented UTF-8 JSON; lone surrogates (not encodable) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _document(
+    report: Report,
+    card: Scorecard,
+    rules: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+    keep: int,
+    errors: list[dict[str, Any]],
+    max_results: int,
+    max_bytes: int,
+) -> dict[str, Any]:
+    scan = report.scan
+    notifications: list[dict[str, Any]] = []
+    if keep < len(results):
+        limits = []
+        if len(results) > max_results:
+            limits.append(f"{max_results} results per run")
+        if keep < min(len(results), max_results):
+            limits.append(f"{max_bytes} bytes per file")
+        limit = " and ".join(limits)
+        notifications.append(
+            {
+                "level": "warning",
+                "descriptor": {"id": "regionready/truncated"},
+                "message": {
+                    "text": (
+                        f"SARIF output truncated: {len(results) - keep} of {len(results)} "
+                        f"results omitted to stay within {limit}; the {keep} most severe "
+                        "were kept. The JSON report has every result."
+                    )
+                },
+            }
+        )
+    notifications.extend(errors[:MAX_ERROR_NOTIFICATIONS])
+    if len(errors) > MAX_ERROR_NOTIFICATIONS:
+        notifications.append(
+            {
+                "level": "error",
+                "descriptor": {"id": "regionready/errors-truncated"},
+                "message": {
+                    "text": (
+                        f"{len(errors) - MAX_ERROR_NOTIFICATIONS} more checks could not be "
+                        "evaluated; the JSON report lists them all."
+                    )
+                },
+            }
+        )
+
+    invocation: dict[str, Any] = {"executionSuccessful": True}
+    for key, value in (("startTimeUtc", scan.started_at), ("endTimeUtc", scan.finished_at)):
+        stamp = _utc(value)
+        if stamp:
+            invocation[key] = stamp
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+
+    version = scan.tool_version or "0.0.0"
+    driver: dict[str, Any] = {
+        "name": TOOL_NAME,
+        "version": version,
+        "informationUri": INFORMATION_URI,
+        "rules": rules,
+    }
+    if _SEMVER.match(version):
+        driver["semanticVersion"] = version
+
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "automationDetails": {
+            "id": f"{TOOL_NAME}/{scan.source_region}-to-{scan.target_region}/",
+            "description": {
+                "text": (
+                    f"Readiness of {scan.target_region} to take over from {scan.source_region}"
+                )
+            },
+        },
+        "invocations": [invocation],
+        "results": results[:keep],
+        "properties": {
+            "regionready": {
+                "source_region": scan.source_region,
+                "target_region": scan.target_region,
+                "accounts": list(scan.accounts),
+                "now": scan.now,
+                "cutover_date": scan.cutover_date,
+                "verdict": card.verdict.value,
+                "fail_on": card.fail_on_label,
+                "score": card.overall.score,
+                "service_scores": {name: s.score for name, s in card.services.items()},
+                "results_total": len(results),
+                "results_kept": keep,
+            }
+        },
+    }
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    infos = dict(report.rules)
+    for result in report.results:
+        if result.rule_id not in infos:
+            infos[result.rule_id] = RuleInfo(
+                id=result.rule_id,
+                title=result.rule_id,
+                description="",
+                service=result.service,
+                kind=result.kind,
+                severity=result.severity,
+                path="",
+            )
+    ordered = sorted(infos)
+    return [_rule(infos[rid]) for rid in ordered], {rid: i for i, rid in enumerate(ordered)}
+
+
+def _rule(info: RuleInfo) -> dict[str, Any]:
+    title = info.title or info.id
+    description = info.description or title
+    text = [description]
+    markdown = [f"**{title}**", "", description]
+    if info.remediation_text:
+        text.append(f"Remediation: {info.remediation_text}")
+        markdown += ["", f"**Remediation:** {info.remediation_text}"]
+    if info.remediation_action:
+        text.append(
+            f"Remediation action: {info.remediation_action} "
+            "(`regionready remediate` plans it; `--apply` applies it in the target Region)."
+        )
+        markdown += [
+            "",
+            f"**Remediation action:** `{info.remediation_action}` "
+            "(`regionready remediate` plans it; `--apply` applies it in the target Region).",
+        ]
+    if info.references:
+        text.append("References: " + "; ".join(info.references))
+        markdown += ["", "**References:**", *(f"- {ref}" for ref in info.references)]
+    tags = list(dict.fromkeys(t for t in (info.service, info.kind, "security") if t))
+    return {
+        "id": info.id,
+        "name": _camel(title) or _camel(info.id) or "Rule",
+        "shortDescription": {"text": title},
+        "fullDescription": {"text": description},
+        "help": {"text": "\n\n".join(text), "markdown": "\n".join(markdown)},
+        "helpUri": info.help_uri or RULE_DOCS_URI.format(rule_id=urllib.parse.quote(info.id)),
+        "defaultConfiguration": {"level": LEVELS[info.severity]},
+        "properties": {
+            "tags": tags,
+            "security-severity": SECURITY_SEVERITY[info.severity],
+            "precision": "high",
+            "severity": info.severity.value,
+        },
+    }
+
+
+def _location(result: Result, report: Report) -> dict[str, Any]:
+    if result.location is not None:
+        path, line, column = result.location.path, result.location.line, result.location.column
+    else:
+        info = report.rules.get(result.rule_id)
+        path, line, column = (info.path if info else ""), None, None
+    if not path:
+        path = f"rules/{result.service}/{result.rule_id}.yaml"
+    region: dict[str, int] = {"startLine": line if line and line >= 1 else 1}
+    if column and column >= 1:
+        region["startColumn"] = column
+    location: dict[str, Any] = {
+        "physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}
+    }
+    if result.resource_id:
+        location["logicalLocations"] = [
+            {"fullyQualifiedName": result.resource_id, "kind": "resource"}
+        ]
+    return location
+
+
+def _properties(result: Result) -> dict[str, Any]:
+    return {
+        "account": result.account,
+        "region": result.region,
+        "resource_type": result.resource_type,
+        "blocked_by": list(result.blocked_by),
+        "severity": result.severity.value,
+        "status": result.status.value,
+        "service": result.service,
+        "kind": result.kind,
+    }
+
+
+def _result(result: Result, report: Report, index: dict[str, int]) -> dict[str, Any]:
+    info = report.rules.get(result.rule_id)
+    sarif: dict[str, Any] = {
+        "ruleId": result.rule_id,
+        "ruleIndex": index[result.rule_id],
+        "level": LEVELS[result.severity],
+        "message": {"text": result.message or (info.title if info else result.rule_id)},
+        "locations": [_location(result, report)],
+        "partialFingerprints": {FINGERPRINT_KEY: result.fingerprint},
+        "properties": _properties(result),
+    }
+    if result.status is Status.SUPPRESSED:
+        details = dict(result.suppression or {})
+        suppression: dict[str, Any] = {
+            "kind": "external",
+            "status": "accepted",
+            "justification": details.pop("reason", "") or "suppressed",
+        }
+        if details:
+            suppression["properties"] = {k: details[k] for k in sorted(details)}
+        sarif["suppressions"] = [suppression]
+    return sarif
+
+
+def _error_notification(result: Result, report: Report, index: dict[str, int]) -> dict[str, Any]:
+    subject = result.resource_id or result.correlation_key or "(no resource)"
+    return {
+        "level": "error",
+        "descriptor": {"id": "regionready/evaluation-error"},
+        "associatedRule": {"id": result.rule_id, "index": index[result.rule_id]},
+        "message": {
+            "text": (
+                f"{result.rule_id} could not be evaluated for {subject} "
+                f"(account {result.account}, {result.region}): {result.message}"
+            )
+        },
+        "locations": [_location(result, report)],
+        "properties": {"fingerprint": result.fingerprint, **_properties(result)},
+    }
+
+
+def _uri(path: str) -> str:
+    """A repository-relative URI reference with forward slashes.
+
+    An absolute path (a rule file outside the checkout) is cut to its ``rules/...`` tail,
+    or to its file name: code scanning rejects absolute file URIs outside the repository.
+    """
+    uri = path.replace("\\", "/")
+    while uri.startswith("./"):
+        uri = uri[2:]
+    if uri.startswith("/") or re.match(r"^[A-Za-z]:/", uri):
+        cut = uri.rfind("/rules/")
+        uri = uri[cut + 1 :] if cut >= 0 else uri.rsplit("/", 1)[-1]
+    return urllib.parse.quote(uri.lstrip("/"), safe="/")
+
+
+def _camel(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in _WORD.findall(text))
+
+
+def _utc(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        stamp = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=UTC)
+    return stamp.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
