@@ -254,7 +254,7 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
         finished_at=dt.datetime.now(dt.UTC),
         rules_version=__version__,
     )
-    write_scan(out, manifest, result.documents)
+    write_scan(out, manifest, result.documents, result.local)
     return out
 
 

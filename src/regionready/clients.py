@@ -69,6 +69,7 @@ class Clients:
     make_client: Callable[[str], Any]
     region: str
     service: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
     errors: list[CollectionError] = field(default_factory=list)
     api_calls: int = 0
     _cache: dict[str, Any] = field(default_factory=dict)

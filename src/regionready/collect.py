@@ -26,6 +26,7 @@ from regionready import __version__, registry
 from regionready.clients import Clients
 from regionready.snapshot import (
     GLOBAL,
+    LOCAL,
     ServiceData,
     iso,
     jsonable,
@@ -123,7 +124,7 @@ def account_id(account: AccountSession, region: str) -> str:
 @dataclass
 class Task:
     service: str
-    region: str  # "global" for global collectors
+    region: str  # "global" for global collectors, "local" for this machine
     module: ModuleType
 
 
@@ -131,19 +132,24 @@ def plan_tasks(services: list[str], regions: list[str]) -> list[Task]:
     tasks: list[Task] = []
     for name in services:
         module = registry.collector(name)
-        if getattr(module, "GLOBAL", False):
+        if getattr(module, "LOCAL", False):
+            tasks.append(Task(module.SERVICE, LOCAL, module))
+        elif getattr(module, "GLOBAL", False):
             tasks.append(Task(module.SERVICE, GLOBAL, module))
         else:
             tasks.extend(Task(module.SERVICE, region, module) for region in regions)
     return tasks
 
 
-def run_task(account: AccountSession, task: Task) -> ServiceData:
-    client_region = GLOBAL_CLIENT_REGION if task.region == GLOBAL else task.region
+def run_task(
+    account: AccountSession, task: Task, options: dict[str, Any] | None = None
+) -> ServiceData:
+    client_region = task.region if task.region not in (GLOBAL, LOCAL) else GLOBAL_CLIENT_REGION
     clients = Clients(
         make_client=lambda svc: account.client(svc, client_region),
         region=client_region,
         service=task.service,
+        options=dict(options or {}),
     )
     id_fields: dict[str, str] = dict(task.module.RESOURCE_TYPES)
     try:
@@ -225,6 +231,7 @@ class CollectResult:
     account: str
     documents: dict[tuple[str, str], dict[str, Any]]
     api_calls: dict[str, int]
+    local: dict[str, Any] | None = None
 
 
 def collect_account(
@@ -234,6 +241,7 @@ def collect_account(
     services: list[str],
     workers: int = 8,
     progress: bool = True,
+    options: dict[str, Any] | None = None,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> CollectResult:
     account_number = account_id(account, regions[-1])
@@ -242,7 +250,7 @@ def collect_account(
     api_calls: dict[str, int] = {}
     bar = Progress(len(tasks), enabled=progress)
     with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run_task, account, task): task for task in tasks}
+        futures = {pool.submit(run_task, account, task, options): task for task in tasks}
         for future in as_completed(futures):
             task = futures[future]
             data = future.result()
@@ -250,11 +258,13 @@ def collect_account(
             api_calls[task.service] = api_calls.get(task.service, 0) + data.api_calls
             bar.advance(f"{task.service} {task.region}", data)
     stamp = iso(clock())
+    local_data = by_region.pop(LOCAL, None)
     documents = {
         (account_number, region): region_document(account_number, region, data, stamp)
         for region, data in by_region.items()
     }
-    return CollectResult(account_number, documents, api_calls)
+    local = region_document(LOCAL, LOCAL, local_data, stamp) if local_data else None
+    return CollectResult(account_number, documents, api_calls, local)
 
 
 def build_manifest(

@@ -18,11 +18,11 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError
 
-from regionready.functions import RegionReadyFunctions
+from regionready.functions import RegionReadyFunctions, lookup_key
 from regionready.model import Result, Severity, Status
 from regionready.operators import OPERATORS
 from regionready.rules import Condition, Rule, substitute
-from regionready.snapshot import GLOBAL, Scan
+from regionready.snapshot import GLOBAL, LOCAL, Scan
 
 META_COLLECTOR = "regionready"
 COLLECTION_TYPE = "collection"
@@ -128,13 +128,6 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _key(value: Any) -> str | None:
-    """A hashable, stable join key; None (and empty) means the item cannot be paired."""
-    if value is None or value == "" or value == []:
-        return None
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-
-
 @dataclass
 class Engine:
     scan: Scan
@@ -151,42 +144,48 @@ class Engine:
     # -- data access ---------------------------------------------------------------
 
     def _service_doc(self, account: str, region: str, collector: str) -> dict[str, Any] | None:
-        global_doc = self.scan.service(account, GLOBAL, collector)
-        if global_doc is not None:
-            return global_doc
+        """Global and local services are found wherever a rule looks; others per Region."""
+        for where in (GLOBAL, LOCAL):
+            found = self.scan.service(account, where, collector)
+            if found is not None:
+                return found
         return self.scan.service(account, region, collector)
 
     def dataset(self, account: str, region: str, rule: Rule) -> Dataset:
         if rule.collector == META_COLLECTOR:
             return self._collection_dataset(account)
-        svc = self._service_doc(account, region, rule.collector)
+        return self._dataset_for(account, region, rule.collector, rule.resource_type)
+
+    def _dataset_for(self, account: str, region: str, collector: str, rtype: str) -> Dataset:
+        resource = f"{collector}.{rtype}"
+        svc = self._service_doc(account, region, collector)
         if svc is None:
             return Dataset(
                 [],
                 "",
                 [
                     {
-                        "api": rule.collector,
+                        "api": collector,
                         "code": "NotCollected",
-                        "message": f"{rule.collector} was not collected in {region}",
-                        "action": f"{rule.collector}:*",
-                        "resource_types": [rule.resource_type],
+                        "message": f"{collector} was not collected in {region}",
+                        "action": f"{collector}:*",
+                        "resource_types": [rtype],
                     }
                 ],
             )
-        errors = [e for e in svc["errors"] if rule.resource_type in e["resource_types"]]
-        items = svc["resources"].get(rule.resource_type)
+        errors = [e for e in svc["errors"] if rtype in e["resource_types"]]
+        items = svc["resources"].get(rtype)
         if items is None and not errors:
             errors = [
                 {
-                    "api": rule.collector,
+                    "api": collector,
                     "code": "NotCollected",
-                    "message": f"{rule.resource} is not in the snapshot",
-                    "action": f"{rule.collector}:*",
-                    "resource_types": [rule.resource_type],
+                    "message": f"{resource} is not in the snapshot",
+                    "action": f"{collector}:*",
+                    "resource_types": [rtype],
                 }
             ]
-        id_field = svc["id_fields"].get(rule.resource_type, "")
+        id_field = svc["id_fields"].get(rtype, "")
         return Dataset(items or [], id_field, errors)
 
     def _collection_dataset(self, account: str) -> Dataset:
@@ -194,9 +193,14 @@ class Engine:
         for rule in self.rules:
             needed_by.setdefault(rule.resource, []).append(rule.id)
         items = []
-        for (doc_account, region), doc in sorted(self.scan.documents.items()):
-            if doc_account != account:
-                continue
+        documents = [
+            (region, doc)
+            for (doc_account, region), doc in sorted(self.scan.documents.items())
+            if doc_account == account
+        ]
+        if self.scan.local:
+            documents.append((LOCAL, self.scan.local))
+        for region, doc in documents:
             for name, svc in sorted(doc["services"].items()):
                 blocked = sorted(
                     {
@@ -248,8 +252,43 @@ class Engine:
         }
         return _Compiled(rule, values, self.options)
 
+    def _lookups(
+        self, compiled: _Compiled, account: str, region: str
+    ) -> tuple[dict[str, dict[str, Any]], Dataset | None]:
+        """Hash indexes of the rule's ``lookups``; a Dataset with errors if one is missing."""
+        indexes: dict[str, dict[str, Any]] = {}
+        for name, spec in compiled.rule.lookups.items():
+            collector, rtype = spec["resource"].split(".", 1)
+            scope = spec.get("scope", "same")
+            where = {
+                "target": self.scan.target_region,
+                "source": self.scan.source_region,
+            }.get(scope, region)
+            ds = self._dataset_for(account, where, collector, rtype)
+            if not ds.ok:
+                return {}, ds
+            index: dict[str, Any] = {}
+            for item in ds.items:
+                key = lookup_key(compiled.search(spec["key"], item))
+                if key is None:
+                    continue
+                if spec.get("many"):
+                    index.setdefault(key, []).append(item)
+                else:
+                    index.setdefault(key, item)
+            indexes[name] = index
+        return indexes, None
+
     def evaluate_rule(self, rule: Rule, account: str) -> list[Result]:
         compiled = self._compiled(rule, account)
+        if rule.lookups:
+            region = self.scan.target_region if rule.scope != "source" else self.scan.source_region
+            indexes, missing = self._lookups(compiled, account, region)
+            if missing is not None:
+                return [self._error(compiled, account, region, missing)]
+            self.functions.lookups = indexes
+        else:
+            self.functions.lookups = {}
         if rule.kind == "parity":
             return self._parity(compiled, account)
         if rule.kind == "quota":
@@ -385,7 +424,7 @@ class Engine:
         for item in tgt.items:
             if rule.target_where and not compiled.all_hold(rule.target_where, item):
                 continue
-            key = _key(compiled.search(rule.pair_by, item))
+            key = lookup_key(compiled.search(rule.pair_by, item))
             if key is not None:
                 index.setdefault(key, item)
         results: list[Result] = []
@@ -405,7 +444,7 @@ class Engine:
                     )
                 )
                 continue
-            key = _key(compiled.search(rule.pair_by, item))
+            key = lookup_key(compiled.search(rule.pair_by, item))
             twin = index.get(key) if key is not None else None
             pair = {"source": item, "target": twin, **base}
             if twin is None:
@@ -481,9 +520,11 @@ class Engine:
         if rule.adds:
             candidates = [i for i in src.items if compiled.all_hold(rule.where, i)]
             if rule.pair_by:
-                have = {_key(compiled.search(rule.pair_by, i)) for i in in_target}
+                have = {lookup_key(compiled.search(rule.pair_by, i)) for i in in_target}
                 candidates = [
-                    i for i in candidates if _key(compiled.search(rule.pair_by, i)) not in have
+                    i
+                    for i in candidates
+                    if lookup_key(compiled.search(rule.pair_by, i)) not in have
                 ]
             adds = compiled.search(rule.adds, candidates)
         limit, origin = self._quota_value(account, target_region, rule.quota)

@@ -118,7 +118,12 @@ def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
         "accounts": [ACCOUNT],
         "services": sorted(set(services) | {rule.collector}),
     }
-    return Scan(root=Path("."), manifest=manifest, documents=documents, local=case.get("local"))
+    local = None
+    if case.get("local") or errors.get("local"):
+        local = _document("local", case.get("local") or {}, errors.get("local") or {})
+        services = sorted(set(services) | set(local["services"]))
+        manifest["services"] = sorted(set(manifest["services"]) | set(services))
+    return Scan(root=Path("."), manifest=manifest, documents=documents, local=local)
 
 
 def _expected(case: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, str]]:

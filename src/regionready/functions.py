@@ -8,8 +8,11 @@ left", so the same snapshot always re-evaluates the same way.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
+import pkgutil
 import re
+from collections.abc import Callable
 from typing import Any
 
 import jmespath
@@ -85,12 +88,36 @@ def normalize_policy(policy: Any, region: str | None = None) -> str | None:
     return json.dumps(canonical, sort_keys=True, separators=(",", ":"))
 
 
-class RegionReadyFunctions(functions.Functions):
-    """Custom JMESPath functions; ``clock`` is the instant time-relative checks count from."""
+def lookup_key(value: Any) -> str | None:
+    """The hash key of a join or lookup value; None (and empty) never matches."""
+    if value is None or value == "" or value == []:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+
+
+class CoreFunctions(functions.Functions):
+    """Custom JMESPath functions; ``clock`` is the instant time-relative checks count from.
+
+    ``lookups`` holds the named indexes a rule declared (``lookups:`` in its file),
+    set by the engine before it evaluates that rule.
+    """
 
     def __init__(self, clock: dt.datetime | None = None) -> None:
         super().__init__()
         self.clock = clock or dt.datetime.now(dt.UTC)
+        self.lookups: dict[str, dict[str, Any]] = {}
+
+    @functions.signature({"types": ["string"]}, {"types": ["string", "number", "array", "null"]})
+    def _func_lookup(self, name: str, key: Any) -> Any:
+        """The item of a rule's named lookup with this key, or null."""
+        found = lookup_key(key)
+        return None if found is None else self.lookups.get(name, {}).get(found)
+
+    @functions.signature({"types": ["array", "null"]}, {"types": ["array", "null"]})
+    def _func_difference(self, left: Any, right: Any) -> list[Any]:
+        """Elements of the first list that are not in the second, in their order."""
+        have = {json.dumps(v, sort_keys=True) for v in (right or [])}
+        return [v for v in (left or []) if json.dumps(v, sort_keys=True) not in have]
 
     @functions.signature({"types": ["string", "number", "null"]})
     def _func_days_until(self, value: Any) -> float | None:
@@ -129,9 +156,44 @@ class RegionReadyFunctions(functions.Functions):
         return value
 
 
+ExtensionFunction = tuple[Callable[..., Any], list[dict[str, Any]]]
+
+
+def _extension_methods() -> dict[str, Any]:
+    """Functions from ``regionready.fn_*`` modules (each exports ``FUNCTIONS``).
+
+    A module maps a name to ``(callable, [argument specs])``, e.g.
+    ``{"region_denied": (region_denied, [{"types": ["object"]}, {"types": ["string"]}])}``;
+    the callable is pure and unit-tested on its own.
+    """
+    import regionready
+
+    methods: dict[str, Any] = {}
+    for info in sorted(pkgutil.iter_modules(regionready.__path__), key=lambda i: i.name):
+        if not info.name.startswith("fn_"):
+            continue
+        module = importlib.import_module(f"regionready.{info.name}")
+        table: dict[str, ExtensionFunction] = module.FUNCTIONS
+        for name, (func, spec) in table.items():
+
+            def method(self: Any, *args: Any, _func: Callable[..., Any] = func) -> Any:
+                return _func(*args)
+
+            method.signature = tuple(spec)  # type: ignore[attr-defined]
+            method.__doc__ = func.__doc__
+            methods[f"_func_{name}"] = method
+    return methods
+
+
+RegionReadyFunctions: type[CoreFunctions] = type(
+    "RegionReadyFunctions", (CoreFunctions,), _extension_methods()
+)
+
 CUSTOM_FUNCTIONS: tuple[str, ...] = tuple(
     sorted(
-        name[len("_func_") :] for name in vars(RegionReadyFunctions) if name.startswith("_func_")
+        name[len("_func_") :]
+        for name in dir(RegionReadyFunctions)
+        if name.startswith("_func_") and not hasattr(functions.Functions, name)
     )
 )
 BUILTIN_FUNCTIONS: tuple[str, ...] = tuple(

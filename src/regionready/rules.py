@@ -127,6 +127,22 @@ def rule_schema() -> dict[str, Any]:
                 },
             },
             "references": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+            "lookups": {
+                "type": "object",
+                "description": "named indexes of other resources, read with lookup(name, key)",
+                "propertyNames": {"pattern": r"^[a-z][a-z0-9_]*$"},
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["resource", "key"],
+                    "properties": {
+                        "resource": {"type": "string", "pattern": RESOURCE_RE},
+                        "key": expression,
+                        "scope": {"enum": ["target", "source", "same"]},
+                        "many": {"type": "boolean"},
+                    },
+                },
+            },
             "depends_on": {
                 "type": "array",
                 "items": {"type": "string", "pattern": RULE_ID_RE},
@@ -204,6 +220,7 @@ class Rule:
     usage: str | None = None
     adds: str | None = None
     depends_on: tuple[str, ...] = ()
+    lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def collector(self) -> str:
@@ -276,6 +293,8 @@ def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]
     for key in ("pair_by", "usage", "adds", "resource_name"):
         if data.get(key):
             found.append(((key,), data[key]))
+    for name, spec in (data.get("lookups") or {}).items():
+        found.append((("lookups", name, "key"), spec["key"]))
     return found
 
 
@@ -385,6 +404,7 @@ def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
         usage=data.get("usage"),
         adds=data.get("adds"),
         depends_on=tuple(data.get("depends_on", []) or []),
+        lookups={k: dict(v) for k, v in (data.get("lookups") or {}).items()},
     )
 
 

@@ -32,6 +32,7 @@ SNAPSHOT_SCHEMA_VERSION = 1
 SNAPSHOT_KIND = "regionready-snapshot"
 MANIFEST_KIND = "regionready-manifest"
 GLOBAL = "global"
+LOCAL = "local"
 
 
 class SnapshotError(Exception):
@@ -162,6 +163,12 @@ class Scan:
         return [str(a) for a in self.manifest["accounts"]]
 
     def service(self, account: str, region: str, name: str) -> dict[str, Any] | None:
+        """One service's data; ``region`` "global" or "local" for those documents."""
+        if region == LOCAL:
+            if not self.local:
+                return None
+            local: dict[str, Any] | None = self.local["services"].get(name)
+            return local
         doc = self.documents.get((account, region))
         if doc is None:
             return None
@@ -238,5 +245,5 @@ def read_scan(root: Path) -> Scan:
                 )
             documents[(str(account), doc["region"])] = doc
     local_path = root / "local.json"
-    local = load_json(local_path) if local_path.exists() else None
+    local = read_account_file(local_path) if local_path.exists() else None
     return Scan(root=root, manifest=manifest, documents=documents, local=local)

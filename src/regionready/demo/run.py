@@ -70,7 +70,7 @@ def run_demo(out: Path, fail_on: str = "high", *, progress: bool = True) -> int:
                 finished_at=dt.datetime.now(dt.UTC),
                 rules_version=__version__,
             )
-            write_scan(snapshot_dir, manifest, result.documents)
+            write_scan(snapshot_dir, manifest, result.documents, result.local)
     finally:
         for key, value in saved_env.items():
             if value is not None:

@@ -59,16 +59,21 @@ and the response-only corrections still apply.
 Install on a boto3 or botocore Session *before* creating clients (a client copies the
 session's handlers when it is created), or on an existing client::
 
-    session = boto3.Session(region_name="us-east-1")
-    moto_gaps.install(session)
+    session = moto_gaps.install(boto3.Session(region_name="us-east-1"))
     with mock_aws():
         kms = session.client("kms")
+
+or, when other code creates the sessions (the demo running the collection driver)::
+
+    with mock_aws(), moto_gaps.everywhere():
+        run_the_driver()
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # ACM key types AWS lists when the request names none (the "ACM trap").
@@ -180,7 +185,10 @@ def _acm_record_request(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 def _validation_emails(domain: str) -> list[str]:
     base = domain[2:] if domain.startswith("*.") else domain
-    return [f"{box}@{base}" for box in ("admin", "administrator", "hostmaster", "postmaster", "webmaster")]
+    return [
+        f"{box}@{base}"
+        for box in ("admin", "administrator", "hostmaster", "postmaster", "webmaster")
+    ]
 
 
 def _in_order(names: list[str], wanted: list[str]) -> list[str]:
@@ -210,7 +218,11 @@ def _acm_fix_certificate(cert: dict[str, Any]) -> None:
     options = cert.get("DomainValidationOptions")
     if not isinstance(options, list):
         return
-    wanted = asked["Names"] if asked else [cert.get("DomainName"), *cert.get("SubjectAlternativeNames", [])]
+    wanted = (
+        asked["Names"]
+        if asked
+        else [cert.get("DomainName"), *cert.get("SubjectAlternativeNames", [])]
+    )
     names = _in_order([str(o.get("DomainName")) for o in options], [str(n) for n in wanted])
     options.sort(key=lambda o: names.index(str(o.get("DomainName"))))
     if not asked or asked["ValidationMethod"] != "EMAIL":
@@ -243,8 +255,14 @@ def _acm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
                 summary["KeyAlgorithm"] = asked["KeyAlgorithm"]
     wanted = (request.get("Includes") or {}).get("keyTypes") or ACM_DEFAULT_KEY_TYPES
     parsed["CertificateSummaryList"] = [s for s in summaries if s.get("KeyAlgorithm") in wanted]
-    _page(parsed, request, items="CertificateSummaryList", limit="MaxItems",
-          token_in="NextToken", token_out="NextToken")
+    _page(
+        parsed,
+        request,
+        items="CertificateSummaryList",
+        limit="MaxItems",
+        token_in="NextToken",
+        token_out="NextToken",
+    )
 
 
 # ---------------------------------------------------------------- KMS
@@ -275,8 +293,10 @@ def _moto_kms(region: str, key_ref: str) -> tuple[Any, Any] | None:
 
 
 def _is_replica(key: Any) -> bool:
-    config = getattr(key, "multi_region_configuration", None) if key.multi_region else None
-    return bool(config) and key.arn != config["PrimaryKey"]["Arn"]
+    if not key.multi_region:
+        return False
+    config: dict[str, Any] = key.multi_region_configuration
+    return bool(key.arn != config["PrimaryKey"]["Arn"])
 
 
 def _kms_fix_metadata(meta: Any) -> None:
@@ -284,7 +304,9 @@ def _kms_fix_metadata(meta: Any) -> None:
         return
     meta.setdefault("MultiRegion", False)
     spec = str(meta.get("KeySpec") or "")
-    meta.setdefault("KeyUsage", "GENERATE_VERIFY_MAC" if spec.startswith("HMAC_") else "ENCRYPT_DECRYPT")
+    meta.setdefault(
+        "KeyUsage", "GENERATE_VERIFY_MAC" if spec.startswith("HMAC_") else "ENCRYPT_DECRYPT"
+    )
     config = meta.get("MultiRegionConfiguration")
     region = _arn_region(meta.get("Arn"))
     if isinstance(config, dict) and region and "PrimaryKey" in config:
@@ -340,15 +362,29 @@ def _kms_aliases(parsed: Any, context: dict[str, Any], **_: Any) -> None:
             alias.pop("TargetKeyId", None)
         kept.append(alias)
     parsed["Aliases"] = kept
-    _page(parsed, _request(context), items="Aliases", limit="Limit",
-          token_in="Marker", token_out="NextMarker", truncated="Truncated")
+    _page(
+        parsed,
+        _request(context),
+        items="Aliases",
+        limit="Limit",
+        token_in="Marker",
+        token_out="NextMarker",
+        truncated="Truncated",
+    )
 
 
 def _kms_keys(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListKeys: paging."""
     if not _failed(parsed):
-        _page(parsed, _request(context), items="Keys", limit="Limit",
-              token_in="Marker", token_out="NextMarker", truncated="Truncated")
+        _page(
+            parsed,
+            _request(context),
+            items="Keys",
+            limit="Limit",
+            token_in="Marker",
+            token_out="NextMarker",
+            truncated="Truncated",
+        )
 
 
 def _kms_rotation(parsed: Any, context: dict[str, Any], **_: Any) -> None:
@@ -429,6 +465,25 @@ def uninstall(target: Any, handlers: Iterable[tuple[str, Handler]] = HANDLERS) -
     events = _emitter(target)
     for event, handler in handlers:
         events.unregister(event, handler, unique_id=_unique_id(event, handler))
+
+
+@contextmanager
+def everywhere(handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> Iterator[None]:
+    """Install on every botocore/boto3 Session *created* inside the block.
+
+    For code that makes its own sessions (the collection driver run by the demo): the
+    hooks join botocore's built-in handlers, which each new Session registers. Sessions
+    made inside keep the hooks after the block; sessions made before never get them.
+    """
+    from botocore import handlers as builtin
+
+    added = list(handlers)
+    builtin.BUILTIN_HANDLERS.extend(added)
+    try:
+        yield
+    finally:
+        for spec in added:
+            builtin.BUILTIN_HANDLERS.remove(spec)
 
 
 def aws_managed_key(kms_client: Any, alias_name: str = "alias/aws/s3") -> str:

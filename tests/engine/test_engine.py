@@ -1,0 +1,207 @@
+"""Engine behaviour beyond single rules: lookups, quotas, depends_on, errors, scale."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from regionready.engine import evaluate
+from regionready.fixtures import scan_from_case
+from regionready.model import Status
+from regionready.rules import Rule, parse_rule
+
+NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+HEAD = """\
+service: acm
+severity: medium
+description: A rule used by the engine tests.
+remediation: {text: Fix it.}
+references: [test]
+"""
+
+
+def rule(tmp_path: Path, text: str) -> Rule:
+    path = tmp_path / "r.yaml"
+    path.write_text(HEAD + text)
+    return parse_rule(path, "rules/test/r.yaml")
+
+
+def run(rules: list[Rule], case: dict[str, Any]) -> list[Any]:
+    return evaluate(scan_from_case(rules[0], case), rules, now=NOW)
+
+
+def certs(*names: str, region: str = "eu-central-1", **extra: Any) -> list[dict[str, Any]]:
+    return [
+        {"CertificateArn": f"arn:aws:acm:{region}:1:certificate/{n}", "DomainName": n, **extra}
+        for n in names
+    ]
+
+
+def test_lookup_joins_another_resource_type(tmp_path: Path) -> None:
+    r = rule(
+        tmp_path,
+        """\
+id: TST-010
+title: Validation record exists
+kind: readiness
+resource: acm.certificate
+lookups:
+  records: {resource: kms.alias, key: AliasName}
+fail_when:
+  - {key: "lookup('records', DomainName)", op: absent}
+message: "{DomainName} has no record"
+""",
+    )
+    case = {
+        "target": {
+            "acm": {"certificate": certs("alias/a", "alias/b")},
+            "kms": {"alias": [{"AliasName": "alias/a"}]},
+        }
+    }
+    got = {(x.status, x.resource_id.rsplit("/", 1)[-1]) for x in run([r], case)}
+    assert got == {(Status.PASS, "a"), (Status.FAIL, "b")}
+
+
+def test_lookup_over_uncollected_data_is_error(tmp_path: Path) -> None:
+    r = rule(
+        tmp_path,
+        """\
+id: TST-011
+title: Lookup missing
+kind: readiness
+resource: acm.certificate
+lookups:
+  records: {resource: kms.alias, key: AliasName}
+fail_when:
+  - {key: "lookup('records', DomainName)", op: absent}
+message: "x"
+""",
+    )
+    case = {
+        "target": {"acm": {"certificate": certs("a")}, "kms": {}},
+        "errors": {"target": {"kms": [{"resource_types": ["alias"], "action": "kms:ListAliases"}]}},
+    }
+    (result,) = run([r], case)
+    assert result.status is Status.ERROR
+    assert "kms:ListAliases" in result.message
+
+
+QUOTA = """\
+id: TST-020
+title: Certificate quota
+kind: quota
+resource: acm.certificate
+quota: {name: ACM certificates, service_code: acm, quota_code: L-F141DD1D, default: 3}
+where:
+  - {key: CertificateAuthorityArn, op: absent}
+pair_by: DomainName
+usage: length(@)
+adds: length(@)
+message: "{total} certificates would exceed {quota_name} ({quota}, {quota_source})"
+"""
+
+
+def test_quota_counts_usage_plus_unpaired_source_items(tmp_path: Path) -> None:
+    r = rule(tmp_path, QUOTA)
+    private = {"CertificateAuthorityArn": "arn:aws:acm-pca:eu-central-1:1:certificate-authority/x"}
+    case = {
+        "source": {"acm": {"certificate": certs("a", "b", "c", region="me-central-1")}},
+        "target": {"acm": {"certificate": certs("a", "z") + certs("p1", "p2", **private)}},
+    }
+    (result,) = run([r], case)
+    # target usage 2 (private-CA ones do not count) + 2 to migrate (b, c; a has a twin) = 4 > 3
+    assert result.status is Status.FAIL
+    assert result.details["usage"] == 2 and result.details["adds"] == 2
+    assert "documented default" in result.message
+
+
+def test_quota_prefers_service_quotas_value(tmp_path: Path) -> None:
+    r = rule(tmp_path, QUOTA)
+    case = {
+        "source": {"acm": {"certificate": certs("a", "b", "c", region="me-central-1")}},
+        "target": {
+            "acm": {"certificate": certs("a", "z")},
+            "servicequotas": {
+                "quota": [{"ServiceCode": "acm", "QuotaCode": "L-F141DD1D", "Value": 10.0}]
+            },
+        },
+    }
+    (result,) = run([r], case)
+    assert result.status is Status.PASS
+    assert result.details["quota_source"] == "Service Quotas"
+
+
+def test_depends_on_marks_root_causes(tmp_path: Path) -> None:
+    root = rule(
+        tmp_path,
+        """\
+id: TST-030
+title: Root cause
+kind: readiness
+resource: acm.certificate
+fail_when: [{key: Status, op: ne, value: ISSUED}]
+message: "{DomainName} not issued"
+""",
+    )
+    child = rule(
+        tmp_path,
+        """\
+id: TST-031
+title: Blocked check
+kind: readiness
+resource: acm.certificate
+depends_on: [TST-030]
+fail_when: [{key: InUseBy, op: empty}]
+message: "{DomainName} unused"
+""",
+    )
+    case = {"target": {"acm": {"certificate": certs("a", Status="PENDING_VALIDATION")}}}
+    results = run([root, child], case)
+    blocked = {x.rule_id: x.blocked_by for x in results if x.status is Status.FAIL}
+    assert blocked == {"TST-030": [], "TST-031": ["TST-030"]}
+    case = {"target": {"acm": {"certificate": certs("a", Status="ISSUED")}}}
+    blocked = {x.rule_id: x.blocked_by for x in run([root, child], case) if x.status is Status.FAIL}
+    assert blocked == {"TST-031": []}
+
+
+def test_fingerprints_are_stable_and_distinct(tmp_path: Path) -> None:
+    r = rule(
+        tmp_path,
+        """\
+id: TST-040
+title: Any
+kind: readiness
+resource: acm.certificate
+fail_when: [{key: DomainName, op: present}]
+message: "{DomainName}"
+""",
+    )
+    case = {"target": {"acm": {"certificate": certs("a", "b")}}}
+    first = [x.fingerprint for x in run([r], case)]
+    second = [x.fingerprint for x in run([r], case)]
+    assert first == second
+    assert len(set(first)) == 2
+
+
+def test_parity_join_is_linear(tmp_path: Path) -> None:
+    """20,000 source items against 20,000 targets: a pairwise scan would be 4e8 compares."""
+    r = rule(
+        tmp_path,
+        """\
+id: TST-050
+title: Twin exists
+kind: parity
+resource: acm.certificate
+pair_by: DomainName
+message: "{source.DomainName}"
+""",
+    )
+    names = [f"h{i}.example.com" for i in range(20_000)]
+    case = {
+        "source": {"acm": {"certificate": certs(*names, region="me-central-1")}},
+        "target": {"acm": {"certificate": certs(*names[1:])}},
+    }
+    results = run([r], case)
+    assert sum(x.status is Status.FAIL for x in results) == 1
+    assert len(results) == 20_000
