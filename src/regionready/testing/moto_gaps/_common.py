@@ -1,0 +1,65 @@
+"""Helpers shared by the moto_gaps service modules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+# Where a before-parameter-build hook leaves the caller's parameters for after-call hooks.
+_PARAMS = "regionready_moto_gaps_params"
+_TOKEN = "moto-gaps:"
+
+Handler = Callable[..., Any]
+
+
+def _remember_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    """before-parameter-build: keep the caller's parameters for the after-call hook."""
+    context[_PARAMS] = dict(params)
+
+
+def _request(context: dict[str, Any] | None) -> dict[str, Any]:
+    if not context:
+        return {}
+    found: dict[str, Any] = context.get(_PARAMS) or {}
+    return found
+
+
+def _failed(parsed: Any) -> bool:
+    return not isinstance(parsed, dict) or "Error" in parsed
+
+
+def _arn_region(arn: Any) -> str | None:
+    parts = str(arn or "").split(":")
+    return parts[3] if len(parts) > 5 and parts[0] == "arn" else None
+
+
+def _page(
+    parsed: dict[str, Any],
+    request: dict[str, Any],
+    *,
+    items: str,
+    limit: str,
+    token_in: str,
+    token_out: str,
+    truncated: str | None = None,
+) -> None:
+    """Slice a complete list answer into the page the request asked for.
+
+    Only applies when moto answered everything at once: a continuation token that is not
+    ours (moto paging on its own) leaves the answer untouched.
+    """
+    found = parsed.get(items)
+    token = request.get(token_in)
+    if not isinstance(found, list) or parsed.get(token_out):
+        return
+    if token is not None and not str(token).startswith(_TOKEN):
+        return
+    start = int(str(token)[len(_TOKEN) :]) if token is not None else 0
+    size = request.get(limit)
+    end = start + int(size) if size else len(found)
+    parsed[items] = found[start:end]
+    more = end < len(found)
+    if more:
+        parsed[token_out] = f"{_TOKEN}{end}"
+    if truncated is not None:
+        parsed[truncated] = more
