@@ -9,8 +9,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from regionready.collectors import acm
 
+from regionready.collectors import acm
 from regionready.snapshot import jsonable
 from regionready.testing.certs import self_signed
 

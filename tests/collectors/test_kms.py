@@ -8,8 +8,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from regionready.collectors import kms
 
+from regionready.collectors import kms
 from regionready.snapshot import jsonable
 from regionready.testing import moto_gaps
 

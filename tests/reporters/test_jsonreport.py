@@ -9,10 +9,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from regionready.reporters import jsonreport
 
 from regionready import scoring
 from regionready.model import Report, Result, Severity, Status
+from regionready.reporters import jsonreport
 
 ACCOUNT = "123456789012"
 

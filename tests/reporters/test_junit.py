@@ -9,11 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from regionready.reporters import junit
+import xmlschema
 
 from regionready.model import Report, Status
-
-import xmlschema
+from regionready.reporters import junit
 
 ACCOUNT = "123456789012"
 

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import pytest
 from markdown_it import MarkdownIt
-from regionready.reporters import markdown
 
 from regionready.model import Report, Status
+from regionready.reporters import markdown
 
 ACCOUNT = "123456789012"
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import jsonschema
 import pytest
-from regionready.reporters import sarif
 
 from regionready.model import Report, Result, Severity, Status
+from regionready.reporters import sarif
 
 ACCOUNT = "123456789012"
 
