@@ -161,7 +161,28 @@ def seed_demo(
     plan.aliases = {source: {}, target: {}}
     _seed_acm(session, plan)
     _seed_kms(session, plan)
+    for module in _service_seeders():
+        module.seed(session, plan)
     return plan
+
+
+def _service_seeders() -> list[Any]:
+    """``regionready.demo.seed_<service>`` modules, each with ``seed(session, plan)``.
+
+    Each plants at least one failing and one passing resource for its service's checks
+    and records them in ``plan.failing`` (check id -> the resource ids the results carry)
+    and ``plan.healthy``.
+    """
+    import importlib
+    import pkgutil
+
+    import regionready.demo as package
+
+    return [
+        importlib.import_module(f"regionready.demo.{info.name}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+        if info.name.startswith("seed_")
+    ]
 
 
 # --------------------------------------------------------------------------- ACM
