@@ -19,7 +19,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from regionready.functions import RegionReadyFunctions, lookup_key
-from regionready.model import Result, Severity, Status
+from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
 from regionready.rules import Condition, Rule, substitute
 from regionready.snapshot import GLOBAL, LOCAL, Scan
@@ -395,18 +395,19 @@ class Engine:
                 continue
             fails = bool(rule.fail_when) and compiled.all_hold(rule.fail_when, item)
             context = {**item, **self._context(compiled, account, item_region)}
-            results.append(
-                self._result(
-                    compiled,
-                    status=Status.FAIL if fails else Status.PASS,
-                    account=account,
-                    region=item_region,
-                    resource_id=rid,
-                    correlation_key=rid,
-                    message=compiled.render(rule.message, context) if fails else "passes",
-                    severity=self._severity(compiled, item) if fails else None,
-                )
+            result = self._result(
+                compiled,
+                status=Status.FAIL if fails else Status.PASS,
+                account=account,
+                region=item_region,
+                resource_id=rid,
+                correlation_key=rid,
+                message=compiled.render(rule.message, context) if fails else "passes",
+                severity=self._severity(compiled, item) if fails else None,
             )
+            if rule.location:
+                result.location = _location(compiled.search(rule.location, item))
+            results.append(result)
         if not results:
             results.append(self._not_applicable(compiled, account, label, "no resources to check"))
         return results
@@ -556,6 +557,19 @@ class Engine:
                 details={"usage": usage, "adds": adds, "quota": limit, "quota_source": origin},
             )
         ]
+
+
+def _location(value: Any) -> Location | None:
+    """A file location from a rule's ``location`` expression ({path, line, column})."""
+    if not isinstance(value, dict) or not isinstance(value.get("path"), str):
+        return None
+    line = value.get("line")
+    column = value.get("column")
+    return Location(
+        path=value["path"],
+        line=line if isinstance(line, int) and line >= 1 else None,
+        column=column if isinstance(column, int) and column >= 1 else None,
+    )
 
 
 def _mark_blocked(results: list[Result], rules: list[Rule]) -> None:

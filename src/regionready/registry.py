@@ -34,7 +34,10 @@ def names(kind: str) -> list[str]:
 
 def _load(kind: str, name: str) -> ModuleType:
     module_name = name.replace("-", "_")
-    if not _NAME_RE.match(module_name) or module_name not in names(kind):
+    available = names(kind)
+    if module_name not in available and f"{module_name}_" in available:
+        module_name += "_"  # a Python keyword as a service name: lambda -> lambda_
+    if not _NAME_RE.match(module_name) or module_name not in available:
         known = ", ".join(names(kind))
         singular = kind.rstrip("s")
         raise UnknownPlugin(f"unknown {singular} '{name}' (known: {known})")

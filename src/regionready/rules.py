@@ -91,6 +91,11 @@ def rule_schema() -> dict[str, Any]:
             "on_unpaired": {"enum": list(ON_UNPAIRED)},
             "unpaired_message": {"type": "string"},
             "resource_name": expression,
+            "location": {
+                "type": "string",
+                "minLength": 1,
+                "description": "JMESPath giving {path, line, column} of a file finding",
+            },
             "escalate": {
                 "type": "array",
                 "items": {
@@ -215,6 +220,7 @@ class Rule:
     on_unpaired: str = "fail"
     unpaired_message: str | None = None
     resource_name: str | None = None
+    location: str | None = None
     escalate: tuple[tuple[tuple[Condition, ...], Severity], ...] = ()
     quota: dict[str, Any] = field(default_factory=dict)
     usage: str | None = None
@@ -290,7 +296,7 @@ def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]
     for index, item in enumerate(data.get("escalate", []) or []):
         for cindex, cond in enumerate(item.get("when", [])):
             found.append((("escalate", index, "when", cindex, "key"), cond["key"]))
-    for key in ("pair_by", "usage", "adds", "resource_name"):
+    for key in ("pair_by", "usage", "adds", "resource_name", "location"):
         if data.get(key):
             found.append(((key,), data[key]))
     for name, spec in (data.get("lookups") or {}).items():
@@ -396,6 +402,7 @@ def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
         on_unpaired=data.get("on_unpaired", "fail"),
         unpaired_message=data.get("unpaired_message"),
         resource_name=data.get("resource_name"),
+        location=data.get("location"),
         escalate=tuple(
             (_conditions(item, "when"), Severity(item["severity"]))
             for item in data.get("escalate", []) or []

@@ -205,3 +205,29 @@ message: "{source.DomainName}"
     results = run([r], case)
     assert sum(x.status is Status.FAIL for x in results) == 1
     assert len(results) == 20_000
+
+
+def test_location_expression_puts_file_findings_on_their_line(tmp_path: Path) -> None:
+    r = rule(
+        tmp_path,
+        """\
+id: TST-060
+title: File finding
+kind: readiness
+resource: acm.certificate
+location: "{path: File, line: Line, column: Column}"
+fail_when: [{key: DomainName, op: present}]
+message: "{DomainName}"
+""",
+    )
+    items = [
+        {"CertificateArn": "x1", "DomainName": "a", "File": "t/app.yaml", "Line": 7, "Column": 3},
+        {"CertificateArn": "x2", "DomainName": "b", "File": "t/app.yaml", "Line": 0},
+        {"CertificateArn": "x3", "DomainName": "c"},
+    ]
+    results = {
+        x.resource_id: x.location for x in run([r], {"target": {"acm": {"certificate": items}}})
+    }
+    assert results["x1"] is not None and (results["x1"].line, results["x1"].column) == (7, 3)
+    assert results["x2"] is not None and results["x2"].line is None
+    assert results["x3"] is None
