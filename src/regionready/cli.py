@@ -125,6 +125,25 @@ def _add_evaluate_options(parser: argparse.ArgumentParser) -> None:
         help="do not exit 3 when something could not be read (ERROR results stay in reports)",
     )
     parser.add_argument("--redact", action="store_true", help="mask account ids in reports")
+    parser.add_argument(
+        "--suppressions",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="YAML of accepted findings (rule, resource glob, reason, owner, expires)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="REPORT",
+        help="a previous JSON report: fail only on findings that are new since it",
+    )
+    parser.add_argument(
+        "--step-summary",
+        action="store_true",
+        help="append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)",
+    )
 
 
 def _add_collect_options(parser: argparse.ArgumentParser) -> None:
@@ -193,11 +212,31 @@ def _check_formats(formats: list[str]) -> list[str]:
     return reports
 
 
+def _apply_gate_inputs(args: argparse.Namespace, report: Any) -> list[Any]:
+    """Suppressions and baseline; returns the results the gate judges."""
+    from regionready import baseline, suppressions
+    from regionready.model import Status
+
+    if args.suppressions:
+        entries = suppressions.load(args.suppressions)
+        today = dt.date.fromisoformat(report.scan.now[:10])
+        for notice in suppressions.apply(report.results, entries, today):
+            print(f"regionready: warning: {notice}", file=sys.stderr)
+    gated = list(report.results)
+    if args.baseline:
+        new = {
+            id(r) for r in baseline.mark_new(report.results, baseline.load_report(args.baseline))
+        }
+        gated = [r for r in report.results if r.status is not Status.FAIL or id(r) in new]
+    return gated
+
+
 def _emit(args: argparse.Namespace, report: Any) -> int:
     from regionready.console import print_summary
     from regionready.runner import write_reports
 
     report_formats = _check_formats(args.format)
+    gated = _apply_gate_inputs(args, report)
     if "table" in args.format or not report_formats:
         print_summary(report, fail_on=args.fail_on)
     if report_formats:
@@ -206,7 +245,25 @@ def _emit(args: argparse.Namespace, report: Any) -> int:
             report, report_formats, out, redact=args.redact, fail_on=args.fail_on
         ):
             print(f"wrote {path}", file=sys.stderr)
-    return exit_code(report.results, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+    if args.step_summary:
+        _append_step_summary(report, args)
+    return exit_code(gated, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+
+
+def _append_step_summary(report: Any, args: argparse.Namespace) -> None:
+    from regionready import registry
+    from regionready.model import Severity
+
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        print(
+            "regionready: warning: --step-summary: GITHUB_STEP_SUMMARY is not set", file=sys.stderr
+        )
+        return
+    gate = Severity(args.fail_on) if args.fail_on != "none" else None
+    text = registry.reporter("markdown").render(report, redact=args.redact, fail_on=gate)
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(text if text.endswith("\n") else text + "\n")
 
 
 def _clock(args: argparse.Namespace) -> Any:
@@ -390,6 +447,32 @@ def cmd_rules_functions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from regionready import baseline
+    from regionready.gate import EXIT_FINDINGS
+    from regionready.model import Severity
+
+    changes = baseline.diff(baseline.load_report(args.old), baseline.load_report(args.new))
+    if args.format == "json":
+        print(json.dumps(changes.to_dict(), indent=2, sort_keys=True))
+    else:
+        for label, items in (("new", changes.new), ("fixed", changes.fixed)):
+            for item in items:
+                print(
+                    f"{label:6} {item.get('severity', ''):8} {item.get('rule_id', '')} "
+                    f"{item.get('region', '')}: {item.get('message', '')}"
+                )
+        print(
+            f"{len(changes.new)} new, {len(changes.fixed)} fixed, "
+            f"{len(changes.unchanged)} unchanged findings"
+        )
+    if args.fail_on == "none":
+        return EXIT_OK
+    threshold = Severity(args.fail_on)
+    gating = [r for r in changes.new if Severity(r.get("severity", "note")).at_least(threshold)]
+    return EXIT_FINDINGS if gating else EXIT_OK
+
+
 def cmd_iam_policy(args: argparse.Namespace) -> int:
     from regionready.collect import iam_policy
 
@@ -445,6 +528,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("regionready-demo"), help="output directory")
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="high")
 
+    p = add("diff", cmd_diff, "new, fixed and unchanged findings between two JSON reports")
+    p.add_argument("old", type=Path, help="the earlier JSON report")
+    p.add_argument("new", type=Path, help="the later JSON report")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="high",
+        help="exit 1 when a NEW finding is at or above this severity (default: high)",
+    )
+
     p = add("iam-policy", cmd_iam_policy, "print the least-privilege read-only IAM policy")
     p.add_argument("--services", type=_csv, default=None, help="comma list of collectors")
 
@@ -477,16 +571,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from regionready.baseline import BaselineError
     from regionready.collect import CollectError
     from regionready.registry import UnknownPlugin
     from regionready.snapshot import SnapshotError
+    from regionready.suppressions import SuppressionError
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
         return code
-    except (RuleError, SnapshotError, UsageError, UnknownPlugin, CollectError) as exc:
+    except (
+        RuleError,
+        SnapshotError,
+        UsageError,
+        UnknownPlugin,
+        CollectError,
+        SuppressionError,
+        BaselineError,
+    ) as exc:
         print(f"regionready: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:

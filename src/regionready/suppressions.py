@@ -1,0 +1,140 @@
+"""Suppressions: accepted, owned, expiring exceptions to findings.
+
+A suppressions file is YAML::
+
+    suppressions:
+      - rule: ACM-003                      # rule id (glob allowed: "ACM-*")
+        resource: "arn:aws:acm:eu-central-1:*:certificate/abc*"   # glob on the resource id
+        reason: renewed certificate arrives with the December release
+        owner: platform-team@example.com
+        expires: 2026-12-31                # an expired entry stops suppressing, and says so
+        account: "123456789012"            # optional
+        region: eu-central-1               # optional
+
+Every entry needs rule, resource, reason, owner and expires; a missing or unknown field
+is a configuration error (exit 2) naming the file and line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from regionready import yamlsafe
+from regionready.model import Result, Status
+
+REQUIRED = ("rule", "resource", "reason", "owner", "expires")
+OPTIONAL = ("account", "region")
+
+
+class SuppressionError(Exception):
+    """A suppressions file that cannot be used: ``path:line: what is wrong``."""
+
+
+@dataclass(frozen=True)
+class Suppression:
+    rule: str
+    resource: str
+    reason: str
+    owner: str
+    expires: dt.date
+    line: int
+    account: str | None = None
+    region: str | None = None
+
+    def matches(self, result: Result) -> bool:
+        return (
+            fnmatch.fnmatchcase(result.rule_id, self.rule)
+            and fnmatch.fnmatchcase(result.resource_id, self.resource)
+            and (self.account is None or self.account == result.account)
+            and (self.region is None or self.region == result.region)
+        )
+
+    def expired(self, today: dt.date) -> bool:
+        return today > self.expires
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def load(path: Path) -> list[Suppression]:
+    try:
+        data, lines = yamlsafe.load(path)
+    except yamlsafe.YamlError as exc:
+        raise SuppressionError(str(exc)) from exc
+    if data is None:
+        return []
+    entries = data.get("suppressions") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        raise SuppressionError(f"{path}:1: expected a top-level 'suppressions:' list")
+    found = []
+    for index, entry in enumerate(entries):
+        line = yamlsafe.line_of(lines, ("suppressions", index))
+        if not isinstance(entry, dict):
+            raise SuppressionError(f"{path}:{line}: each suppression must be a mapping")
+        missing = [key for key in REQUIRED if entry.get(key) in (None, "")]
+        if missing:
+            raise SuppressionError(
+                f"{path}:{line}: suppression is missing {', '.join(missing)} "
+                f"(every entry needs {', '.join(REQUIRED)})"
+            )
+        unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+        if unknown:
+            raise SuppressionError(f"{path}:{line}: unknown field {', '.join(unknown)}")
+        expires = _date(entry["expires"])
+        if expires is None:
+            where = yamlsafe.line_of(lines, ("suppressions", index, "expires"))
+            raise SuppressionError(f"{path}:{where}: expires must be a date (YYYY-MM-DD)")
+        found.append(
+            Suppression(
+                rule=str(entry["rule"]),
+                resource=str(entry["resource"]),
+                reason=str(entry["reason"]),
+                owner=str(entry["owner"]),
+                expires=expires,
+                line=line,
+                account=str(entry["account"]) if entry.get("account") else None,
+                region=str(entry["region"]) if entry.get("region") else None,
+            )
+        )
+    return found
+
+
+def apply(results: list[Result], suppressions: list[Suppression], today: dt.date) -> list[str]:
+    """Suppress matching findings in place; return notices about expired entries used."""
+    notices: list[str] = []
+    for result in results:
+        if result.status is not Status.FAIL:
+            continue
+        for entry in suppressions:
+            if not entry.matches(result):
+                continue
+            record = {
+                "reason": entry.reason,
+                "owner": entry.owner,
+                "expires": entry.expires.isoformat(),
+            }
+            if entry.expired(today):
+                result.details["expired_suppression"] = record
+                notices.append(
+                    f"suppression for {entry.rule} {entry.resource} (owner {entry.owner}) "
+                    f"expired on {entry.expires.isoformat()}: {result.resource_id} fails again"
+                )
+                continue
+            result.status = Status.SUPPRESSED
+            result.suppression = record
+            break
+    return notices
