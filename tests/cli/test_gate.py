@@ -94,7 +94,8 @@ suppressions:
             ":2: expires must be a date",
         ),
         (
-            "suppressions:\n  - {rule: ACM-001, resource: x, reason: r, owner: o, expires: 2027-01-01, team: y}\n",
+            "suppressions:\n  - {rule: ACM-001, resource: x, reason: r, owner: o,"
+            " expires: 2027-01-01, team: y}\n",
             ":2: unknown field team",
         ),
         ("- just a list\n", ":1: expected a top-level 'suppressions:' list"),
