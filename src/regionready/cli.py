@@ -163,6 +163,19 @@ def _add_collect_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="send every AWS call here (e.g. a moto server); AWS_ENDPOINT_URL also works",
     )
+    parser.add_argument(
+        "--accounts",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="organisation scan: YAML list of accounts (id, role, external_id, source, target)",
+    )
+    parser.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="with --accounts: scan only the I-th of N slices (CI matrix); join with 'merge'",
+    )
     parser.add_argument("--workers", type=int, default=8, help="parallel collectors (default 8)")
     parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
 
@@ -284,34 +297,64 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _collect(args: argparse.Namespace, out: Path) -> Path:
-    from regionready import collect
+    from regionready import accounts, collect
     from regionready.snapshot import write_scan
 
     services = args.services or _collectors()
     for name in services:
         registry.collector(name)
+    if args.shard and not args.accounts:
+        raise UsageError("--shard needs --accounts (it splits the account list)")
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     started = dt.datetime.now(dt.UTC)
     spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
     session = collect.open_session(spec)
-    account = collect.AccountSession(session, endpoint, collect.botocore_config())
-    result = collect.collect_account(
-        account,
-        regions=[args.source, args.target],
-        services=services,
-        workers=args.workers,
-        progress=not args.quiet,
-    )
+    account_regions: dict[str, dict[str, str]] = {}
+    if args.accounts:
+        specs = accounts.load(args.accounts)
+        if args.shard:
+            specs = accounts.shard(specs, *accounts.parse_shard(args.shard))
+        if not specs:
+            raise UsageError(f"--shard {args.shard} selects no account")
+        results = collect.collect_organisation(
+            session,
+            specs,
+            source=args.source,
+            target=args.target,
+            services=services,
+            endpoint_url=endpoint,
+            workers=args.workers,
+            progress=not args.quiet,
+        )
+        account_regions = {
+            s.id: {"source": s.source or args.source, "target": s.target or args.target}
+            for s in specs
+            if s.source or s.target
+        }
+    else:
+        account = collect.AccountSession(session, endpoint, collect.botocore_config())
+        results = [
+            collect.collect_account(
+                account,
+                regions=[args.source, args.target],
+                services=services,
+                workers=args.workers,
+                progress=not args.quiet,
+            )
+        ]
     manifest = collect.build_manifest(
         source=args.source,
         target=args.target,
-        results=[result],
+        results=results,
         services=services,
         started_at=started,
         finished_at=dt.datetime.now(dt.UTC),
         rules_version=__version__,
+        account_regions=account_regions,
     )
-    write_scan(out, manifest, result.documents, result.local)
+    documents = {key: doc for result in results for key, doc in result.documents.items()}
+    local = next((r.local for r in results if r.local), None)
+    write_scan(out, manifest, documents, local)
     return out
 
 
@@ -447,6 +490,18 @@ def cmd_rules_functions(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_merge(args: argparse.Namespace) -> int:
+    from regionready.merge import merge_scans
+
+    manifest = merge_scans(args.out, args.shards)
+    print(
+        f"merged {len(args.shards)} snapshots ({len(manifest['accounts'])} accounts) "
+        f"into {args.out}/",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from regionready import baseline
     from regionready.gate import EXIT_FINDINGS
@@ -528,6 +583,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("regionready-demo"), help="output directory")
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="high")
 
+    p = add("merge", cmd_merge, "join snapshot shards (from --shard i/N) into one snapshot")
+    p.add_argument("shards", nargs="+", type=Path, help="snapshot directories to join")
+    p.add_argument("--out", type=Path, required=True, help="the merged snapshot directory")
+
     p = add("diff", cmd_diff, "new, fixed and unchanged findings between two JSON reports")
     p.add_argument("old", type=Path, help="the earlier JSON report")
     p.add_argument("new", type=Path, help="the later JSON report")
@@ -571,6 +630,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from regionready.accounts import AccountsError
     from regionready.baseline import BaselineError
     from regionready.collect import CollectError
     from regionready.registry import UnknownPlugin
@@ -590,6 +650,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         CollectError,
         SuppressionError,
         BaselineError,
+        AccountsError,
     ) as exc:
         print(f"regionready: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

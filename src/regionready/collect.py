@@ -267,6 +267,91 @@ def collect_account(
     return CollectResult(account_number, documents, api_calls, local)
 
 
+def _failed_account(
+    account: str, regions: list[str], services: list[str], exc: Exception
+) -> CollectResult:
+    """An account that could not be entered: every service ERROR, the scan goes on."""
+    stamp = iso(dt.datetime.now(dt.UTC))
+    by_region: dict[str, dict[str, ServiceData]] = {}
+    for task in plan_tasks(services, regions):
+        if task.region == LOCAL:
+            continue
+        types = list(task.module.RESOURCE_TYPES)
+        by_region.setdefault(task.region, {})[task.service] = ServiceData(
+            status="error",
+            errors=[
+                {
+                    "api": "sts:AssumeRole",
+                    "code": "AccountUnavailable",
+                    "message": str(exc)[:300],
+                    "action": "sts:AssumeRole",
+                    "resource_types": sorted(types),
+                }
+            ],
+            id_fields=dict(task.module.RESOURCE_TYPES),
+        )
+    documents = {
+        (account, region): region_document(account, region, data, stamp)
+        for region, data in by_region.items()
+    }
+    return CollectResult(account, documents, {})
+
+
+def collect_organisation(
+    base: boto3.Session,
+    specs: list[Any],
+    *,
+    source: str,
+    target: str,
+    services: list[str],
+    endpoint_url: str | None,
+    workers: int = 8,
+    account_workers: int = 4,
+    progress: bool = True,
+    options: dict[str, Any] | None = None,
+) -> list[CollectResult]:
+    """Every account of ``specs`` in parallel; one account's failure stays its own."""
+
+    def one(spec: Any) -> CollectResult:
+        regions = [spec.source or source, spec.target or target]
+        try:
+            session = open_session(
+                SessionSpec(None, spec.role_arn, spec.external_id, endpoint_url), base=base
+            )
+            account = AccountSession(session, endpoint_url, botocore_config())
+            result = collect_account(
+                account,
+                regions=regions,
+                services=services,
+                workers=workers,
+                progress=False,
+                options=options,
+            )
+            if result.account != spec.id:
+                raise CollectError(
+                    f"credentials for {spec.id} resolved to account {result.account}"
+                )
+            return result
+        except CollectError as exc:
+            return _failed_account(spec.id, regions, services, exc)
+
+    results: list[CollectResult] = []
+    with ThreadPoolExecutor(max_workers=max(1, account_workers)) as pool:
+        futures = {pool.submit(one, spec): spec for spec in specs}
+        for future in as_completed(futures):
+            result = future.result()
+            results.append(result)
+            if progress:
+                errors = sum(
+                    len(svc["errors"])
+                    for doc in result.documents.values()
+                    for svc in doc["services"].values()
+                )
+                state = "ok" if not errors else f"{errors} error(s)"
+                print(f"account {result.account}: {state}", file=sys.stderr)
+    return sorted(results, key=lambda r: r.account)
+
+
 def build_manifest(
     *,
     source: str,
@@ -276,12 +361,13 @@ def build_manifest(
     started_at: dt.datetime,
     finished_at: dt.datetime,
     rules_version: str,
+    account_regions: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     api_calls: dict[str, int] = {}
     for result in results:
         for name, count in result.api_calls.items():
             api_calls[name] = api_calls.get(name, 0) + count
-    return manifest_document(
+    manifest = manifest_document(
         source_region=source,
         target_region=target,
         accounts=[r.account for r in results],
@@ -292,6 +378,9 @@ def build_manifest(
         services=[registry.collector(s).SERVICE for s in services],
         api_calls=api_calls,
     )
+    if account_regions:
+        manifest["account_regions"] = dict(sorted(account_regions.items()))
+    return manifest
 
 
 def permissions(services: list[str]) -> list[str]:

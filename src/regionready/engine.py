@@ -136,6 +136,8 @@ class Engine:
     services: set[str] | None = None
 
     def __post_init__(self) -> None:
+        self.source_region = self.scan.source_region
+        self.target_region = self.scan.target_region
         self.functions = RegionReadyFunctions(self.clock.instant)
         self.options = jmespath.Options(custom_functions=self.functions)
         if self.services is None:
@@ -225,16 +227,18 @@ class Engine:
 
     def regions(self, rule: Rule) -> list[str]:
         if rule.scope == "source":
-            return [self.scan.source_region]
+            return [self.source_region]
         if rule.scope == "both":
-            return [self.scan.source_region, self.scan.target_region]
-        return [self.scan.target_region]
+            return [self.source_region, self.target_region]
+        return [self.target_region]
 
     # -- evaluation ----------------------------------------------------------------
 
     def evaluate(self) -> list[Result]:
         results: list[Result] = []
         for account in self.scan.accounts:
+            # An organisation scan may give an account its own Region pair.
+            self.source_region, self.target_region = self.scan.pair(account)
             for rule in self.rules:
                 if rule.collector not in (self.services or set()):
                     continue
@@ -246,8 +250,8 @@ class Engine:
     def _compiled(self, rule: Rule, account: str) -> _Compiled:
         values = {
             "params": rule.params,
-            "source_region": self.scan.source_region,
-            "target_region": self.scan.target_region,
+            "source_region": self.source_region,
+            "target_region": self.target_region,
             "account": account,
         }
         return _Compiled(rule, values, self.options)
@@ -261,8 +265,8 @@ class Engine:
             collector, rtype = spec["resource"].split(".", 1)
             scope = spec.get("scope", "same")
             where = {
-                "target": self.scan.target_region,
-                "source": self.scan.source_region,
+                "target": self.target_region,
+                "source": self.source_region,
             }.get(scope, region)
             ds = self._dataset_for(account, where, collector, rtype)
             if not ds.ok:
@@ -282,7 +286,7 @@ class Engine:
     def evaluate_rule(self, rule: Rule, account: str) -> list[Result]:
         compiled = self._compiled(rule, account)
         if rule.lookups:
-            region = self.scan.target_region if rule.scope != "source" else self.scan.source_region
+            region = self.target_region if rule.scope != "source" else self.source_region
             indexes, missing = self._lookups(compiled, account, region)
             if missing is not None:
                 return [self._error(compiled, account, region, missing)]
@@ -326,8 +330,8 @@ class Engine:
             resource_type=rule.resource,
             resource_id=resource_id,
             correlation_key=correlation_key,
-            source_region=self.scan.source_region,
-            target_region=self.scan.target_region,
+            source_region=self.source_region,
+            target_region=self.target_region,
             details=details or {},
         )
 
@@ -360,8 +364,8 @@ class Engine:
             "region": region,
             "account": account,
             "params": compiled.rule.params,
-            "source_region": self.scan.source_region,
-            "target_region": self.scan.target_region,
+            "source_region": self.source_region,
+            "target_region": self.target_region,
         }
 
     def _severity(self, compiled: _Compiled, data: Any) -> Severity:
@@ -372,7 +376,7 @@ class Engine:
 
     def _readiness(self, compiled: _Compiled, account: str, region: str | None) -> list[Result]:
         rule = compiled.rule
-        ds = self.dataset(account, region or self.scan.target_region, rule)
+        ds = self.dataset(account, region or self.target_region, rule)
         label = region or "all"
         if not ds.ok:
             return [self._error(compiled, account, label, ds)]
@@ -414,7 +418,7 @@ class Engine:
 
     def _parity(self, compiled: _Compiled, account: str) -> list[Result]:
         rule = compiled.rule
-        source_region, target_region = self.scan.source_region, self.scan.target_region
+        source_region, target_region = self.source_region, self.target_region
         src = self.dataset(account, source_region, rule)
         tgt = self.dataset(account, target_region, rule)
         if not src.ok or not tgt.ok:
@@ -510,7 +514,7 @@ class Engine:
 
     def _quota(self, compiled: _Compiled, account: str) -> list[Result]:
         rule = compiled.rule
-        source_region, target_region = self.scan.source_region, self.scan.target_region
+        source_region, target_region = self.source_region, self.target_region
         tgt = self.dataset(account, target_region, rule)
         src = self.dataset(account, source_region, rule) if rule.adds else Dataset([], "")
         if not tgt.ok or not src.ok:

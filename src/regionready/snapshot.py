@@ -158,6 +158,13 @@ class Scan:
     def target_region(self) -> str:
         return str(self.manifest["target_region"])
 
+    def pair(self, account: str) -> tuple[str, str]:
+        """(source, target) for an account: its own pair in an organisation scan."""
+        own = (self.manifest.get("account_regions") or {}).get(account)
+        if own:
+            return str(own["source"]), str(own["target"])
+        return self.source_region, self.target_region
+
     @property
     def accounts(self) -> list[str]:
         return [str(a) for a in self.manifest["accounts"]]
