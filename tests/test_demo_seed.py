@@ -73,7 +73,9 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
+from regionready.demo import seed as seed_module
 from regionready.demo.seed import ALL_KEY_TYPES, CHECK_IDS, DemoPlan, seed_demo
+from regionready.testing import moto_gaps
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
@@ -83,7 +85,9 @@ TARGET = "eu-central-1"
 def seeded() -> Iterator[tuple[boto3.Session, DemoPlan]]:
     with pytest.MonkeyPatch.context() as mp, mock_aws():
         mp.setattr(moto.settings, "ACM_VALIDATION_WAIT", 0)
-        session = boto3.Session()
+        # Only the ACM and KMS core: other services' seed modules have their own tests.
+        mp.setattr(seed_module, "_service_seeders", lambda: [])
+        session = moto_gaps.install(boto3.Session())
         start = time.perf_counter()
         plan = seed_demo(session, source=SOURCE, target=TARGET, now=datetime.now(UTC))
         elapsed = time.perf_counter() - start
@@ -149,19 +153,20 @@ def test_plan_lists_every_check_and_only_planted_arns(
         "ACM-001": 1,
         "ACM-003": 1,
         "ACM-004": 1,
-        "KMS-001": 1,
+        "KMS-001": 2,
         "KMS-002": 1,
         "KMS-003": 1,
     }
-    # Plain moto issues EMAIL requests at once, so the pending twin is "unfaithful"; with
-    # a hook that keeps it pending, the seed lists it as failing instead.
+    # moto_gaps keeps the target's EMAIL-validated request pending, as AWS does.
     legacy_t = [plan.arn(TARGET, "cert:legacy.example.com")]
-    acm_002 = (plan.failing["ACM-002"], plan.unfaithful.get("ACM-002", []))
-    assert acm_002 in ((legacy_t, []), ([], legacy_t))
-    assert set(plan.unfaithful) <= {"ACM-002"}
+    assert plan.failing["ACM-002"] == legacy_t
+    assert plan.unfaithful == {}
 
     planted = {arn for region in plan.resources.values() for arn in region.values()}
-    failing = {arn for arns in plan.failing.values() for arn in arns}
+    key_ids = {arn.rsplit("/", 1)[-1] for arn in planted if ":key/" in arn}
+    failing = {
+        arn for check, arns in plan.failing.items() for arn in arns if check.startswith("ACM-")
+    }
     assert failing <= planted
     assert set(plan.healthy) <= planted
     assert not failing & set(plan.healthy)
@@ -173,9 +178,12 @@ def test_plan_lists_every_check_and_only_planted_arns(
     assert plan.failing["ACM-001"] == [plan.arn(SOURCE, "cert:api.example.com")]
     assert plan.failing["ACM-003"] == [plan.arn(TARGET, "cert:shop.example.com")]
     assert plan.failing["ACM-004"] == [plan.arn(TARGET, "cert:shop.example.com")]
-    assert plan.failing["KMS-001"] == [plan.aliases[SOURCE]["alias/billing"]]
-    assert plan.failing["KMS-002"] == [plan.aliases[SOURCE]["alias/audit-mrk"]]
-    assert plan.failing["KMS-003"] == [plan.aliases[TARGET]["alias/orders-mrk"]]
+    assert plan.failing["KMS-001"] == ["alias/billing", "alias/audit-mrk"]
+    audit_id = plan.aliases[SOURCE]["alias/audit-mrk"].rsplit("/", 1)[-1]
+    assert plan.failing["KMS-002"] == [audit_id]
+    orders_id = plan.aliases[TARGET]["alias/orders-mrk"].rsplit("/", 1)[-1]
+    assert plan.failing["KMS-003"] == [orders_id]
+    assert {audit_id, orders_id} <= key_ids
     assert set(plan.aliases[TARGET]) == {"alias/app-data", "alias/orders-mrk", "alias/session-mrk"}
 
 
@@ -276,7 +284,7 @@ def test_billing_has_no_target_alias(seeded: tuple[boto3.Session, DemoPlan]) -> 
     assert "alias/billing" not in names
     assert "alias/audit-mrk" not in names
     tags = session.client("kms", region_name=SOURCE).list_resource_tags(
-        KeyId=plan.failing["KMS-001"][0]
+        KeyId=plan.aliases[SOURCE]["alias/billing"]
     )["Tags"]
     assert {"TagKey": "Team", "TagValue": "payments"} in tags
 
@@ -294,7 +302,7 @@ def test_audit_mrk_has_no_replica(seeded: tuple[boto3.Session, DemoPlan]) -> Non
 
 def test_orders_replica_has_drifted_policy(seeded: tuple[boto3.Session, DemoPlan]) -> None:
     session, plan = seeded
-    replica_arn = plan.failing["KMS-003"][0]
+    replica_arn = plan.aliases[TARGET]["alias/orders-mrk"]
     kms_tgt = session.client("kms", region_name=TARGET)
     meta = kms_tgt.describe_key(KeyId=replica_arn)["KeyMetadata"]
     assert meta["MultiRegionConfiguration"]["MultiRegionKeyType"] == "REPLICA"
@@ -339,7 +347,8 @@ def test_seed_refuses_pending_certificates() -> None:
 def test_moto_quirk_request_ignores_key_algorithm_and_validation(
     seeded: tuple[boto3.Session, DemoPlan],
 ) -> None:
-    session, plan = seeded
+    _, plan = seeded
+    session = boto3.Session()  # raw moto: these tests pin moto's own behaviour
     acm = session.client("acm", region_name=SOURCE)
     api = acm.describe_certificate(CertificateArn=plan.arn(SOURCE, "cert:api.example.com"))
     assert api["Certificate"]["KeyAlgorithm"] == "RSA_2048"  # requested EC_prime256v1
@@ -352,20 +361,10 @@ def test_moto_quirk_request_ignores_key_algorithm_and_validation(
 
 
 def test_moto_quirk_default_list_returns_ec(seeded: tuple[boto3.Session, DemoPlan]) -> None:
-    session, _ = seeded
+    session = boto3.Session()  # raw moto: these tests pin moto's own behaviour
     listed = session.client("acm", region_name=SOURCE).list_certificates()
     domains = {c["DomainName"] for c in listed["CertificateSummaryList"]}
     assert "pay.example.com" in domains  # AWS would hide this EC_prime256v1 certificate
-
-
-def test_moto_quirk_replica_region_lists_primary_alias(
-    seeded: tuple[boto3.Session, DemoPlan],
-) -> None:
-    session, _ = seeded
-    aliases = session.client("kms", region_name=TARGET).list_aliases()["Aliases"]
-    orders = [a for a in aliases if a["AliasName"] == "alias/orders-mrk"]
-    assert len(orders) == 1
-    assert orders[0]["AliasArn"].split(":")[3] == SOURCE  # AWS: the target Region
 
 
 def test_moto_quirk_replicate_key_shallow_copy(fresh: boto3.Session) -> None:

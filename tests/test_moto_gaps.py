@@ -144,6 +144,23 @@ def test_acm_requested_key_algorithm_and_email_validation(session: boto3.Session
     ]
 
 
+def test_acm_email_validation_stays_pending_until_approved(session: boto3.Session) -> None:
+    client = session.client("acm")
+    arn = client.request_certificate(DomainName="mail.example.net", ValidationMethod="EMAIL")[
+        "CertificateArn"
+    ]
+    cert = client.describe_certificate(CertificateArn=arn)["Certificate"]
+    assert cert["Status"] == "PENDING_VALIDATION"
+    assert "NotAfter" not in cert
+    assert {o["ValidationStatus"] for o in cert["DomainValidationOptions"]} == {
+        "PENDING_VALIDATION"
+    }
+    (summary,) = client.list_certificates()["CertificateSummaryList"]
+    assert summary["Status"] == "PENDING_VALIDATION"
+    moto_gaps.approve_email_validation(arn)
+    assert client.describe_certificate(CertificateArn=arn)["Certificate"]["Status"] == "ISSUED"
+
+
 def test_acm_dns_validation_and_default_algorithm(session: boto3.Session) -> None:
     client = session.client("acm")
     arn = client.request_certificate(DomainName="dns.example.com", ValidationMethod="DNS")[

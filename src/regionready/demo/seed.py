@@ -51,6 +51,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from regionready.testing.certs import self_signed
+from regionready.testing.moto_gaps import approve_email_validation
 
 CHECK_IDS: tuple[str, ...] = (
     "ACM-001",
@@ -276,6 +277,8 @@ def _seed_acm(session: boto3.Session, plan: DemoPlan) -> None:
         not_after=now + timedelta(days=200),
     )
     pay = plan.record(src, "cert:pay.example.com", _import(acm_src, *pay_pem, tags=payments))
+    # The source's EMAIL validation was approved long ago (see moto_gaps.acm).
+    approve_email_validation(legacy)
     _require_issued(acm_src, [www, api, legacy])
 
     # Target: a healthy twin for www; nothing for api; an EMAIL-validated twin for legacy;
@@ -503,7 +506,8 @@ def _seed_kms(session: boto3.Session, plan: DemoPlan) -> None:
     )
     _alias(kms_tgt, plan, tgt, "alias/session-mrk", session_id, session_r)
 
-    plan.failing["KMS-001"].append(billing)
-    plan.failing["KMS-002"].append(audit)
-    plan.failing["KMS-003"].append(orders_r)
+    # Result ids: aliases by name, keys by KeyId (a multi-Region key keeps one KeyId).
+    plan.failing["KMS-001"] += ["alias/billing", "alias/audit-mrk"]
+    plan.failing["KMS-002"].append(audit.rsplit("/", 1)[-1])
+    plan.failing["KMS-003"].append(orders_r.rsplit("/", 1)[-1])
     plan.healthy += [app, app_t, session_key, session_r]

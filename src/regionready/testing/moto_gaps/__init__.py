@@ -83,7 +83,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from regionready.testing.moto_gaps._common import Handler
-from regionready.testing.moto_gaps.acm import ACM_DEFAULT_KEY_TYPES
+from regionready.testing.moto_gaps.acm import ACM_DEFAULT_KEY_TYPES, approve_email_validation
 from regionready.testing.moto_gaps.kms import aws_managed_key
 
 
@@ -102,6 +102,7 @@ HANDLERS: tuple[tuple[str, Handler], ...] = _all_handlers()
 __all__ = [
     "ACM_DEFAULT_KEY_TYPES",
     "HANDLERS",
+    "approve_email_validation",
     "aws_managed_key",
     "everywhere",
     "install",

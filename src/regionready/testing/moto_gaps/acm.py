@@ -53,7 +53,28 @@ def _acm_record_request(parsed: Any, context: dict[str, Any], **_: Any) -> None:
             "KeyAlgorithm": request.get("KeyAlgorithm") or "RSA_2048",
             "ValidationMethod": request.get("ValidationMethod") or "DNS",
             "ValidationDomains": domains,
+            # AWS keeps an EMAIL-validated request pending until someone approves the
+            # e-mail; moto issues it at once. approve_email_validation() stands in for
+            # the approval.
+            "Pending": (request.get("ValidationMethod") or "DNS") == "EMAIL",
         }
+
+
+def approve_email_validation(certificate_arn: str) -> None:
+    """The domain owner approved the validation e-mail: the certificate is ISSUED."""
+    with _requested_lock:
+        if certificate_arn in _requested:
+            _requested[certificate_arn]["Pending"] = False
+
+
+def _pending(cert: dict[str, Any], asked: dict[str, Any] | None) -> None:
+    if not asked or not asked.get("Pending"):
+        return
+    cert["Status"] = "PENDING_VALIDATION"
+    for key in ("NotBefore", "NotAfter", "IssuedAt", "Serial"):
+        cert.pop(key, None)
+    for option in cert.get("DomainValidationOptions") or []:
+        option["ValidationStatus"] = "PENDING_VALIDATION"
 
 
 def _validation_emails(domain: str) -> list[str]:
@@ -100,6 +121,7 @@ def _acm_fix_certificate(cert: dict[str, Any]) -> None:
     options.sort(key=lambda o: names.index(str(o.get("DomainName"))))
     if not asked or asked["ValidationMethod"] != "EMAIL":
         return
+    _pending(cert, asked)
     for option in options:
         domain = str(option.get("DomainName"))
         validation_domain = asked["ValidationDomains"].get(domain, domain)
@@ -126,6 +148,8 @@ def _acm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
             asked = _requested.get(str(summary.get("CertificateArn")))
             if asked:
                 summary["KeyAlgorithm"] = asked["KeyAlgorithm"]
+                if asked.get("Pending"):
+                    summary["Status"] = "PENDING_VALIDATION"
     wanted = (request.get("Includes") or {}).get("keyTypes") or ACM_DEFAULT_KEY_TYPES
     parsed["CertificateSummaryList"] = [s for s in summaries if s.get("KeyAlgorithm") in wanted]
     _page(
