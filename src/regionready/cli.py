@@ -468,6 +468,26 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
     return 1 if failed or (untested and not args.only) else EXIT_OK
 
 
+def cmd_rules_docs(args: argparse.Namespace) -> int:
+    from regionready.ruledocs import expected_files, write_docs
+
+    rules = load_rules(args.rules)
+    if args.check:
+        stale = [
+            name
+            for name, text in expected_files(rules).items()
+            if not (args.out / name).is_file() or (args.out / name).read_text("utf-8") != text
+        ]
+        if stale:
+            print(f"out of date in {args.out}: {', '.join(stale)} (run 'regionready rules docs')")
+            return 1
+        print(f"{args.out} is up to date")
+        return EXIT_OK
+    written = write_docs(rules, args.out)
+    print(f"wrote {len(written)} files to {args.out}/", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_rules_schema(args: argparse.Namespace) -> int:
     from regionready.rules import rule_schema
 
@@ -624,6 +644,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = radd("test", cmd_rules_test, "run every rule's fixtures (fires / stays quiet)")
     p.add_argument("--only", type=_csv, default=None, metavar="IDS")
     p.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
+    p = radd("docs", cmd_rules_docs, "write docs/rules/<ID>.md from the rule files")
+    p.add_argument("--out", type=Path, default=Path("docs/rules"), help="default: docs/rules")
+    p.add_argument("--check", action="store_true", help="exit 1 if the docs are out of date")
     radd("schema", cmd_rules_schema, "print the rule file JSON Schema")
     radd("functions", cmd_rules_functions, "list the JMESPath functions and operators")
     return parser
