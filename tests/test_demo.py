@@ -1,0 +1,62 @@
+"""`regionready demo`: no account, no network; every report written and schema-valid."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+
+from regionready.cli import main
+
+SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo")
+    assert main(["demo", "--out", str(out)]) == 0
+    return out
+
+
+def test_demo_writes_snapshot_and_every_report(demo_out: Path) -> None:
+    for name in ("regionready.json", "regionready.sarif", "regionready.xml", "regionready.md"):
+        assert (demo_out / name).stat().st_size > 0
+    manifest = json.loads((demo_out / "snapshot" / "manifest.json").read_text())
+    assert manifest["source_region"] == "me-central-1"
+    assert manifest["target_region"] == "eu-central-1"
+
+
+def test_demo_reports_are_valid(demo_out: Path) -> None:
+    sarif = json.loads((demo_out / "regionready.sarif").read_text())
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
+    jsonschema.Draft7Validator(schema).validate(sarif)
+    assert sarif["runs"][0]["results"], "the demo has findings"
+    xmlschema.XMLSchema(str(SCHEMAS / "junit-ant.xsd")).validate(str(demo_out / "regionready.xml"))
+    from regionready.snapshot import schema as load_schema
+
+    report = json.loads((demo_out / "regionready.json").read_text())
+    jsonschema.Draft202012Validator(load_schema("report.schema.json")).validate(report)
+
+
+def test_demo_shows_failing_and_passing_checks_per_service(demo_out: Path) -> None:
+    report = json.loads((demo_out / "regionready.json").read_text())
+    by_service: dict[str, set[str]] = {}
+    for result in report["results"]:
+        by_service.setdefault(result["service"], set()).add(result["status"])
+    for service, statuses in by_service.items():
+        if service == "gen":
+            continue
+        assert {"PASS", "FAIL"} <= statuses, service
+    assert not [r for r in report["results"] if r["status"] == "ERROR"]
+
+
+def test_demo_prints_the_verdict_and_where_files_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "NOT READY" in out
+    assert f"report:   {tmp_path}/regionready.sarif" in out
