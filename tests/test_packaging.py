@@ -48,6 +48,10 @@ def test_wheel_contains_collectors_reporters_rules_and_schemas(wheel: Path) -> N
         "regionready/catalog/acm/ACM-001.yaml",
         "regionready/catalog/acm/tests/ACM-001.yaml",
         "regionready/schemas/snapshot.schema.json",
+        "regionready/testing/moto_gaps/__init__.py",
+        "regionready/testing/moto_gaps/kms.py",
+        "regionready/demo/seed.py",
+        "regionready/actions/__init__.py",
     ):
         assert expected in names, expected
     assert not any(n.startswith("tests/") for n in names)
@@ -60,7 +64,8 @@ def test_wheel_installs_into_a_fresh_virtualenv_and_runs_outside_the_repo(
     venv.create(env_dir, with_pip=True)
     bindir = env_dir / ("Scripts" if os.name == "nt" else "bin")
     subprocess.run(
-        [str(bindir / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        # The README's first command installs non-editable with the demo extra.
+        [str(bindir / "python"), "-m", "pip", "install", "-q", f"{wheel}[demo]"],
         check=True,
         capture_output=True,
     )
@@ -93,6 +98,15 @@ def test_wheel_installs_into_a_fresh_virtualenv_and_runs_outside_the_repo(
         text=True,
     )
     assert tested.returncode == 0, tested.stdout + tested.stderr
+    demo = subprocess.run(
+        [str(bindir / "regionready"), "demo", "--out", str(outside / "demo")],
+        cwd=outside,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+    )
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert (outside / "demo" / "regionready.sarif").is_file()
     located = subprocess.run(
         [str(bindir / "python"), "-c", "import regionready.collectors.acm as m; print(m.__file__)"],
         cwd=outside,

@@ -551,9 +551,106 @@ def cmd_diff(args: argparse.Namespace) -> int:
 def cmd_iam_policy(args: argparse.Namespace) -> int:
     from regionready.collect import iam_policy
 
+    if args.remediation:
+        from regionready import remediation
+
+        names = args.actions or remediation.action_names()
+        policy = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "RegionReadyRemediation",
+                    "Effect": "Allow",
+                    "Action": remediation.permissions(names),
+                    "Resource": "*",
+                }
+            ],
+        }
+        print(json.dumps(policy, indent=2))
+        return EXIT_OK
     services = args.services or _collectors()
     print(json.dumps(iam_policy(services), indent=2))
     return EXIT_OK
+
+
+def cmd_remediate(args: argparse.Namespace) -> int:
+    import fnmatch
+
+    from regionready import collect, remediation
+    from regionready.runner import build_report
+    from regionready.snapshot import read_scan
+
+    rules = load_rules(args.rules)
+    by_id = {r.id: r for r in rules}
+    scan = read_scan(args.snapshot)
+    report = build_report(scan, rules, _clock(args))
+    results = [
+        r
+        for r in report.results
+        if (not args.rule or r.rule_id in args.rule)
+        and (not args.resource or fnmatch.fnmatchcase(r.resource_id, args.resource))
+    ]
+    options = {"pem_dir": str(args.pem_dir) if args.pem_dir else None}
+    changes, notes = remediation.plan(results, by_id, scan, options=options)
+    _print_plan(changes, notes, args.format)
+    if not args.apply:
+        if changes:
+            print(
+                "dry run: nothing was changed (add --apply to make these changes)", file=sys.stderr
+            )
+        return EXIT_OK
+    if not changes:
+        return EXIT_OK
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise UsageError("--apply in a non-interactive run also needs --yes")
+        answer = input(f"apply {len(changes)} change(s)? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("nothing was changed", file=sys.stderr)
+            return EXIT_OK
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
+    session = collect.open_session(spec)
+    account = collect.AccountSession(session, endpoint, collect.botocore_config())
+
+    def clients_for(account_id: str) -> remediation.TargetClients:
+        source, target = scan.pair(account_id)
+        return remediation.TargetClients(account.client, source, target)
+
+    audit_log = args.audit_log or args.snapshot / "remediation-audit.jsonl"
+    outcomes = remediation.apply(changes, clients_for, audit_log=audit_log)
+    for outcome in outcomes:
+        print(
+            f"{outcome.status:9} {outcome.change.action} "
+            f"{outcome.change.resource}: {outcome.detail}"
+        )
+    print(f"audit log: {audit_log}", file=sys.stderr)
+    return EXIT_USAGE if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+def _print_plan(changes: list[Any], notes: list[str], fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps({"changes": [c.to_dict() for c in changes], "notes": notes}, indent=2))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"remediation plan: {len(changes)} change(s)", title_justify="left")
+    for column in ("action", "region", "resource", "fixes", "change"):
+        table.add_column(column)
+    for change in changes:
+        table.add_row(
+            change.action,
+            change.region,
+            escape(change.resource),
+            change.rule_id,
+            escape(change.summary),
+        )
+    console = Console(soft_wrap=True)
+    console.print(table)
+    for note in notes:
+        console.print(f"note: {escape(note)}")
 
 
 # -- parser ------------------------------------------------------------------------------
@@ -620,6 +717,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("iam-policy", cmd_iam_policy, "print the least-privilege read-only IAM policy")
     p.add_argument("--services", type=_csv, default=None, help="comma list of collectors")
+    p.add_argument(
+        "--remediation",
+        action="store_true",
+        help="print the write permissions of the remediation actions instead",
+    )
+    p.add_argument("--actions", type=_csv, default=None, help="with --remediation: these actions")
+
+    p = add(
+        "remediate",
+        cmd_remediate,
+        "plan (and with --apply, make) the fixes for a snapshot's findings, target Region only",
+    )
+    p.add_argument("snapshot", type=Path, help="snapshot directory written by 'collect'")
+    p.add_argument("--rule", action="append", default=[], metavar="ID", help="only this rule")
+    p.add_argument("--resource", default=None, metavar="GLOB", help="only matching resources")
+    p.add_argument("--apply", action="store_true", help="make the changes (default: plan only)")
+    p.add_argument("--yes", action="store_true", help="do not ask (needed without a terminal)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--audit-log", type=Path, default=None, help="default: SNAPSHOT/remediation-audit.jsonl"
+    )
+    p.add_argument("--pem-dir", type=Path, default=None, help="certificate material for reimport")
+    p.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR")
+    p.add_argument("--now", type=_time, default=None)
+    p.add_argument("--cutover-date", type=_time, default=None)
+    p.add_argument("--profile", default=None)
+    p.add_argument("--role-arn", default=None)
+    p.add_argument("--external-id", default=None)
+    p.add_argument("--endpoint-url", default=None)
 
     rules = add("rules", lambda a: EXIT_USAGE, "list, validate and test rules")
     rsub = rules.add_subparsers(dest="rules_command", metavar="ACTION", required=True)
@@ -657,6 +783,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from regionready.baseline import BaselineError
     from regionready.collect import CollectError
     from regionready.registry import UnknownPlugin
+    from regionready.remediation import RemediationError
     from regionready.snapshot import SnapshotError
     from regionready.suppressions import SuppressionError
 
@@ -674,6 +801,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         SuppressionError,
         BaselineError,
         AccountsError,
+        RemediationError,
     ) as exc:
         print(f"regionready: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

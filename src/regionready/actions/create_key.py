@@ -1,0 +1,81 @@
+"""create-key (KMS-001): a key in the target behind the source key's alias.
+
+Same key spec, usage, description, rotation and tags as the source key; the alias is
+created last, so a failure never leaves an alias pointing at a half-made key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regionready.model import Result
+from regionready.remediation import Change, PlanContext, TargetClients
+
+ACTION = "create-key"
+RULES = ("KMS-001",)
+PERMISSIONS = (
+    "kms:ListAliases",
+    "kms:CreateKey",
+    "kms:EnableKeyRotation",
+    "kms:CreateAlias",
+    "kms:TagResource",
+)
+
+
+def plan(finding: Result, ctx: PlanContext) -> list[Change]:
+    alias_name = str(finding.details.get("source") or finding.resource_id)
+    alias = ctx.find(ctx.source, "kms", "alias", "AliasName", alias_name)
+    if alias is None or not alias.get("TargetKeyId"):
+        return []
+    key = ctx.find(ctx.source, "kms", "key", "KeyId", alias["TargetKeyId"])
+    if key is None:
+        return []
+    if key.get("MultiRegion"):
+        return []  # a multi-Region key is replicated (replicate-key), not re-created
+    params: dict[str, Any] = {
+        "AliasName": alias_name,
+        "KeySpec": key.get("KeySpec", "SYMMETRIC_DEFAULT"),
+        "KeyUsage": key.get("KeyUsage", "ENCRYPT_DECRYPT"),
+        "Description": key.get("Description", ""),
+        "Rotation": bool(key.get("KeyRotationEnabled")),
+        "Tags": [{"TagKey": t["TagKey"], "TagValue": t["TagValue"]} for t in key.get("Tags") or []],
+    }
+    return [
+        Change(
+            action=ACTION,
+            rule_id=finding.rule_id,
+            fingerprint=finding.fingerprint,
+            account=finding.account,
+            region=ctx.target,
+            resource=alias_name,
+            summary=(
+                f"create a {params['KeySpec']} {params['KeyUsage']} key"
+                f"{' with rotation' if params['Rotation'] else ''} as {alias_name}"
+            ),
+            params=params,
+        )
+    ]
+
+
+def apply(change: Change, clients: TargetClients) -> str:
+    kms = clients("kms")
+    p = change.params
+    existing = {
+        a["AliasName"]: a
+        for page in kms.get_paginator("list_aliases").paginate()
+        for a in page["Aliases"]
+    }
+    if p["AliasName"] in existing and existing[p["AliasName"]].get("TargetKeyId"):
+        return f"already present: {p['AliasName']} -> {existing[p['AliasName']]['TargetKeyId']}"
+    kwargs: dict[str, Any] = {
+        "KeySpec": p["KeySpec"],
+        "KeyUsage": p["KeyUsage"],
+        "Description": p["Description"],
+    }
+    if p["Tags"]:
+        kwargs["Tags"] = p["Tags"]
+    key_id = kms.create_key(**kwargs)["KeyMetadata"]["KeyId"]
+    if p["Rotation"]:
+        kms.enable_key_rotation(KeyId=key_id)
+    kms.create_alias(AliasName=p["AliasName"], TargetKeyId=key_id)
+    return f"created key {key_id} as {p['AliasName']}"

@@ -1,0 +1,56 @@
+"""sync-key-policy (KMS-003, IDC-007): put the primary's key policy onto its replica.
+
+Region-specific ARNs in the primary's policy are mapped to the target Region, so the
+replica's policy grants in the target what the primary's grants in the source.
+"""
+
+from __future__ import annotations
+
+import json
+
+from regionready.functions import normalize_policy
+from regionready.model import Result
+from regionready.remediation import Change, PlanContext, TargetClients
+
+ACTION = "sync-key-policy"
+RULES = ("KMS-003", "IDC-007")
+PERMISSIONS = ("kms:GetKeyPolicy", "kms:PutKeyPolicy")
+
+
+def _mapped(policy: str, source: str, target: str) -> str:
+    document = json.loads(policy)
+    text = json.dumps(document, indent=2, sort_keys=True)
+    return text.replace(f":{source}:", f":{target}:").replace(f".{source}.", f".{target}.")
+
+
+def plan(finding: Result, ctx: PlanContext) -> list[Change]:
+    key_id = str(finding.details.get("target") or finding.resource_id).rsplit("/", 1)[-1]
+    primary = ctx.find(ctx.source, "kms", "key", "KeyId", key_id)
+    if primary is None or not primary.get("Policy"):
+        return []
+    return [
+        Change(
+            action=ACTION,
+            rule_id=finding.rule_id,
+            fingerprint=finding.fingerprint,
+            account=finding.account,
+            region=ctx.target,
+            resource=key_id,
+            summary=f"replace the key policy of replica {key_id} with its primary's "
+            f"(ARNs mapped {ctx.source} -> {ctx.target})",
+            params={
+                "KeyId": key_id,
+                "Policy": _mapped(primary["Policy"], ctx.source, ctx.target),
+            },
+        )
+    ]
+
+
+def apply(change: Change, clients: TargetClients) -> str:
+    kms = clients("kms")
+    p = change.params
+    current = kms.get_key_policy(KeyId=p["KeyId"], PolicyName="default")["Policy"]
+    if normalize_policy(current) == normalize_policy(p["Policy"]):
+        return f"already present: the policy of {p['KeyId']} matches its primary's"
+    kms.put_key_policy(KeyId=p["KeyId"], PolicyName="default", Policy=p["Policy"])
+    return f"policy of {p['KeyId']} set to its primary's"

@@ -1,0 +1,266 @@
+"""Remediation: plan changes from findings, apply them only when asked, only in the target.
+
+An action module (``regionready.actions.<name>``, resolved by its ``ACTION`` name, e.g.
+``create-key`` -> ``create_key``) declares::
+
+    ACTION = "create-key"
+    RULES = ("KMS-001",)                    # the findings it fixes
+    PERMISSIONS = ("kms:CreateKey", ...)    # every write action it may call
+    def plan(finding: Result, ctx: PlanContext) -> list[Change]     # pure: snapshot only
+    def apply(change: Change, clients: TargetClients) -> str         # idempotent; outcome text
+
+Safety, enforced here for every action (not left to each one):
+- nothing changes without ``--apply``; a second apply plans nothing (apply checks state);
+- no delete-like call is ever made (a botocore hook refuses them);
+- mutating calls go to the target Region only; the two AWS APIs that create a copy in
+  the target by calling the source Region's endpoint (kms:ReplicateKey,
+  secretsmanager:ReplicateSecretToRegions) are allowed there only when the copy they
+  create is in the target;
+- every change is appended to an audit log (JSON lines, no secret material);
+- on a failure the run stops and says what was done and what was not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import pkgutil
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from regionready import atomic
+from regionready.model import Result, Status
+from regionready.rules import Rule
+from regionready.snapshot import GLOBAL, Scan
+
+READ_ONLY = re.compile(r"^(List|Describe|Get|BatchGet|Head|Search|Lookup)")
+NEVER = re.compile(
+    r"^(Delete|Remove|Disable|Revoke|Retire|Schedule|Cancel|Disassociate|Deregister|Untag"
+    r"|Purge|Stop|Terminate|Detach)"
+)
+
+
+class RemediationError(Exception):
+    """A plan that cannot be made or a change that cannot be applied safely."""
+
+
+class UnsafeCall(RemediationError):
+    """A call the safety guard refuses (delete-like, or aimed outside the target)."""
+
+
+@dataclass
+class Change:
+    action: str
+    rule_id: str
+    fingerprint: str
+    account: str
+    region: str
+    resource: str
+    summary: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class PlanContext:
+    scan: Scan
+    account: str
+    source: str
+    target: str
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def items(self, region: str, service: str, rtype: str) -> list[dict[str, Any]]:
+        svc = self.scan.service(self.account, GLOBAL, service) or self.scan.service(
+            self.account, region, service
+        )
+        if svc is None:
+            return []
+        found: list[dict[str, Any]] = svc["resources"].get(rtype, [])
+        return found
+
+    def find(
+        self, region: str, service: str, rtype: str, key: str, value: Any
+    ) -> dict[str, Any] | None:
+        return next((i for i in self.items(region, service, rtype) if i.get(key) == value), None)
+
+
+# -- actions -------------------------------------------------------------------------------
+
+
+def action_names() -> list[str]:
+    import regionready.actions as package
+
+    names = []
+    for info in pkgutil.iter_modules(package.__path__):
+        if not info.name.startswith("_"):
+            names.append(str(importlib.import_module(f"regionready.actions.{info.name}").ACTION))
+    return sorted(names)
+
+
+def action(name: str) -> ModuleType:
+    module_name = name.replace("-", "_")
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", module_name):
+        raise RemediationError(f"unknown remediation action '{name}'")
+    try:
+        return importlib.import_module(f"regionready.actions.{module_name}")
+    except ModuleNotFoundError as exc:
+        raise RemediationError(f"remediation action '{name}' is not implemented yet") from exc
+
+
+def permissions(names: Iterable[str]) -> list[str]:
+    actions: set[str] = set()
+    for name in names:
+        actions.update(action(name).PERMISSIONS)
+    return sorted(actions)
+
+
+def plan(
+    results: list[Result],
+    rules: dict[str, Rule],
+    scan: Scan,
+    *,
+    options: dict[str, Any] | None = None,
+) -> tuple[list[Change], list[str]]:
+    """Changes for every FAIL result whose rule names an action; notes for the rest."""
+    changes: list[Change] = []
+    notes: list[str] = []
+    seen: set[tuple[str, str, str]] = set()
+    for result in results:
+        if result.status is not Status.FAIL:
+            continue
+        rule = rules.get(result.rule_id)
+        name = rule.remediation_action if rule else None
+        if not name:
+            continue
+        try:
+            module = action(name)
+        except RemediationError as exc:
+            notes.append(f"{result.rule_id} {result.resource_id}: {exc}")
+            continue
+        source, target = scan.pair(result.account)
+        ctx = PlanContext(scan, result.account, source, target, dict(options or {}))
+        for change in module.plan(result, ctx):
+            key = (change.action, change.region, change.resource)
+            if key in seen:  # two findings fixed by one change (e.g. WAF-002 and WAF-003)
+                continue
+            seen.add(key)
+            if change.region != target:
+                raise RemediationError(
+                    f"{name} planned a change in {change.region}, outside the target {target}"
+                )
+            changes.append(change)
+    return changes, notes
+
+
+# -- the guard -----------------------------------------------------------------------------
+
+
+def _cross_region_create(operation: str, params: dict[str, Any], target: str) -> bool:
+    """APIs called on the source endpoint whose only effect is a copy in the target."""
+    if operation == "ReplicateKey":
+        return params.get("ReplicaRegion") == target
+    if operation == "ReplicateSecretToRegions":
+        regions = {r.get("Region") for r in params.get("AddReplicaRegions", [])}
+        return regions == {target}
+    return False
+
+
+def guard(target: str, region: str) -> Callable[..., None]:
+    """A botocore hook refusing unsafe calls of a client in ``region``."""
+
+    def check(model: Any, params: dict[str, Any], **_: Any) -> None:
+        operation = str(model.name)
+        if READ_ONLY.match(operation):
+            return
+        if NEVER.match(operation):
+            raise UnsafeCall(f"refused {operation}: remediation never deletes or disables")
+        if region == target or _cross_region_create(operation, params, target):
+            return
+        raise UnsafeCall(f"refused {operation} in {region}: remediation acts only in {target}")
+
+    return check
+
+
+class TargetClients:
+    """Clients for one account: target Region by default, source only for reads and the
+    cross-Region create APIs; every client carries the guard."""
+
+    def __init__(self, make_client: Callable[[str, str], Any], source: str, target: str) -> None:
+        self._make = make_client
+        self.source = source
+        self.target = target
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def _client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        if key not in self._cache:
+            client = self._make(service, region)
+            # before-parameter-build sees the API parameters (before-call sees the wire form).
+            client.meta.events.register("before-parameter-build", guard(self.target, region))
+            self._cache[key] = client
+        return self._cache[key]
+
+    def __call__(self, service: str) -> Any:
+        return self._client(service, self.target)
+
+    def in_source(self, service: str) -> Any:
+        return self._client(service, self.source)
+
+
+# -- applying ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    change: Change
+    status: str  # applied | unchanged | failed | not-run
+    detail: str
+
+
+def _audit(log: Path | None, change: Change, status: str, detail: str) -> None:
+    if log is None:
+        return
+    entry = {
+        "time": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "action": change.action,
+        "rule": change.rule_id,
+        "fingerprint": change.fingerprint,
+        "account": change.account,
+        "region": change.region,
+        "resource": change.resource,
+        "outcome": status,
+        "detail": detail[:500],
+    }
+    atomic.append_line(log, json.dumps(entry, sort_keys=True))
+
+
+def apply(
+    changes: list[Change],
+    clients_for: Callable[[str], TargetClients],
+    *,
+    audit_log: Path | None,
+) -> list[Outcome]:
+    """Apply in order; stop at the first failure and mark the rest not run."""
+    outcomes: list[Outcome] = []
+    failed = False
+    for change in changes:
+        if failed:
+            outcomes.append(Outcome(change, "not-run", "stopped after an earlier failure"))
+            continue
+        try:
+            detail = action(change.action).apply(change, clients_for(change.account))
+            status = "unchanged" if detail.startswith("already") else "applied"
+        except (ClientError, BotoCoreError, RemediationError) as exc:
+            status, detail, failed = "failed", str(exc), True
+        _audit(audit_log, change, status, detail)
+        outcomes.append(Outcome(change, status, detail))
+    return outcomes
