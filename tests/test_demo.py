@@ -60,3 +60,22 @@ def test_demo_prints_the_verdict_and_where_files_are(
     out = capsys.readouterr().out
     assert "NOT READY" in out
     assert f"report:   {tmp_path}/regionready.sarif" in out
+
+
+def test_demo_remediate_shows_before_and_after(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--out", str(tmp_path), "--remediate"]) == 0
+    out = capsys.readouterr().out
+    assert "remediation plan:" in out and "after remediation:" in out
+
+    def failing(path: Path) -> set[str]:
+        report = json.loads(path.read_text())
+        return {r["rule_id"] for r in report["results"] if r["status"] == "FAIL"}
+
+    before = failing(tmp_path / "regionready.json")
+    after = failing(tmp_path / "after" / "regionready.json")
+    assert {"KMS-001", "KMS-002", "KMS-003"} <= before
+    assert not {"KMS-001", "KMS-002", "KMS-003"} & after
+    audit = (tmp_path / "remediation-audit.jsonl").read_text().splitlines()
+    assert audit and all(json.loads(line)["region"] == "eu-central-1" for line in audit)

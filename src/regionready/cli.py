@@ -393,7 +393,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from regionready.demo.run import run_demo
 
-    return run_demo(out=args.out, fail_on=args.fail_on)
+    return run_demo(out=args.out, fail_on=args.fail_on, remediate=args.remediate)
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
@@ -699,6 +699,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("demo", cmd_demo, "scan a simulated account (moto, in-process): no AWS account needed")
     p.add_argument("--out", type=Path, default=Path("regionready-demo"), help="output directory")
     p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="high")
+    p.add_argument(
+        "--remediate",
+        action="store_true",
+        help="also plan and apply the fixes in the simulated target, then scan again",
+    )
 
     p = add("merge", cmd_merge, "join snapshot shards (from --shard i/N) into one snapshot")
     p.add_argument("shards", nargs="+", type=Path, help="snapshot directories to join")

@@ -11,6 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -29,7 +30,38 @@ def _moto_missing() -> int:
     return EXIT_USAGE
 
 
-def run_demo(out: Path, fail_on: str = "high", *, progress: bool = True) -> int:
+def _snapshot(
+    session: boto3.Session,
+    folder: Path,
+    *,
+    now: dt.datetime,
+    services: list[str],
+    options: dict[str, Any],
+    progress: bool,
+) -> Path:
+    from regionready import collect
+    from regionready.snapshot import write_scan
+
+    account = collect.AccountSession(session, None, collect.botocore_config())
+    result = collect.collect_account(
+        account, regions=[SOURCE, TARGET], services=services, progress=progress, options=options
+    )
+    manifest = collect.build_manifest(
+        source=SOURCE,
+        target=TARGET,
+        results=[result],
+        services=services,
+        started_at=now,
+        finished_at=dt.datetime.now(dt.UTC),
+        rules_version=__version__,
+    )
+    write_scan(folder, manifest, result.documents, result.local)
+    return folder
+
+
+def run_demo(
+    out: Path, fail_on: str = "high", *, progress: bool = True, remediate: bool = False
+) -> int:
     # moto reads this when it is imported: requested certificates are issued at once.
     os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
     try:
@@ -37,18 +69,18 @@ def run_demo(out: Path, fail_on: str = "high", *, progress: bool = True) -> int:
     except ImportError:
         return _moto_missing()
 
-    from regionready import collect
     from regionready.console import print_summary
     from regionready.demo.seed import seed_demo
     from regionready.rules import load_rules
     from regionready.runner import Clock, build_report, write_reports
-    from regionready.snapshot import read_scan, write_scan
+    from regionready.snapshot import read_scan
     from regionready.testing import moto_gaps
 
     started = time.perf_counter()
     now = dt.datetime.now(dt.UTC)
     services = registry.names("collectors")
-    snapshot_dir = out / "snapshot"
+    rules = load_rules()
+    options = demo_options(out)
     saved_env = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_PROFILE")}
     for key in saved_env:
         os.environ.pop(key, None)
@@ -57,33 +89,85 @@ def run_demo(out: Path, fail_on: str = "high", *, progress: bool = True) -> int:
             session = boto3.Session(region_name=SOURCE)
             moto_gaps.install(session)
             plan = seed_demo(session, source=SOURCE, target=TARGET, now=now)
-            account = collect.AccountSession(session, None, collect.botocore_config())
-            result = collect.collect_account(
-                account, regions=[SOURCE, TARGET], services=services, progress=progress
-            )
-            manifest = collect.build_manifest(
-                source=SOURCE,
-                target=TARGET,
-                results=[result],
+            snapshot_dir = _snapshot(
+                session,
+                out / "snapshot",
+                now=now,
                 services=services,
-                started_at=now,
-                finished_at=dt.datetime.now(dt.UTC),
-                rules_version=__version__,
+                options=options,
+                progress=progress,
             )
-            write_scan(snapshot_dir, manifest, result.documents, result.local)
+            report = build_report(read_scan(snapshot_dir), rules, Clock(now))
+            after = None
+            if remediate:
+                after = _remediate(
+                    session, report, rules, snapshot_dir, out, now, services, options, fail_on
+                )
     finally:
         for key, value in saved_env.items():
             if value is not None:
                 os.environ[key] = value
-    report = build_report(read_scan(snapshot_dir), load_rules(), Clock(now))
     written = write_reports(report, registry.formats(), out, fail_on=fail_on)
     print(
         f"regionready demo: simulated account {plan.account_id}, "
         f"{SOURCE} -> {TARGET} (moto, in-process; nothing left this machine)\n"
     )
     print_summary(report, fail_on=fail_on)
+    if after is not None:
+        written_after = write_reports(after, ["json", "markdown"], out / "after", fail_on=fail_on)
+        print("\nafter remediation:")
+        print_summary(after, fail_on=fail_on)
+        print(f"after-remediation reports: {', '.join(str(p) for p in written_after)}")
     print(f"\nsnapshot: {snapshot_dir}/")
     for path in written:
         print(f"report:   {path}")
     print(f"finished in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
+
+
+def demo_options(out: Path) -> dict[str, Any]:
+    """Scan options for the demo's local collectors: never the user's own files."""
+    return {}
+
+
+def _remediate(
+    session: boto3.Session,
+    report: Any,
+    rules: list[Any],
+    snapshot_dir: Path,
+    out: Path,
+    now: dt.datetime,
+    services: list[str],
+    options: dict[str, Any],
+    fail_on: str,
+) -> Any:
+    """Plan, apply in the simulated target, re-scan: the before-and-after verdict."""
+    from regionready import remediation
+    from regionready.runner import Clock, build_report
+    from regionready.snapshot import read_scan
+
+    scan = read_scan(snapshot_dir)
+    changes, notes = remediation.plan(report.results, {r.id: r for r in rules}, scan)
+    print(f"remediation plan: {len(changes)} change(s) in {TARGET}")
+    for change in changes:
+        print(f"  {change.action:22} {change.resource}: {change.summary}")
+    for note in notes:
+        print(f"  note: {note}")
+
+    def clients_for(_account: str) -> remediation.TargetClients:
+        return remediation.TargetClients(
+            lambda service, region: session.client(service, region_name=region), SOURCE, TARGET
+        )
+
+    outcomes = remediation.apply(changes, clients_for, audit_log=out / "remediation-audit.jsonl")
+    for outcome in outcomes:
+        print(f"  {outcome.status:9} {outcome.change.action} {outcome.change.resource}")
+    after_dir = _snapshot(
+        session,
+        out / "snapshot-after",
+        now=now,
+        services=services,
+        options=options,
+        progress=False,
+    )
+    return build_report(read_scan(after_dir), rules, Clock(now))
