@@ -41,6 +41,22 @@ def api_name(operation: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in operation.split("_"))
 
 
+def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
+    """(API name, IAM action) as the service model spells them: ListIPSets, not ListIpSets;
+    API Gateway's IAM actions are its HTTP verbs (apigateway:GET)."""
+    meta = getattr(client, "meta", None)
+    name = (getattr(meta, "method_to_api_mapping", None) or {}).get(operation) or api_name(
+        operation
+    )
+    model = getattr(meta, "service_model", None)
+    if model is None:
+        return name, iam_action(service, operation)
+    prefix = str(model.signing_name)
+    if prefix == "apigateway":
+        return name, f"apigateway:{model.operation_model(name).http['method']}"
+    return name, f"{prefix}:{name}"
+
+
 @dataclass
 class CollectionError:
     api: str
@@ -91,12 +107,13 @@ class Clients:
         else:
             code = type(exc).__name__
             message = str(exc)
+        name, action = _names(self.client(service), service, operation)
         self.errors.append(
             CollectionError(
-                api=f"{service}:{api_name(operation)}",
+                api=f"{service}:{name}",
                 code=code,
                 message=message[:300],
-                action=iam_action(service, operation),
+                action=action,
                 resource_types=list(types),
             )
         )

@@ -16,7 +16,7 @@ MAX_FINDINGS_SHOWN = 40
 
 
 def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) -> None:
-    console = Console(file=file, highlight=False, soft_wrap=True)
+    console = Console(file=file, highlight=False, soft_wrap=True, emoji=False)
     scan = report.scan
     state = verdict(report.results, fail_on)
     colour = {"READY": "green", "NOT READY": "red", "INCOMPLETE": "yellow"}[state]

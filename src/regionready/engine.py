@@ -270,6 +270,10 @@ class Engine:
             }.get(scope, region)
             ds = self._dataset_for(account, where, collector, rtype)
             if not ds.ok:
+                not_run = all(e.get("code") == "NotCollected" for e in ds.errors)
+                if spec.get("optional") and not_run:
+                    indexes[name] = {}  # a collector that was not run: nothing to look up
+                    continue
                 return {}, ds
             index: dict[str, Any] = {}
             for item in ds.items:
@@ -577,15 +581,30 @@ def _location(value: Any) -> Location | None:
 
 
 def _mark_blocked(results: list[Result], rules: list[Rule]) -> None:
-    """A failure of a rule another rule depends on is that rule's root cause."""
-    failing = {(r.rule_id, r.account) for r in results if r.status is Status.FAIL}
+    """A failure of a rule another rule depends on is that rule's root cause.
+
+    When both rules judge the same resource type, only the dependency's failure on the
+    same resource (correlation key) blocks; across resource types any failure of the
+    dependency in the account does (e.g. a missing KMS replica blocks Identity Center).
+    """
+    resource_of = {rule.id: rule.resource for rule in rules}
+    failing_any = {(r.rule_id, r.account) for r in results if r.status is Status.FAIL}
+    failing_on = {
+        (r.rule_id, r.account, r.correlation_key) for r in results if r.status is Status.FAIL
+    }
     depends = {rule.id: rule.depends_on for rule in rules if rule.depends_on}
     for result in results:
         if result.status is not Status.FAIL:
             continue
-        result.blocked_by = [
-            dep for dep in depends.get(result.rule_id, ()) if (dep, result.account) in failing
-        ]
+        blocked = []
+        for dep in depends.get(result.rule_id, ()):
+            if resource_of.get(dep) == resource_of.get(result.rule_id):
+                hit = (dep, result.account, result.correlation_key) in failing_on
+            else:
+                hit = (dep, result.account) in failing_any
+            if hit:
+                blocked.append(dep)
+        result.blocked_by = blocked
 
 
 def evaluate(

@@ -145,6 +145,10 @@ def rule_schema() -> dict[str, Any]:
                         "key": expression,
                         "scope": {"enum": ["target", "source", "same"]},
                         "many": {"type": "boolean"},
+                        "optional": {
+                            "type": "boolean",
+                            "description": "a collector that was not run counts as empty",
+                        },
                     },
                 },
             },

@@ -217,6 +217,9 @@ def write_scan(
     local: dict[str, Any] | None = None,
 ) -> None:
     """Account files first, the manifest last: a scan without a manifest is unfinished."""
+    for account in manifest.get("accounts", []):
+        # A scan of local collectors only still has the account's (empty) folder.
+        (root / str(account)).mkdir(parents=True, exist_ok=True)
     for (account, region), doc in sorted(documents.items()):
         atomic.write_json(root / account / f"{region}.json", doc)
     if local is not None:

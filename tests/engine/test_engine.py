@@ -231,3 +231,62 @@ message: "{DomainName}"
     assert results["x1"] is not None and (results["x1"].line, results["x1"].column) == (7, 3)
     assert results["x2"] is not None and results["x2"].line is None
     assert results["x3"] is None
+
+
+def test_depends_on_same_resource_type_blocks_only_the_same_resource(tmp_path: Path) -> None:
+    parent = rule(
+        tmp_path,
+        """\
+id: TST-070
+title: Twin exists
+kind: parity
+resource: acm.certificate
+pair_by: DomainName
+message: "{source.DomainName} missing"
+""",
+    )
+    child = rule(
+        tmp_path,
+        """\
+id: TST-071
+title: Twin issued
+kind: parity
+resource: acm.certificate
+pair_by: DomainName
+on_unpaired: fail
+depends_on: [TST-070]
+compare: [{key: target.Status, op: eq, value: ISSUED}]
+message: "{source.DomainName} not issued"
+""",
+    )
+    case = {
+        "source": {"acm": {"certificate": certs("a", "b", region="me-central-1")}},
+        "target": {"acm": {"certificate": certs("b", Status="PENDING_VALIDATION")}},
+    }
+    blocked = {
+        (x.rule_id, x.correlation_key): x.blocked_by
+        for x in run([parent, child], case)
+        if x.status is Status.FAIL
+    }
+    assert blocked[("TST-071", "a")] == ["TST-070"]  # a is missing: the root cause
+    assert blocked[("TST-071", "b")] == []  # b exists but is pending: its own finding
+
+
+def test_optional_lookup_of_a_collector_not_run_is_empty(tmp_path: Path) -> None:
+    text = """\
+id: TST-080
+title: Optional lookup
+kind: readiness
+resource: acm.certificate
+lookups:
+  aliases: {resource: kms.alias, key: AliasName, optional: true}
+fail_when:
+  - {key: "lookup('aliases', DomainName)", op: absent}
+message: "{DomainName}"
+"""
+    r = rule(tmp_path, text)
+    case = {"target": {"acm": {"certificate": certs("a")}}}
+    assert [x.status for x in run([r], case)] == [Status.FAIL]
+    denied = {"target": {"kms": [{"resource_types": ["alias"], "action": "kms:ListAliases"}]}}
+    case = {"target": {"acm": {"certificate": certs("a")}, "kms": {}}, "errors": denied}
+    assert [x.status for x in run([r], case)] == [Status.ERROR]

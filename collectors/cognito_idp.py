@@ -1,0 +1,88 @@
+"""Amazon Cognito user pools of one Region, with their app clients.
+
+Items (AWS field names, as the APIs return them):
+
+``user_pool`` (id ``Id``)
+    The ``UserPool`` structure of DescribeUserPool: Id, Name, Arn, MfaConfiguration,
+    Policies.PasswordPolicy, UserPoolAddOns.AdvancedSecurityMode, UsernameAttributes,
+    AliasAttributes, UsernameConfiguration.CaseSensitive, SchemaAttributes (each with
+    Required), LambdaConfig, ... When DescribeUserPool has no MfaConfiguration it is
+    read with GetUserPoolMfaConfig. Plus ``Clients``: the UserPoolClient structure of
+    DescribeUserPoolClient for each ListUserPoolClients entry (ClientId, ClientName,
+    CallbackURLs, LogoutURLs, AllowedOAuthFlows, AllowedOAuthScopes,
+    SupportedIdentityProviders, ...) *without* ``ClientSecret``, which is dropped before
+    anything is kept.
+
+    A failed DescribeUserPool leaves the ListUserPools entry (Id, Name, ...) so the pool
+    is still counted; a failed DescribeUserPoolClient leaves the list entry (ClientId,
+    ClientName); a failed ListUserPoolClients leaves the pool without ``Clients``. Every
+    failure is recorded against ``user_pool``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regionready.clients import Clients
+
+SERVICE = "cognito-idp"
+GLOBAL = False
+RESOURCE_TYPES = {"user_pool": "Id"}
+PERMISSIONS = (
+    "cognito-idp:ListUserPools",
+    "cognito-idp:DescribeUserPool",
+    "cognito-idp:GetUserPoolMfaConfig",
+    "cognito-idp:ListUserPoolClients",
+    "cognito-idp:DescribeUserPoolClient",
+)
+
+# Never kept: an app client's secret is a credential.
+SECRET_FIELDS = ("ClientSecret",)
+# The largest page the list APIs accept (MaxResults is required by both).
+PAGE = 60
+
+
+def _client(clients: Clients, pool_id: str, entry: dict[str, Any]) -> dict[str, Any]:
+    described = clients.call(
+        "cognito-idp",
+        "describe_user_pool_client",
+        feeds=["user_pool"],
+        UserPoolId=pool_id,
+        ClientId=entry["ClientId"],
+    )
+    item = dict(described["UserPoolClient"]) if described else dict(entry)
+    for field in SECRET_FIELDS:
+        item.pop(field, None)
+    return item
+
+
+def _pool(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
+    pool_id = str(entry["Id"])
+    described = clients.call(
+        "cognito-idp", "describe_user_pool", feeds=["user_pool"], UserPoolId=pool_id
+    )
+    item = dict(described["UserPool"]) if described else dict(entry)
+    if described and not item.get("MfaConfiguration"):
+        mfa = clients.call(
+            "cognito-idp", "get_user_pool_mfa_config", feeds=["user_pool"], UserPoolId=pool_id
+        )
+        if mfa is not None:
+            item["MfaConfiguration"] = mfa.get("MfaConfiguration", "OFF")
+    listed = clients.paginate(
+        "cognito-idp",
+        "list_user_pool_clients",
+        "UserPoolClients",
+        feeds=["user_pool"],
+        UserPoolId=pool_id,
+        MaxResults=PAGE,
+    )
+    if listed is not None:
+        item["Clients"] = [_client(clients, pool_id, c) for c in listed]
+    return item
+
+
+def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
+    pools = clients.paginate(
+        "cognito-idp", "list_user_pools", "UserPools", feeds=["user_pool"], MaxResults=PAGE
+    )
+    return {"user_pool": [_pool(clients, entry) for entry in pools or []]}

@@ -1,0 +1,156 @@
+"""Amazon GuardDuty detectors and their saved filters in one Region.
+
+Items (AWS field names, as the APIs return them):
+
+``detector`` (id ``DetectorId``)
+    The GetDetector response (Status ENABLED|DISABLED, Features [{Name, Status,
+    AdditionalConfiguration, UpdatedAt}], DataSources, FindingPublishingFrequency,
+    ServiceRole, CreatedAt, UpdatedAt, Tags) plus ``DetectorId`` and the detector's
+    entity lists and exports, which only exist under a detector:
+
+    ``IPSets``                  GetIPSet of each ListIPSets id, plus ``IpSetId``
+                                (Name, Format, Location, Status, Tags, ...)
+    ``ThreatIntelSets``         GetThreatIntelSet of each ListThreatIntelSets id, plus
+                                ``ThreatIntelSetId``
+    ``PublishingDestinations``  DescribePublishingDestination of each
+                                ListPublishingDestinations entry (DestinationId,
+                                DestinationType, Status, DestinationProperties
+                                {DestinationArn, KmsKeyArn}, Tags, ...)
+
+    A list whose List call failed is absent (the error is recorded against ``detector``);
+    a set or destination whose Get/Describe failed is kept with its id only.
+
+``filter`` (id ``Name``)
+    The GetFilter response of each ListFilters name (Name, Action NOOP|ARCHIVE, where
+    ARCHIVE is a suppression rule, Rank, FindingCriteria, Description, Tags) plus
+    ``DetectorId``. Filter names are unique per detector and a Region has at most one
+    detector, so the name identifies a filter in its Region. Filters are their own type
+    so each missing filter is its own finding (and its own create-filter remediation),
+    and a denied ListFilters leaves only the filter checks without data.
+
+No detector in a Region (GuardDuty never enabled there) is a valid, empty answer.
+GetAdministratorAccount is not read: no check needs it, and a denial would leave every
+detector check without data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from regionready.clients import Clients
+
+SERVICE = "guardduty"
+GLOBAL = False
+RESOURCE_TYPES = {"detector": "DetectorId", "filter": "Name"}
+PERMISSIONS = (
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    "guardduty:ListIPSets",
+    "guardduty:GetIPSet",
+    "guardduty:ListThreatIntelSets",
+    "guardduty:GetThreatIntelSet",
+    "guardduty:ListPublishingDestinations",
+    "guardduty:DescribePublishingDestination",
+    "guardduty:ListFilters",
+    "guardduty:GetFilter",
+)
+
+# Item field -> (list operation, list result key, get operation, id parameter).
+ENTITY_LISTS = {
+    "IPSets": ("list_ip_sets", "IpSetIds", "get_ip_set", "IpSetId"),
+    "ThreatIntelSets": (
+        "list_threat_intel_sets",
+        "ThreatIntelSetIds",
+        "get_threat_intel_set",
+        "ThreatIntelSetId",
+    ),
+}
+
+
+def _entity_list(
+    clients: Clients, detector_id: str, spec: tuple[str, str, str, str]
+) -> list[dict[str, Any]] | None:
+    list_op, result_key, get_op, id_param = spec
+    ids = clients.paginate(
+        "guardduty", list_op, result_key, feeds=["detector"], DetectorId=detector_id
+    )
+    if ids is None:
+        return None
+    found: list[dict[str, Any]] = []
+    for raw in ids:
+        set_id = str(raw)
+        got = clients.call(
+            "guardduty", get_op, feeds=["detector"], DetectorId=detector_id, **{id_param: set_id}
+        )
+        found.append({id_param: set_id, **(got or {})})
+    return found
+
+
+def _destinations(clients: Clients, detector_id: str) -> list[dict[str, Any]] | None:
+    """ListPublishingDestinations has no botocore paginator: follow NextToken here."""
+    listed: list[dict[str, Any]] = []
+    token: str | None = None
+    while True:
+        paging = {"NextToken": token} if token else {}
+        page = clients.call(
+            "guardduty",
+            "list_publishing_destinations",
+            feeds=["detector"],
+            DetectorId=detector_id,
+            **paging,
+        )
+        if page is None:
+            return None
+        listed.extend(page.get("Destinations", []))
+        token = page.get("NextToken")
+        if not token:
+            break
+    found: list[dict[str, Any]] = []
+    for entry in listed:
+        described = clients.call(
+            "guardduty",
+            "describe_publishing_destination",
+            feeds=["detector"],
+            DetectorId=detector_id,
+            DestinationId=entry["DestinationId"],
+        )
+        found.append(described if described is not None else dict(entry))
+    return found
+
+
+def _detector(clients: Clients, detector_id: str) -> dict[str, Any]:
+    got = clients.call("guardduty", "get_detector", feeds=["detector"], DetectorId=detector_id)
+    item: dict[str, Any] = {"DetectorId": detector_id, **(got or {})}
+    for field, spec in ENTITY_LISTS.items():
+        entities = _entity_list(clients, detector_id, spec)
+        if entities is not None:
+            item[field] = entities
+    destinations = _destinations(clients, detector_id)
+    if destinations is not None:
+        item["PublishingDestinations"] = destinations
+    return item
+
+
+def _filters(clients: Clients, detector_id: str) -> list[dict[str, Any]]:
+    names = clients.paginate(
+        "guardduty", "list_filters", "FilterNames", feeds=["filter"], DetectorId=detector_id
+    )
+    found: list[dict[str, Any]] = []
+    for raw in names or []:
+        name = str(raw)
+        got = clients.call(
+            "guardduty", "get_filter", feeds=["filter"], DetectorId=detector_id, FilterName=name
+        )
+        found.append({**(got or {"Name": name}), "DetectorId": detector_id})
+    return found
+
+
+def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
+    ids = clients.paginate(
+        "guardduty", "list_detectors", "DetectorIds", feeds=["detector", "filter"]
+    )
+    detector_ids = [str(raw) for raw in ids or []]
+    return {
+        "detector": [_detector(clients, d) for d in detector_ids],
+        "filter": [f for d in detector_ids for f in _filters(clients, d)],
+    }

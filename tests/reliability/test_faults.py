@@ -1,0 +1,198 @@
+"""Faults: throttling, 5xx and connection resets are retried to the same results; a
+persistent AccessDenied on any one API gives a completed scan that says so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.endpoint
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectionClosedError
+from moto import mock_aws
+
+from regionready import collect, registry
+from regionready.cli import main
+from regionready.demo.seed import seed_demo
+from regionready.testing import moto_gaps
+
+SOURCE = "me-central-1"
+TARGET = "eu-central-1"
+NOW = "2026-11-23T00:00:00Z"
+
+
+class _Raw:
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+# service id (hyphenated, as in event names) -> wire protocol, learnt from a clean scan
+PROTOCOLS: dict[str, str] = {}
+
+
+def learn_protocol(model: Any, **_: Any) -> None:
+    PROTOCOLS[model.service_model.service_id.hyphenize()] = model.service_model.protocol
+
+
+def _response(status: int, code: str, service_id: str) -> AWSResponse:
+    """An error response in the service's own wire format, as AWS would send it."""
+    protocol = PROTOCOLS.get(service_id, "json")
+    if protocol in ("json", "rest-json"):
+        body = json.dumps({"__type": code, "message": "injected"}).encode()
+        headers = {"x-amzn-errortype": code, "content-type": "application/x-amz-json-1.1"}
+    elif service_id == "s3":
+        body = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+        headers = {"content-type": "application/xml"}
+    else:
+        body = (
+            f"<ErrorResponse><Error><Code>{code}</Code><Message>injected</Message></Error>"
+            "</ErrorResponse>"
+        ).encode()
+        headers = {"content-type": "text/xml"}
+    return AWSResponse("https://injected", status, headers, _Raw(body))
+
+
+def _service_id(event_name: str) -> str:
+    return event_name.split(".")[1]
+
+
+class Faults:
+    """A before-send hook: a seeded share of requests fail the way AWS and networks do."""
+
+    def __init__(self, seed: int, throttle: float = 0.20, server: float = 0.05) -> None:
+        self.random = random.Random(seed)
+        self.throttle = throttle
+        self.server = server
+        self.injected = 0
+
+    def __call__(self, request: Any, event_name: str, **_: Any) -> Any:
+        roll = self.random.random()
+        service_id = _service_id(event_name)
+        if roll < self.throttle:
+            self.injected += 1
+            code = "Throttling" if PROTOCOLS.get(service_id) == "query" else "ThrottlingException"
+            return _response(400, code, service_id)
+        if roll < self.throttle + self.server:
+            self.injected += 1
+            choice = self.random.choice(["500", "503", "reset"])
+            if choice == "reset":
+                raise ConnectionClosedError(endpoint_url=request.url)
+            return _response(int(choice), "InternalFailure", service_id)
+        return None
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
+    """The demo account in moto; hooks registered on every session the CLI opens."""
+    monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _s: None)  # backoff: no wait
+    extra: list[tuple[str, Any]] = []
+    original = collect.open_session
+
+    def open_session(spec: Any, base: Any = None) -> boto3.Session:
+        session = moto_gaps.install(original(spec, base))
+        for event, handler in extra:
+            session.events.register(event, handler)
+        return session
+
+    monkeypatch.setattr(collect, "open_session", open_session)
+    with mock_aws():
+        seed_demo(
+            moto_gaps.install(boto3.Session(region_name=SOURCE)),
+            source=SOURCE,
+            target=TARGET,
+            now=dt.datetime.now(dt.UTC),
+        )
+        yield extra
+
+
+def scan(out: Path, *extra: str) -> tuple[int, list[dict[str, Any]]]:
+    code = main(
+        [
+            "scan",
+            "--source",
+            SOURCE,
+            "--target",
+            TARGET,
+            "--out",
+            str(out),
+            "--quiet",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+            *extra,
+        ]
+    )
+    results = json.loads((out / "regionready.json").read_text())["results"]
+    return code, results
+
+
+def verdicts(results: list[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return sorted((r["rule_id"], r["resource_id"], r["region"], r["status"]) for r in results)
+
+
+def test_throttling_5xx_and_resets_give_the_clean_results(
+    world: list[tuple[str, Any]], tmp_path: Path
+) -> None:
+    world.append(("before-call", learn_protocol))
+    clean_code, clean = scan(tmp_path / "clean")
+    faults = Faults(seed=20261123)
+    world.append(("before-send", faults))
+    faulty_code, faulty = scan(tmp_path / "faulty")
+    assert faults.injected > 10, "faults were injected"
+    assert faulty_code == clean_code
+    assert verdicts(faulty) == verdicts(clean)
+
+
+def test_persistent_access_denied_on_each_api_in_turn(
+    world: list[tuple[str, Any]], tmp_path: Path
+) -> None:
+    """For every API a scan calls: deny it, and the scan completes, names the action in
+    GEN-005, turns the rules that needed the data into ERROR (never PASS), and exits 3.
+
+    Each collector is scanned on its own, so each denial re-runs one collector only."""
+    owner: dict[tuple[str, str], str] = {}
+    current: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        learn_protocol(model)
+        owner.setdefault((model.service_model.service_id.hyphenize(), model.name), current[0])
+
+    world.append(("before-parameter-build", record))
+    for collector in registry.names("collectors"):
+        current[:] = [collector]
+        scan(tmp_path / f"clean-{collector}", "--services", collector)
+    world.clear()
+    apis = sorted(api for api in owner if api != ("sts", "GetCallerIdentity"))
+    assert len(apis) > 10
+    for (service, operation), collector in ((api, owner[api]) for api in apis):
+        denied = "AccessDeniedException" if PROTOCOLS.get(service) == "json" else "AccessDenied"
+
+        def deny(event_name: str, _code: str = denied, **_: Any) -> Any:
+            return _response(403, _code, _service_id(event_name))
+
+        world[:] = [(f"before-send.{service}.{operation}", deny)]
+        code, results = scan(tmp_path / f"denied-{service}-{operation}", "--services", collector)
+        where = (collector, service, operation)
+        assert code == 3, where
+        gen = [r for r in results if r["rule_id"] == "GEN-005" and r["status"] == "FAIL"]
+        named = [r for r in gen if operation in r["message"]]
+        assert named, where
+        unevaluated = {
+            rule.strip()
+            for r in named
+            for rule in r["message"].rsplit("unevaluated: ", 1)[-1].split(",")
+            if rule.strip() not in ("", "-")
+        }
+        for rule_id in unevaluated:
+            statuses = {r["status"] for r in results if r["rule_id"] == rule_id}
+            assert "ERROR" in statuses and "PASS" not in statuses, (*where, rule_id, statuses)
