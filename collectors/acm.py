@@ -16,6 +16,18 @@ Items (AWS field names, as the APIs return them):
     Each ListCertificateAuthorities entry as returned: Arn, Type (ROOT, SUBORDINATE),
     Status, CertificateAuthorityConfiguration, RevocationConfiguration, UsageMode, ...
 
+``crl_bucket`` (id ``Name``)
+    The S3 bucket a private CA publishes its CRL to
+    (``RevocationConfiguration.CrlConfiguration.S3BucketName``), read once per bucket:
+    ``Name`` (the bucket), ``CertificateAuthorityArns`` (the CAs that name it),
+    ``PublicAccessBlockConfiguration`` (GetPublicAccessBlock), ``ServerSideEncryption
+    Configuration`` (GetBucketEncryption) and ``Policy`` (GetBucketPolicy, the policy
+    JSON *string*). Each is null when S3 says it is not configured
+    (NoSuchPublicAccessBlockConfiguration, ServerSideEncryptionConfigurationNotFoundError,
+    NoSuchBucketPolicy): a fact, not a collection error. ``BucketFound`` is false when S3
+    answers NoSuchBucket (the CA cannot publish its CRL). Other failures are recorded
+    against ``crl_bucket`` and the field is absent.
+
 ListCertificates returns only RSA_1024 and RSA_2048 certificates unless every key type is
 asked for (the "ACM trap"), so the request names all seven. Nothing that returns private
 key material (ExportCertificate) is ever called.
@@ -29,12 +41,16 @@ from regionready.clients import Clients
 
 SERVICE = "acm"
 GLOBAL = False
-RESOURCE_TYPES = {"certificate": "CertificateArn", "private_ca": "Arn"}
+RESOURCE_TYPES = {"certificate": "CertificateArn", "private_ca": "Arn", "crl_bucket": "Name"}
 PERMISSIONS = (
     "acm:ListCertificates",
     "acm:DescribeCertificate",
     "acm:ListTagsForCertificate",
     "acm-pca:ListCertificateAuthorities",
+    # IAM names of s3:GetPublicAccessBlock, s3:GetBucketEncryption, s3:GetBucketPolicy
+    "s3:GetBucketPublicAccessBlock",
+    "s3:GetEncryptionConfiguration",
+    "s3:GetBucketPolicy",
 )
 
 # Every ACM key algorithm: without them ListCertificates hides RSA_3072/4096 and EC keys.
@@ -83,5 +99,64 @@ def _private_cas(clients: Clients) -> list[dict[str, Any]]:
     return [dict(ca) for ca in cas or []]
 
 
+# S3 calls on a CRL bucket: (operation, response field, error code meaning "not set").
+CRL_BUCKET_READS = (
+    (
+        "get_public_access_block",
+        "PublicAccessBlockConfiguration",
+        "NoSuchPublicAccessBlockConfiguration",
+    ),
+    (
+        "get_bucket_encryption",
+        "ServerSideEncryptionConfiguration",
+        "ServerSideEncryptionConfigurationNotFoundError",
+    ),
+    ("get_bucket_policy", "Policy", "NoSuchBucketPolicy"),
+)
+NO_SUCH_BUCKET = "NoSuchBucket"
+
+
+def _s3_read(clients: Clients, operation: str, bucket: str) -> tuple[str | None, Any]:
+    """(error code S3 answered or None, response); only the error code is kept, the
+    failure stays recorded unless the caller drops it."""
+    before = len(clients.errors)
+    response = clients.call("s3", operation, feeds=["crl_bucket"], Bucket=bucket)
+    if response is None and len(clients.errors) == before + 1:
+        return clients.errors[-1].code, None
+    return None, response
+
+
+def _crl_bucket(clients: Clients, bucket: str, ca_arns: list[str]) -> dict[str, Any]:
+    item: dict[str, Any] = {"Name": bucket, "CertificateAuthorityArns": sorted(ca_arns)}
+    item["BucketFound"] = True
+    for operation, field_name, not_set in CRL_BUCKET_READS:
+        code, response = _s3_read(clients, operation, bucket)
+        if code in (not_set, NO_SUCH_BUCKET):
+            del clients.errors[-1]  # a fact about the bucket, not a failed read
+            item[field_name] = None
+            if code == NO_SUCH_BUCKET:
+                item["BucketFound"] = False
+        elif response is not None:
+            item[field_name] = response.get(field_name)
+    return item
+
+
+def _crl_buckets(clients: Clients, cas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_bucket: dict[str, list[str]] = {}
+    for ca in cas:
+        crl = (ca.get("RevocationConfiguration") or {}).get("CrlConfiguration") or {}
+        if crl.get("S3BucketName"):
+            by_bucket.setdefault(str(crl["S3BucketName"]), []).append(str(ca["Arn"]))
+    return [_crl_bucket(clients, bucket, arns) for bucket, arns in sorted(by_bucket.items())]
+
+
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
-    return {"certificate": _certificates(clients), "private_ca": _private_cas(clients)}
+    certificates = _certificates(clients)
+    cas = _private_cas(clients)
+    # If the CAs cannot be listed, rules over private_ca give ERROR (ACM-011 reads the
+    # buckets through them), so the empty bucket list is never taken for "no buckets".
+    return {
+        "certificate": certificates,
+        "private_ca": cas,
+        "crl_bucket": _crl_buckets(clients, cas),
+    }

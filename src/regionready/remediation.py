@@ -18,6 +18,9 @@ Safety, enforced here for every action (not left to each one):
   create is in the target;
 - every change is appended to an audit log (JSON lines, no secret material);
 - on a failure the run stops and says what was done and what was not.
+
+A change to this machine rather than AWS (set-sts-regional rewrites the AWS config file,
+keeping a backup) has ``region == "local"`` and makes no AWS call.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from regionready import atomic
 from regionready.model import Result, Status
 from regionready.rules import Rule
-from regionready.snapshot import GLOBAL, Scan
+from regionready.snapshot import GLOBAL, LOCAL, Scan
 
 READ_ONLY = re.compile(r"^(List|Describe|Get|BatchGet|Head|Search|Lookup)")
 NEVER = re.compile(
@@ -153,7 +156,7 @@ def plan(
             if key in seen:  # two findings fixed by one change (e.g. WAF-002 and WAF-003)
                 continue
             seen.add(key)
-            if change.region != target:
+            if change.region not in (target, LOCAL):
                 raise RemediationError(
                     f"{name} planned a change in {change.region}, outside the target {target}"
                 )
