@@ -176,6 +176,17 @@ def _add_collect_options(parser: argparse.ArgumentParser) -> None:
         metavar="I/N",
         help="with --accounts: scan only the I-th of N slices (CI matrix); join with 'merge'",
     )
+    parser.add_argument(
+        "--iac",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="also check templates, policies, config and code under PATH (repeatable)",
+    )
+    parser.add_argument(
+        "--checkov", default=None, metavar="PATH", help="checkov executable for IAC-003"
+    )
     parser.add_argument("--workers", type=int, default=8, help="parallel collectors (default 8)")
     parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
 
@@ -300,9 +311,20 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
     from regionready import accounts, collect
     from regionready.snapshot import write_scan
 
-    services = args.services or _collectors()
+    services = list(args.services or _collectors())
     for name in services:
         registry.collector(name)
+    options: dict[str, Any] = {}
+    if args.iac:
+        options = {
+            "code_paths": [str(p) for p in args.iac],
+            "code_base": str(Path.cwd()),
+            "source_region": args.source,
+            "target_region": args.target,
+            "checkov": args.checkov,
+        }
+        if "iac" not in services:
+            services.append("iac")
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
@@ -325,6 +347,7 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
             endpoint_url=endpoint,
             workers=args.workers,
             progress=not args.quiet,
+            options=options,
         )
         account_regions = {
             s.id: {"source": s.source or args.source, "target": s.target or args.target}
@@ -340,6 +363,7 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
                 services=services,
                 workers=args.workers,
                 progress=not args.quiet,
+                options=options,
             )
         ]
     manifest = collect.build_manifest(
@@ -704,6 +728,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also plan and apply the fixes in the simulated target, then scan again",
     )
+
+    from regionready.iac import cli as iac_cli
+
+    p = add("iac", iac_cli.run, iac_cli.HELP)
+    iac_cli.add_arguments(p)
 
     p = add("merge", cmd_merge, "join snapshot shards (from --shard i/N) into one snapshot")
     p.add_argument("shards", nargs="+", type=Path, help="snapshot directories to join")

@@ -153,10 +153,13 @@ class Engine:
                 return found
         return self.scan.service(account, region, collector)
 
-    def dataset(self, account: str, region: str, rule: Rule) -> Dataset:
+    def dataset(
+        self, account: str, region: str, rule: Rule, resource: str | None = None
+    ) -> Dataset:
         if rule.collector == META_COLLECTOR:
             return self._collection_dataset(account)
-        return self._dataset_for(account, region, rule.collector, rule.resource_type)
+        collector, rtype = (resource or rule.resource).split(".", 1)
+        return self._dataset_for(account, region, collector, rtype)
 
     def _dataset_for(self, account: str, region: str, collector: str, rtype: str) -> Dataset:
         resource = f"{collector}.{rtype}"
@@ -193,7 +196,8 @@ class Engine:
     def _collection_dataset(self, account: str) -> Dataset:
         needed_by: dict[str, list[str]] = {}
         for rule in self.rules:
-            needed_by.setdefault(rule.resource, []).append(rule.id)
+            for resource in rule.resources:
+                needed_by.setdefault(resource, []).append(rule.id)
         items = []
         documents = [
             (region, doc)
@@ -240,12 +244,18 @@ class Engine:
             # An organisation scan may give an account its own Region pair.
             self.source_region, self.target_region = self.scan.pair(account)
             for rule in self.rules:
-                if rule.collector not in (self.services or set()):
+                if not self._collected(rule):
                     continue
                 results.extend(self.evaluate_rule(rule, account))
         _mark_blocked(results, self.rules)
         results.sort(key=lambda r: (r.rule_id, r.account, r.region, r.resource_id))
         return results
+
+    def _collected(self, rule: Rule, resource: str | None = None) -> bool:
+        """Whether the rule's collector (or the one of ``resource``) was run."""
+        services = self.services or set()
+        names = [resource] if resource else list(rule.resources)
+        return any(name.split(".", 1)[0] in services for name in names)
 
     def _compiled(self, rule: Rule, account: str) -> _Compiled:
         values = {
@@ -305,7 +315,9 @@ class Engine:
             return self._readiness(compiled, account, None)
         results: list[Result] = []
         for region in self.regions(rule):
-            results.extend(self._readiness(compiled, account, region))
+            for resource in rule.resources:
+                if self._collected(rule, resource):
+                    results.extend(self._readiness(compiled, account, region, resource))
         return results
 
     def _result(
@@ -320,6 +332,7 @@ class Engine:
         message: str,
         severity: Severity | None = None,
         details: dict[str, Any] | None = None,
+        resource: str | None = None,
     ) -> Result:
         rule = compiled.rule
         return Result(
@@ -331,7 +344,7 @@ class Engine:
             message=message,
             account=account,
             region=region,
-            resource_type=rule.resource,
+            resource_type=resource or rule.resource,
             resource_id=resource_id,
             correlation_key=correlation_key,
             source_region=self.source_region,
@@ -339,26 +352,39 @@ class Engine:
             details=details or {},
         )
 
-    def _error(self, compiled: _Compiled, account: str, region: str, ds: Dataset) -> Result:
+    def _error(
+        self,
+        compiled: _Compiled,
+        account: str,
+        region: str,
+        ds: Dataset,
+        resource: str | None = None,
+    ) -> Result:
         parts = [f"{e['api']} failed with {e['code']} (needs {e['action']})" for e in ds.errors]
+        resource = resource or compiled.rule.resource
         return self._result(
             compiled,
+            resource=resource,
             status=Status.ERROR,
             account=account,
             region=region,
-            resource_id=f"{compiled.rule.resource}@{region}",
+            resource_id=f"{resource}@{region}",
             correlation_key=f"error@{region}",
             message="could not evaluate: " + "; ".join(parts),
             details={"errors": ds.errors},
         )
 
-    def _not_applicable(self, compiled: _Compiled, account: str, region: str, why: str) -> Result:
+    def _not_applicable(
+        self, compiled: _Compiled, account: str, region: str, why: str, resource: str | None = None
+    ) -> Result:
+        resource = resource or compiled.rule.resource
         return self._result(
             compiled,
+            resource=resource,
             status=Status.NOT_APPLICABLE,
             account=account,
             region=region,
-            resource_id=f"{compiled.rule.resource}@{region}",
+            resource_id=f"{resource}@{region}",
             correlation_key=f"none@{region}",
             message=why,
         )
@@ -378,12 +404,18 @@ class Engine:
                 return severity
         return compiled.rule.severity
 
-    def _readiness(self, compiled: _Compiled, account: str, region: str | None) -> list[Result]:
+    def _readiness(
+        self,
+        compiled: _Compiled,
+        account: str,
+        region: str | None,
+        resource: str | None = None,
+    ) -> list[Result]:
         rule = compiled.rule
-        ds = self.dataset(account, region or self.target_region, rule)
+        ds = self.dataset(account, region or self.target_region, rule, resource)
         label = region or "all"
         if not ds.ok:
-            return [self._error(compiled, account, label, ds)]
+            return [self._error(compiled, account, label, ds, resource)]
         results: list[Result] = []
         for item in ds.items:
             item_region = str(item.get("Region", region)) if region is None else region
@@ -392,6 +424,7 @@ class Engine:
                 results.append(
                     self._result(
                         compiled,
+                        resource=resource,
                         status=Status.NOT_APPLICABLE,
                         account=account,
                         region=item_region,
@@ -405,6 +438,7 @@ class Engine:
             context = {**item, **self._context(compiled, account, item_region)}
             result = self._result(
                 compiled,
+                resource=resource,
                 status=Status.FAIL if fails else Status.PASS,
                 account=account,
                 region=item_region,
@@ -417,7 +451,9 @@ class Engine:
                 result.location = _location(compiled.search(rule.location, item))
             results.append(result)
         if not results:
-            results.append(self._not_applicable(compiled, account, label, "no resources to check"))
+            results.append(
+                self._not_applicable(compiled, account, label, "no resources to check", resource)
+            )
         return results
 
     def _parity(self, compiled: _Compiled, account: str) -> list[Result]:

@@ -81,6 +81,13 @@ def rule_schema() -> dict[str, Any]:
             "kind": {"enum": list(KINDS)},
             "severity": {"enum": [s.value for s in Severity]},
             "resource": {"type": "string", "pattern": RESOURCE_RE},
+            "also": {
+                "type": "array",
+                "description": "more resource types a readiness rule judges the same way; "
+                "each is read on its own (one that could not be read gives its own ERROR) "
+                "and skipped when its collector was not run",
+                "items": {"type": "string", "pattern": RESOURCE_RE},
+            },
             "scope": {"enum": list(SCOPES)},
             "params": {"type": "object"},
             "where": conditions,
@@ -231,6 +238,12 @@ class Rule:
     adds: str | None = None
     depends_on: tuple[str, ...] = ()
     lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    also: tuple[str, ...] = ()
+
+    @property
+    def resources(self) -> tuple[str, ...]:
+        """``resource`` and then every ``also`` resource type."""
+        return (self.resource, *self.also)
 
     @property
     def collector(self) -> str:
@@ -416,6 +429,7 @@ def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
         adds=data.get("adds"),
         depends_on=tuple(data.get("depends_on", []) or []),
         lookups={k: dict(v) for k, v in (data.get("lookups") or {}).items()},
+        also=tuple(data.get("also", []) or []),
     )
 
 

@@ -80,7 +80,6 @@ def run_demo(
     now = dt.datetime.now(dt.UTC)
     services = registry.names("collectors")
     rules = load_rules()
-    options = demo_options(out)
     saved_env = {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_PROFILE")}
     for key in saved_env:
         os.environ.pop(key, None)
@@ -88,7 +87,8 @@ def run_demo(
         with mock_aws():
             session = boto3.Session(region_name=SOURCE)
             moto_gaps.install(session)
-            plan = seed_demo(session, source=SOURCE, target=TARGET, now=now)
+            plan = seed_demo(session, source=SOURCE, target=TARGET, now=now, workdir=out)
+            options = plan.options
             snapshot_dir = _snapshot(
                 session,
                 out / "snapshot",
@@ -123,11 +123,6 @@ def run_demo(
         print(f"report:   {path}")
     print(f"finished in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
-
-
-def demo_options(out: Path) -> dict[str, Any]:
-    """Scan options for the demo's local collectors: never the user's own files."""
-    return {}
 
 
 def _remediate(

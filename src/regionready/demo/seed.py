@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -132,6 +133,14 @@ class DemoPlan:
     unfaithful: dict[str, list[str]] = field(default_factory=dict)
     resources: dict[str, dict[str, str]] = field(default_factory=dict)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Where the demo may write files of its own (AWS config, a code tree), and the scan
+    # options that point the local collectors at them (never the user's own files).
+    workdir: Path | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def code_root(self) -> Path | None:
+        return self.workdir / "iac" if self.workdir else None
 
     def arn(self, region: str, label: str) -> str:
         """ARN of a planted resource, e.g. ``plan.arn(plan.target, "key:alias/orders-mrk")``."""
@@ -148,6 +157,7 @@ def seed_demo(
     source: str = "me-central-1",
     target: str = "eu-central-1",
     now: datetime,
+    workdir: Path | None = None,
 ) -> DemoPlan:
     """Create the demo account's ACM certificates and KMS keys in ``source`` and ``target``.
 
@@ -157,13 +167,15 @@ def seed_demo(
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     account_id: str = session.client("sts", region_name=source).get_caller_identity()["Account"]
-    plan = DemoPlan(source=source, target=target, account_id=account_id, now=now)
+    plan = DemoPlan(source=source, target=target, account_id=account_id, now=now, workdir=workdir)
     plan.resources = {source: {}, target: {}}
     plan.aliases = {source: {}, target: {}}
     _seed_acm(session, plan)
     _seed_kms(session, plan)
     for module in _service_seeders():
         module.seed(session, plan)
+        if workdir is not None and hasattr(module, "scan_options"):
+            plan.options.update(module.scan_options(plan))
     return plan
 
 
