@@ -41,6 +41,13 @@ def api_name(operation: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in operation.split("_"))
 
 
+# Where the IAM action is not named like the API operation.
+IAM_ACTION_OVERRIDES = {
+    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
+}
+
+
 def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
     """(API name, IAM action) as the service model spells them: ListIPSets, not ListIpSets;
     API Gateway's IAM actions are its HTTP verbs (apigateway:GET)."""
@@ -54,7 +61,8 @@ def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
     prefix = str(model.signing_name)
     if prefix == "apigateway":
         return name, f"apigateway:{model.operation_model(name).http['method']}"
-    return name, f"{prefix}:{name}"
+    action = f"{prefix}:{name}"
+    return name, IAM_ACTION_OVERRIDES.get(action, action)
 
 
 @dataclass

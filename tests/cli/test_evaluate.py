@@ -32,7 +32,17 @@ def test_findings_at_or_above_fail_on_exit_1(
 def test_fail_on_critical_passes_high_findings(
     acm_scan: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(capsys, "evaluate", str(acm_scan), "--now", NOW, "--fail-on", "critical")
+    code, out, _ = run(
+        capsys,
+        "evaluate",
+        str(acm_scan),
+        "--now",
+        NOW,
+        "--fail-on",
+        "critical",
+        "--only",
+        "ACM-001,ACM-003",
+    )
     assert code == 0
     assert "READY" in out
 
@@ -217,7 +227,7 @@ def test_fail_on_none_never_gates_and_reports_agree(
     acm_scan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_dir = tmp_path / "out"
-    args = ["evaluate", str(acm_scan), "--now", NOW, "--fail-on", "none"]
+    args = ["evaluate", str(acm_scan), "--now", NOW, "--fail-on", "none", "--only", "ACM-001"]
     code, _, _ = run(capsys, *args, "--format", "json,markdown", "--out", str(out_dir))
     assert code == 0
     report = json.loads((out_dir / "regionready.json").read_text())

@@ -254,5 +254,5 @@ def test_only_declared_read_only_calls(
     session.events.register("before-call.acm-pca", spy)
     acm.collect(make_clients(REGION, "acm"), REGION)
 
-    assert called == set(acm.PERMISSIONS)
+    assert called == {p for p in acm.PERMISSIONS if p.split(":")[0] in ("acm", "acm-pca")}
     assert not any("Export" in c or "GetCertificate" in c for c in called)

@@ -1,0 +1,333 @@
+"""Rule functions for the ACM checks: DNS names, bucket policies, EventBridge patterns.
+
+Each function is pure (no AWS, no clock) and unit-tested in ``tests/test_fn_acm.py``.
+
+``dns_name`` / ``cname_key``
+    Route 53 returns record names fully qualified (trailing dot), lower case, with
+    special characters as ``\\DDD`` octal escapes; ACM's ``ResourceRecord`` names and
+    values also end with a dot. Both sides are normalised the same way so a validation
+    CNAME is found however it was written.
+
+``denies_insecure_transport``
+    Whether a bucket policy has the TLS-only statement: ``Deny`` to everyone on S3
+    actions when ``aws:SecureTransport`` is false.
+
+``revocation_gaps`` / ``crl_bucket_gaps``
+    What a private CA's revocation set-up lacks: neither CRL nor OCSP enabled, or a CRL
+    bucket without full Block Public Access, default encryption or a TLS-only policy.
+
+``acm_expiry_rules``
+    The names of the EventBridge rules that would receive the "ACM Certificate
+    Approaching Expiration" event of one certificate. ACM sends it daily from 45 days
+    before expiry (``DaysToExpiry`` 45 down to 0) on the default event bus, with the
+    certificate ARN in ``resources`` and ``CommonName`` in ``detail``; a rule receives it
+    when it is enabled, on the default bus, and its pattern matches the event on at
+    least one of those days. Patterns follow EventBridge's matching: exact values,
+    ``prefix``, ``suffix``, ``anything-but``, ``equals-ignore-case``, ``wildcard``,
+    ``numeric``, ``exists`` and ``$or``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import re
+from typing import Any
+
+ACM_SOURCE = "aws.acm"
+EXPIRY_DETAIL_TYPE = "ACM Certificate Approaching Expiration"
+EXPIRY_NOTICE_DAYS = 45
+DEFAULT_BUS = "default"
+
+_OCTAL_ESCAPE = re.compile(r"\\([0-7]{3})")
+
+
+# --------------------------------------------------------------------------- DNS names
+
+
+def dns_name(name: Any) -> str | None:
+    """A DNS name as compared: lower case, ``\\DDD`` escapes decoded, no trailing dot."""
+    if not isinstance(name, str) or not name.strip():
+        return None
+    text = _OCTAL_ESCAPE.sub(lambda m: chr(int(m.group(1), 8)), name.strip())
+    text = text.lower().rstrip(".")
+    return text or None
+
+
+def cname_key(name: Any, value: Any) -> str | None:
+    """``name|value`` of a CNAME record, both normalised; None if either is missing."""
+    left, right = dns_name(name), dns_name(value)
+    if left is None or right is None:
+        return None
+    return f"{left}|{right}"
+
+
+# --------------------------------------------------------------------------- bucket policy
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _everyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    if isinstance(principal, dict):
+        return "*" in _as_list(principal.get("AWS"))
+    return False
+
+
+def _s3_wide(actions: Any) -> bool:
+    """The statement covers reading objects (s3:* or s3:GetObject, possibly by wildcard)."""
+    return any(
+        isinstance(a, str) and fnmatch.fnmatchcase("s3:getobject", a.lower())
+        for a in _as_list(actions)
+    )
+
+
+def _insecure_transport_condition(condition: Any) -> bool:
+    if not isinstance(condition, dict):
+        return False
+    for operator, pairs in condition.items():
+        if not isinstance(pairs, dict) or not str(operator).startswith("Bool"):
+            continue
+        for key, value in pairs.items():
+            if str(key).lower() != "aws:securetransport":
+                continue
+            if any(str(v).lower() == "false" for v in _as_list(value)):
+                return True
+    return False
+
+
+def denies_insecure_transport(policy: Any) -> bool:
+    """True when the policy denies everyone S3 access unless the request used TLS."""
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except json.JSONDecodeError:
+            return False
+    if not isinstance(policy, dict):
+        return False
+    for statement in _as_list(policy.get("Statement")):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+            continue
+        if "NotPrincipal" in statement or "NotAction" in statement:
+            continue
+        if (
+            _everyone(statement.get("Principal"))
+            and _s3_wide(statement.get("Action"))
+            and _insecure_transport_condition(statement.get("Condition"))
+        ):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- private CA
+
+BLOCK_PUBLIC_ACCESS = (
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+)
+
+
+def crl_bucket_gaps(bucket: Any) -> list[str]:
+    """What a CRL bucket (an ``acm.crl_bucket`` item) lacks, as short phrases."""
+    if not isinstance(bucket, dict):
+        return ["CRL bucket not collected"]
+    if bucket.get("BucketFound") is False:
+        return ["CRL bucket does not exist"]
+    gaps = []
+    block = bucket.get("PublicAccessBlockConfiguration")
+    if not isinstance(block, dict) or not all(block.get(k) is True for k in BLOCK_PUBLIC_ACCESS):
+        gaps.append("Block Public Access not fully on")
+    encryption = bucket.get("ServerSideEncryptionConfiguration") or {}
+    rules = encryption.get("Rules") if isinstance(encryption, dict) else None
+    if not any(
+        isinstance(r, dict) and r.get("ApplyServerSideEncryptionByDefault") for r in rules or []
+    ):
+        gaps.append("no default encryption")
+    if not denies_insecure_transport(bucket.get("Policy")):
+        gaps.append("no TLS-only bucket policy")
+    return gaps
+
+
+def revocation_gaps(revocation: Any, bucket: Any) -> list[str]:
+    """What a private CA's revocation set-up lacks: no CRL and no OCSP, or CRL bucket gaps.
+
+    ``revocation`` is the CA's RevocationConfiguration; ``bucket`` the ``acm.crl_bucket``
+    item of its CRL bucket (or null).
+    """
+    config = revocation if isinstance(revocation, dict) else {}
+    crl = config.get("CrlConfiguration") or {}
+    ocsp = config.get("OcspConfiguration") or {}
+    crl_on = crl.get("Enabled") is True
+    if not crl_on and ocsp.get("Enabled") is not True:
+        return ["no CRL and no OCSP"]
+    if crl_on and crl.get("S3BucketName"):
+        return crl_bucket_gaps(bucket)
+    return []
+
+
+# --------------------------------------------------------------------------- EventBridge
+
+
+def _match_value(matcher: Any, value: Any) -> bool:
+    """One EventBridge matcher against one (present, scalar) event value."""
+    if not isinstance(matcher, dict):
+        return bool(matcher == value)
+    if "prefix" in matcher:
+        want = matcher["prefix"]
+        if isinstance(want, dict) and "equals-ignore-case" in want:
+            return isinstance(value, str) and value.lower().startswith(
+                str(want["equals-ignore-case"]).lower()
+            )
+        return isinstance(value, str) and value.startswith(str(want))
+    if "suffix" in matcher:
+        want = matcher["suffix"]
+        if isinstance(want, dict) and "equals-ignore-case" in want:
+            return isinstance(value, str) and value.lower().endswith(
+                str(want["equals-ignore-case"]).lower()
+            )
+        return isinstance(value, str) and value.endswith(str(want))
+    if "equals-ignore-case" in matcher:
+        want = matcher["equals-ignore-case"]
+        return isinstance(value, str) and value.lower() == str(want).lower()
+    if "wildcard" in matcher:
+        return isinstance(value, str) and fnmatch.fnmatchcase(value, str(matcher["wildcard"]))
+    if "anything-but" in matcher:
+        excluded = matcher["anything-but"]
+        if isinstance(excluded, dict):
+            return not _match_value(excluded, value)
+        return value not in _as_list(excluded)
+    if "numeric" in matcher:
+        return _numeric(matcher["numeric"], value)
+    return False
+
+
+def _numeric(spec: Any, value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    items = _as_list(spec)
+    tests = {
+        "<": lambda a, b: a < b,
+        "<=": lambda a, b: a <= b,
+        "=": lambda a, b: a == b,
+        ">": lambda a, b: a > b,
+        ">=": lambda a, b: a >= b,
+    }
+    for op, bound in zip(items[0::2], items[1::2], strict=False):
+        test = tests.get(str(op))
+        if test is None or not isinstance(bound, int | float) or not test(value, bound):
+            return False
+    return bool(items)
+
+
+def _match_field(matchers: Any, present: bool, value: Any) -> bool:
+    """A pattern field (a list of matchers) against an event field."""
+    matchers = _as_list(matchers)
+    for matcher in matchers:
+        if isinstance(matcher, dict) and "exists" in matcher:
+            if bool(matcher["exists"]) == present:
+                return True
+            continue
+        if not present:
+            continue
+        values = value if isinstance(value, list) else [value]
+        if any(_match_value(matcher, v) for v in values):
+            return True
+    return False
+
+
+def event_pattern_matches(pattern: Any, event: Any) -> bool:
+    """EventBridge's matching of an event pattern (dict) against an event (dict)."""
+    if not isinstance(pattern, dict) or not isinstance(event, dict):
+        return False
+    for key, expected in pattern.items():
+        if key == "$or":
+            if not any(event_pattern_matches(p, event) for p in _as_list(expected)):
+                return False
+            continue
+        present = key in event
+        if isinstance(expected, dict):
+            if not present or not event_pattern_matches(expected, event[key]):
+                return False
+            continue
+        if not _match_field(expected, present, event.get(key)):
+            return False
+    return True
+
+
+def expiry_event(certificate_arn: str, common_name: str | None, days: int) -> dict[str, Any]:
+    """The "ACM Certificate Approaching Expiration" event of one certificate."""
+    parts = certificate_arn.split(":")
+    region = parts[3] if len(parts) > 5 else ""
+    account = parts[4] if len(parts) > 5 else ""
+    return {
+        "version": "0",
+        "source": ACM_SOURCE,
+        "detail-type": EXPIRY_DETAIL_TYPE,
+        "account": account,
+        "region": region,
+        "resources": [certificate_arn],
+        "detail": {"DaysToExpiry": days, "CommonName": common_name or ""},
+    }
+
+
+def _receives_expiry(rule: Any, certificate_arn: str, common_name: str | None) -> bool:
+    if not isinstance(rule, dict):
+        return False
+    if not str(rule.get("State") or "").startswith("ENABLED"):
+        return False
+    bus = rule.get("EventBusName") or DEFAULT_BUS
+    if bus != DEFAULT_BUS and not str(bus).endswith(":event-bus/default"):
+        return False
+    pattern = rule.get("EventPattern")
+    if isinstance(pattern, str):
+        try:
+            pattern = json.loads(pattern)
+        except json.JSONDecodeError:
+            return False
+    if not isinstance(pattern, dict):
+        return False
+    return any(
+        event_pattern_matches(pattern, expiry_event(certificate_arn, common_name, days))
+        for days in range(EXPIRY_NOTICE_DAYS, -1, -1)
+    )
+
+
+def acm_expiry_rules(rules: Any, certificate_arn: Any, common_name: Any = None) -> list[str]:
+    """Names of the rules that receive this certificate's approaching-expiration event."""
+    if not isinstance(certificate_arn, str):
+        return []
+    name = common_name if isinstance(common_name, str) else None
+    return sorted(
+        str(rule.get("Name"))
+        for rule in _as_list(rules)
+        if _receives_expiry(rule, certificate_arn, name)
+    )
+
+
+FUNCTIONS = {
+    "dns_name": (dns_name, [{"types": ["string", "null"]}]),
+    "cname_key": (cname_key, [{"types": ["string", "null"]}, {"types": ["string", "null"]}]),
+    "denies_insecure_transport": (
+        denies_insecure_transport,
+        [{"types": ["string", "object", "null"]}],
+    ),
+    "revocation_gaps": (
+        revocation_gaps,
+        [{"types": ["object", "null"]}, {"types": ["object", "null"]}],
+    ),
+    "acm_expiry_rules": (
+        acm_expiry_rules,
+        [
+            {"types": ["array", "null"]},
+            {"types": ["string", "null"]},
+            {"types": ["string", "null"]},
+        ],
+    ),
+}
