@@ -553,28 +553,53 @@ class Engine:
         return float(quota["default"]), "documented default"
 
     def _quota(self, compiled: _Compiled, account: str) -> list[Result]:
+        """One result per quota the rule names (usage in the target + what is to come)."""
+        results: list[Result] = []
+        seen: set[str] = set()
+        for entry in compiled.rule.quotas:
+            for result in self._quota_entry(compiled, account, entry):
+                if result.fingerprint not in seen:  # one ERROR for data all entries lack
+                    seen.add(result.fingerprint)
+                    results.append(result)
+        return results
+
+    def _quota_entry(
+        self, compiled: _Compiled, account: str, entry: dict[str, Any]
+    ) -> list[Result]:
         rule = compiled.rule
         source_region, target_region = self.source_region, self.target_region
-        tgt = self.dataset(account, target_region, rule)
-        src = self.dataset(account, source_region, rule) if rule.adds else Dataset([], "")
+        collector, rtype = (entry.get("resource") or rule.resource).split(".", 1)
+        where = (
+            tuple(Condition.from_dict(c) for c in entry["where"])
+            if "where" in entry
+            else rule.where
+        )
+        usage_expr = entry.get("usage") or rule.usage or "length(@)"
+        adds_expr = entry.get("adds", rule.adds)
+        pair_by = entry.get("pair_by", rule.pair_by)
+        tgt = self._dataset_for(account, target_region, collector, rtype)
+        src = (
+            self._dataset_for(account, source_region, collector, rtype)
+            if adds_expr
+            else Dataset([], "")
+        )
         if not tgt.ok or not src.ok:
             return [self._error(compiled, account, target_region, tgt if not tgt.ok else src)]
-        in_target = [i for i in tgt.items if compiled.all_hold(rule.where, i)]
-        usage = compiled.search(rule.usage or "length(@)", in_target)
+        in_target = [i for i in tgt.items if compiled.all_hold(where, i)]
+        usage = compiled.search(usage_expr, in_target)
         adds = 0
-        if rule.adds:
-            candidates = [i for i in src.items if compiled.all_hold(rule.where, i)]
-            if rule.pair_by:
-                have = {lookup_key(compiled.search(rule.pair_by, i)) for i in in_target}
+        if adds_expr:
+            candidates = [i for i in src.items if compiled.all_hold(where, i)]
+            if pair_by:
+                have = {lookup_key(compiled.search(pair_by, i)) for i in in_target}
                 candidates = [
-                    i
-                    for i in candidates
-                    if lookup_key(compiled.search(rule.pair_by, i)) not in have
+                    i for i in candidates if lookup_key(compiled.search(pair_by, i)) not in have
                 ]
-            adds = compiled.search(rule.adds, candidates)
-        limit, origin = self._quota_value(account, target_region, rule.quota)
+            adds = compiled.search(adds_expr, candidates)
+        limit, origin = self._quota_value(account, target_region, entry)
         total = float(usage or 0) + float(adds or 0)
         fails = total > limit
+        name = entry["name"]
         context = {
             **self._context(compiled, account, target_region),
             "usage": usage,
@@ -582,12 +607,12 @@ class Engine:
             "total": total,
             "quota": limit,
             "quota_source": origin,
-            "quota_name": rule.quota["name"],
+            "quota_name": name,
         }
         message = (
             compiled.render(rule.message, context)
             if fails
-            else f"{_text(total)} of {_text(limit)} ({origin})"
+            else f"{name}: {_text(total)} of {_text(limit)} ({origin})"
         )
         return [
             self._result(
@@ -595,8 +620,8 @@ class Engine:
                 status=Status.FAIL if fails else Status.PASS,
                 account=account,
                 region=target_region,
-                resource_id=f"quota:{rule.quota['name']}@{target_region}",
-                correlation_key=f"quota:{rule.quota['name']}",
+                resource_id=f"quota:{name}@{target_region}",
+                correlation_key=f"quota:{name}",
                 message=message,
                 details={"usage": usage, "adds": adds, "quota": limit, "quota_source": origin},
             )

@@ -51,6 +51,14 @@ def _condition_schema() -> dict[str, Any]:
     }
 
 
+_QUOTA_FIELDS: dict[str, Any] = {
+    "name": {"type": "string"},
+    "service_code": {"type": "string"},
+    "quota_code": {"type": "string"},
+    "default": {"type": "number", "minimum": 0},
+}
+
+
 def rule_schema() -> dict[str, Any]:
     """JSON Schema of a rule file, generated from the engine's tables."""
     conditions = {"type": "array", "items": {"$ref": "#/$defs/condition"}}
@@ -116,15 +124,11 @@ def rule_schema() -> dict[str, Any]:
                 },
             },
             "quota": {
-                "type": "object",
-                "additionalProperties": False,
-                "required": ["name", "default"],
-                "properties": {
-                    "name": {"type": "string"},
-                    "service_code": {"type": "string"},
-                    "quota_code": {"type": "string"},
-                    "default": {"type": "number", "minimum": 0},
-                },
+                "description": "one quota, or several each with its own where/usage/adds",
+                "oneOf": [
+                    {"$ref": "#/$defs/quota"},
+                    {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/quota_entry"}},
+                ],
             },
             "usage": expression,
             "adds": expression,
@@ -171,10 +175,31 @@ def rule_schema() -> dict[str, Any]:
             },
             {
                 "if": {"properties": {"kind": {"const": "quota"}}},
-                "then": {"required": ["quota", "usage"]},
+                "then": {"required": ["quota"]},
             },
         ],
-        "$defs": {"condition": _condition_schema()},
+        "$defs": {
+            "condition": _condition_schema(),
+            "quota": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "default"],
+                "properties": _QUOTA_FIELDS,
+            },
+            "quota_entry": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["name", "default"],
+                "properties": {
+                    **_QUOTA_FIELDS,
+                    "resource": {"type": "string", "pattern": RESOURCE_RE},
+                    "where": conditions,
+                    "usage": expression,
+                    "adds": expression,
+                    "pair_by": expression,
+                },
+            },
+        },
     }
 
 
@@ -233,7 +258,7 @@ class Rule:
     resource_name: str | None = None
     location: str | None = None
     escalate: tuple[tuple[tuple[Condition, ...], Severity], ...] = ()
-    quota: dict[str, Any] = field(default_factory=dict)
+    quotas: tuple[dict[str, Any], ...] = ()
     usage: str | None = None
     adds: str | None = None
     depends_on: tuple[str, ...] = ()
@@ -318,6 +343,13 @@ def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]
             found.append(((key,), data[key]))
     for name, spec in (data.get("lookups") or {}).items():
         found.append((("lookups", name, "key"), spec["key"]))
+    quota = data.get("quota")
+    for index, entry in enumerate(quota if isinstance(quota, list) else []):
+        for key in ("usage", "adds", "pair_by"):
+            if entry.get(key):
+                found.append((("quota", index, key), entry[key]))
+        for cindex, cond in enumerate(entry.get("where") or []):
+            found.append((("quota", index, "where", cindex, "key"), cond["key"]))
     return found
 
 
@@ -368,6 +400,13 @@ def _check_values(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> No
                 raise RuleError(f"{path}:{line}: {key}[{index}]: op '{cond['op']}' needs a value")
             if not takes and has_value:
                 raise RuleError(f"{path}:{line}: {key}[{index}]: op '{cond['op']}' takes no value")
+
+
+def _quotas(value: Any) -> tuple[dict[str, Any], ...]:
+    if not value:
+        return ()
+    entries = value if isinstance(value, list) else [value]
+    return tuple(dict(entry) for entry in entries)
 
 
 def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
@@ -424,7 +463,7 @@ def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
             (_conditions(item, "when"), Severity(item["severity"]))
             for item in data.get("escalate", []) or []
         ),
-        quota=dict(data.get("quota") or {}),
+        quotas=_quotas(data.get("quota")),
         usage=data.get("usage"),
         adds=data.get("adds"),
         depends_on=tuple(data.get("depends_on", []) or []),

@@ -1,4 +1,4 @@
-"""Seed the demo account for ACM-005 .. ACM-017: DNS validation, service use, private CAs,
+"""Seed the demo account for ACM-005 .. ACM-016: DNS validation, service use, private CAs,
 expiry alerts.
 
 Runs after ``seed.py`` planted the base ACM certificates (www, api, legacy, shop, pay)
