@@ -669,7 +669,7 @@ def _print_plan(changes: list[Any], notes: list[str], fmt: str) -> None:
             change.region,
             escape(change.resource),
             change.rule_id,
-            escape(change.summary),
+            escape(change.summary + (f" [needs: {change.blocked}]" if change.blocked else "")),
         )
     console = Console(soft_wrap=True)
     console.print(table)

@@ -163,6 +163,7 @@ class Clients:
                 self.api_calls += 1
                 items.extend(getattr(client, operation)(**kwargs).get(result_key, []))
         except (ClientError, BotoCoreError) as exc:
+            self.api_calls += 1  # the page that failed was a call too
             self._record(service, operation, exc, feeds)
             return None
         return items

@@ -68,6 +68,9 @@ class Change:
     resource: str
     summary: str
     params: dict[str, Any] = field(default_factory=dict)
+    # Why this change cannot be made as planned (input the user must supply, e.g. PEM
+    # files or a bucket): apply skips it and says so instead of failing the run.
+    blocked: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -225,7 +228,7 @@ class TargetClients:
 @dataclass
 class Outcome:
     change: Change
-    status: str  # applied | unchanged | failed | not-run
+    status: str  # applied | unchanged | skipped | failed | not-run
     detail: str
 
 
@@ -258,6 +261,10 @@ def apply(
     for change in changes:
         if failed:
             outcomes.append(Outcome(change, "not-run", "stopped after an earlier failure"))
+            continue
+        if change.blocked:
+            _audit(audit_log, change, "skipped", change.blocked)
+            outcomes.append(Outcome(change, "skipped", change.blocked))
             continue
         try:
             detail = action(change.action).apply(change, clients_for(change.account))

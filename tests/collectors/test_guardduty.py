@@ -123,8 +123,8 @@ def _deny(operation: str) -> Any:
     [
         ("ListDetectors", "guardduty:ListDetectors", ["detector", "filter"]),
         ("GetDetector", "guardduty:GetDetector", ["detector"]),
-        ("ListIPSets", "guardduty:ListIpSets", ["detector"]),
-        ("GetIPSet", "guardduty:GetIpSet", ["detector"]),
+        ("ListIPSets", "guardduty:ListIPSets", ["detector"]),
+        ("GetIPSet", "guardduty:GetIPSet", ["detector"]),
         ("ListThreatIntelSets", "guardduty:ListThreatIntelSets", ["detector"]),
         ("GetThreatIntelSet", "guardduty:GetThreatIntelSet", ["detector"]),
         ("ListPublishingDestinations", "guardduty:ListPublishingDestinations", ["detector"]),

@@ -124,12 +124,19 @@ def test_quota_rules_say_where_the_quota_came_from(make_clients: Any) -> None:
     now = utc("2026-11-23T00:00:00Z")
 
     with_quotas = {"source": source, "target": {**target, "servicequotas": collected}}
-    [read] = evaluate(scan_from_case(rule, with_quotas), [rule], now=now)
+    by_quota = {
+        r.resource_id: r for r in evaluate(scan_from_case(rule, with_quotas), [rule], now=now)
+    }
+    read = by_quota[f"quota:ACM certificates@{REGION}"]
     assert read.status.value == "FAIL"
-    assert "quota of 1 in eu-central-1 (Service Quotas)" in read.message
+    assert "value of 1 in eu-central-1 (Service Quotas)" in read.message
 
-    [default] = evaluate(
-        scan_from_case(rule, {"source": source, "target": target}), [rule], now=now
-    )
+    defaults = {
+        r.resource_id: r
+        for r in evaluate(
+            scan_from_case(rule, {"source": source, "target": target}), [rule], now=now
+        )
+    }
+    default = defaults[f"quota:ACM certificates@{REGION}"]
     assert default.status.value == "PASS"
-    assert default.message == "2 of 2500 (documented default)"
+    assert default.message == "ACM certificates: 2 of 2500 (documented default)"

@@ -72,4 +72,6 @@ def test_every_report_was_written(scanned: tuple[DemoPlan, Path]) -> None:
     for name in ("regionready.json", "regionready.sarif", "regionready.xml", "regionready.md"):
         assert (out / name).stat().st_size > 0, name
     manifest = json.loads((out / "snapshot" / "manifest.json").read_text())
-    assert all(count > 0 for count in manifest["api_calls"].values())
+    # Every AWS collector made calls; local and iac read this machine, not AWS.
+    aws = {k: v for k, v in manifest["api_calls"].items() if k not in ("local", "iac")}
+    assert aws and all(count > 0 for count in aws.values()), manifest["api_calls"]
