@@ -12,6 +12,8 @@ from botocore.exceptions import ClientError
 from regionready.collectors import acm
 from regionready.fn_acm import crl_bucket_gaps
 
+from .helpers import record_calls
+
 REGION = "eu-central-1"
 TLS_ONLY = {
     "Version": "2012-10-17",
@@ -25,11 +27,6 @@ TLS_ONLY = {
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
     ],
-}
-# API operation -> IAM action, where the two are not spelled alike.
-IAM_NAMES = {
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
 }
 
 
@@ -142,13 +139,7 @@ def test_no_private_ca_means_no_bucket_reads(session: boto3.Session, make_client
 def test_only_declared_read_only_calls(
     session: boto3.Session, make_clients: Any, cas: dict[str, str]
 ) -> None:
-    called: set[str] = set()
-
-    def spy(model: Any, **_: Any) -> None:
-        name = f"{model.service_model.signing_name}:{model.name}"
-        called.add(IAM_NAMES.get(name, name))
-
-    session.events.register("before-call", spy)
+    called = record_calls(session)
     acm.collect(make_clients(REGION, "acm"), REGION)
     assert called <= set(acm.PERMISSIONS)
     s3_declared = {p for p in acm.PERMISSIONS if p.startswith("s3:")}

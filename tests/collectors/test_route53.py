@@ -6,40 +6,13 @@ from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 
 from regionready.collectors import route53
 from regionready.snapshot import jsonable
 
+from .helpers import deny, record_calls
+
 GLOBAL_REGION = "us-east-1"
-
-# API operation -> IAM action, where the two are not spelled alike.
-IAM_NAMES = {
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
-    "apigateway:GetDomainNames": "apigateway:GET",
-}
-
-
-def deny(session: boto3.Session, event: str, code: str = "AccessDeniedException") -> None:
-    """Make every call matching ``event`` (e.g. ``route53.ListHostedZones``) fail."""
-
-    def fail(**_: Any) -> None:
-        raise ClientError({"Error": {"Code": code, "Message": "denied"}}, event.split(".")[-1])
-
-    session.events.register(f"before-parameter-build.{event}", fail)
-
-
-def record_calls(session: boto3.Session) -> set[str]:
-    """Every call made through clients of ``session``, as IAM actions."""
-    called: set[str] = set()
-
-    def spy(model: Any, **_: Any) -> None:
-        name = f"{model.service_model.signing_name}:{model.name}"
-        called.add(IAM_NAMES.get(name, name))
-
-    session.events.register("before-call", spy)
-    return called
 
 
 def _cname(name: str, value: str, **extra: Any) -> dict[str, Any]:
