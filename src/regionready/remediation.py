@@ -83,6 +83,8 @@ class PlanContext:
     source: str
     target: str
     options: dict[str, Any] = field(default_factory=dict)
+    # Why a finding got no change (an action appends here and plans nothing).
+    notes: list[str] = field(default_factory=list)
 
     def items(self, region: str, service: str, rtype: str) -> list[dict[str, Any]]:
         svc = self.scan.service(self.account, GLOBAL, service) or self.scan.service(
@@ -154,7 +156,9 @@ def plan(
             continue
         source, target = scan.pair(result.account)
         ctx = PlanContext(scan, result.account, source, target, dict(options or {}))
-        for change in module.plan(result, ctx):
+        planned = module.plan(result, ctx)
+        notes.extend(ctx.notes)
+        for change in planned:
             key = (change.action, change.region, change.resource)
             if key in seen:  # two findings fixed by one change (e.g. WAF-002 and WAF-003)
                 continue
@@ -271,6 +275,8 @@ def apply(
             status = "unchanged" if detail.startswith("already") else "applied"
         except (ClientError, BotoCoreError, RemediationError) as exc:
             status, detail, failed = "failed", str(exc), True
+        except Exception as exc:  # an action's bug must still stop and report, not crash
+            status, detail, failed = "failed", f"{type(exc).__name__}: {exc}", True
         _audit(audit_log, change, status, detail)
         outcomes.append(Outcome(change, status, detail))
     return outcomes

@@ -12,6 +12,8 @@ reaches moto:
   ValidationException (400).
 * CreateArchiveRule: no body. Unknown analyzer: ResourceNotFoundException (404); a rule
   of that name already on the analyzer: ConflictException (409).
+* UpdateArchiveRule: no body; the rule's filter is replaced and ``updatedAt`` moves.
+  Unknown analyzer or rule: ResourceNotFoundException (404).
 * ListAnalyzers (optional ``type`` filter), GetAnalyzer: AnalyzerSummary entries
   (arn, name, type, createdAt, status, tags, configuration when there is one).
 * ListArchiveRules, GetArchiveRule: ArchiveRuleSummary (ruleName, filter, createdAt,
@@ -242,6 +244,22 @@ def _create_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any)
     return reply({})
 
 
+def _update_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
+    request = _request(context)
+    name = str(request.get("analyzerName"))
+    rule_name = str(request.get("ruleName"))
+    state = _state(request_signer, context)
+    with state.lock:
+        if name not in state.analyzers:
+            return _not_found("Analyzer", name, ANALYZER_RESOURCE)
+        rule = state.rules.get(name, {}).get(rule_name)
+        if rule is None:
+            return _not_found("Archive rule", rule_name, ARCHIVE_RULE_RESOURCE)
+        rule["filter"] = copy.deepcopy(request.get("filter") or {})
+        rule["updatedAt"] = now()
+    return reply({})
+
+
 def _list_analyzers(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
     request = _request(context)
     wanted = request.get("type")
@@ -311,6 +329,7 @@ def _get_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any) ->
 _ANSWERS: dict[str, Handler] = {
     "CreateAnalyzer": _create_analyzer,
     "CreateArchiveRule": _create_archive_rule,
+    "UpdateArchiveRule": _update_archive_rule,
     "ListAnalyzers": _list_analyzers,
     "GetAnalyzer": _get_analyzer,
     "ListArchiveRules": _list_archive_rules,

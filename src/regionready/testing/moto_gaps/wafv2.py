@@ -19,6 +19,14 @@
   CloudFront configurations of every moto account (each names its web ACL's ARN, which
   is how the collector joins them).
 
+* CheckCapacity: moto lacks it (in-process it raises NotImplementedError, which no
+  caller expects from botocore). A ``before-call`` hook answers ``{"Capacity": n}`` for
+  the rules given, as AWS does: every IP set, regex pattern set and rule group they
+  reference (anywhere in the statement tree) must exist in the calling Region, else
+  WAFNonexistentItemException; ``n`` sums the documented base WCU of the statements
+  (``WCU``; 1 for a kind not listed), 10 per text transformation, and a referenced rule
+  group's capacity. A close estimate: AWS adds per-field costs not modelled here.
+
 Not corrected (nothing regionready reads depends on it): moto computes no web ACL
 capacity (always 3) and accepts dangling ARNs, CLOUDFRONT scope outside us-east-1 and
 associations with resources that do not exist; the collector never relies on moto
@@ -172,6 +180,81 @@ def _cloudfront_logging(model: Any, params: Any, context: dict[str, Any], **_: A
     return AWSResponse(url, 200, {}, None), parsed
 
 
+# Base WCU of a statement (AWS WAF Developer Guide, rule statements); 1 if not listed.
+WCU = {
+    "ByteMatchStatement": 1,
+    "SqliMatchStatement": 20,
+    "XssMatchStatement": 40,
+    "SizeConstraintStatement": 1,
+    "GeoMatchStatement": 1,
+    "IPSetReferenceStatement": 1,
+    "RegexPatternSetReferenceStatement": 25,
+    "RegexMatchStatement": 3,
+    "LabelMatchStatement": 1,
+    "RateBasedStatement": 2,
+    "AndStatement": 0,
+    "OrStatement": 0,
+    "NotStatement": 0,
+}
+_REFERENCES = (
+    "IPSetReferenceStatement",
+    "RegexPatternSetReferenceStatement",
+    "RuleGroupReferenceStatement",
+)
+
+
+def _wcu(node: Any, known: dict[str, Any]) -> int | str:
+    """The WCU of a statement tree, or the first referenced ARN ``known`` lacks."""
+    total = 0
+    stack: list[Any] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+            continue
+        if not isinstance(item, dict):
+            continue
+        for key, value in item.items():
+            if key.endswith("Statement") and isinstance(value, dict):
+                if key in _REFERENCES:
+                    arn = str(value.get("ARN"))
+                    if arn not in known:
+                        return arn
+                    if key == "RuleGroupReferenceStatement":
+                        total += int(getattr(known[arn], "capacity", 0) or 0)
+                        continue
+                total += WCU.get(key, 1)
+                total += 10 * len(value.get("TextTransformations") or [])
+            stack.append(value)
+    return total
+
+
+def _check_capacity(model: Any, params: Any, context: dict[str, Any], **_: Any) -> Any:
+    """before-call CheckCapacity: the WCU of the rules, references checked."""
+    try:
+        from moto.wafv2.models import wafv2_backends
+    except ImportError:  # pragma: no cover - moto is a test/demo dependency
+        return None
+    region = str((context or {}).get("client_region") or "")
+    known: dict[str, Any] = {}
+    for by_region in list(wafv2_backends.values()):
+        backend = dict.get(by_region, region)  # plain get: never create a backend
+        if backend is not None:
+            known.update(backend.ip_sets)
+            known.update(backend.regex_pattern_sets)
+            known.update(backend.rule_groups)
+    found = _wcu(_request(context).get("Rules") or [], known)
+    url = str(params.get("url", "")) if isinstance(params, dict) else ""
+    if isinstance(found, str):
+        message = f"AWS WAF couldn't perform the operation: {found} does not exist"
+        parsed = {
+            "Error": {"Code": "WAFNonexistentItemException", "Message": message},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        }
+        return AWSResponse(url, 400, {}, None), parsed
+    return AWSResponse(url, 200, {}, None), {"Capacity": found}
+
+
 def _regional_logging(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListLoggingConfigurations, Scope REGIONAL: no CloudFront entries."""
     if _failed(parsed) or _request(context).get("Scope") == "CLOUDFRONT":
@@ -187,6 +270,8 @@ HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("before-parameter-build.wafv2.DisassociateWebACL", _remember_params),
     ("before-parameter-build.wafv2.ListResourcesForWebACL", _remember_params),
     ("before-parameter-build.wafv2.ListLoggingConfigurations", _remember_params),
+    ("before-parameter-build.wafv2.CheckCapacity", _remember_params),
+    ("before-call.wafv2.CheckCapacity", _check_capacity),
     ("after-call.wafv2.AssociateWebACL", _associated),
     ("after-call.wafv2.DisassociateWebACL", _disassociated),
     ("before-call.wafv2.ListResourcesForWebACL", _list_resources),
