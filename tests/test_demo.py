@@ -77,5 +77,10 @@ def test_demo_remediate_shows_before_and_after(
     after = failing(tmp_path / "after" / "regionready.json")
     assert {"KMS-001", "KMS-002", "KMS-003"} <= before
     assert not {"KMS-001", "KMS-002", "KMS-003"} & after
-    audit = (tmp_path / "remediation-audit.jsonl").read_text().splitlines()
-    assert audit and all(json.loads(line)["region"] == "eu-central-1" for line in audit)
+    lines = (tmp_path / "remediation-audit.jsonl").read_text().splitlines()
+    audit = [json.loads(line) for line in lines]
+    assert audit and all(e["region"] in ("eu-central-1", "local") for e in audit)
+    # The one local change (set-sts-regional) edits the demo's own AWS config only.
+    local = [e for e in audit if e["region"] == "local"]
+    assert [e["action"] for e in local] == ["set-sts-regional"]
+    assert f"{tmp_path}/local/config" in local[0]["detail"]

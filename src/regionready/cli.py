@@ -614,7 +614,11 @@ def cmd_remediate(args: argparse.Namespace) -> int:
         if (not args.rule or r.rule_id in args.rule)
         and (not args.resource or fnmatch.fnmatchcase(r.resource_id, args.resource))
     ]
-    options = {"pem_dir": str(args.pem_dir) if args.pem_dir else None}
+    options = {
+        "pem_dir": str(args.pem_dir) if args.pem_dir else None,
+        "trail_bucket": args.trail_bucket,
+        "aws_config_file": str(args.aws_config_file) if args.aws_config_file else None,
+    }
     changes, notes = remediation.plan(results, by_id, scan, options=options)
     _print_plan(changes, notes, args.format)
     if not args.apply:
@@ -772,7 +776,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--audit-log", type=Path, default=None, help="default: SNAPSHOT/remediation-audit.jsonl"
     )
-    p.add_argument("--pem-dir", type=Path, default=None, help="certificate material for reimport")
+    p.add_argument(
+        "--pem-dir",
+        type=Path,
+        default=None,
+        help="certificate material for reimport: DIR/<domain>/cert.pem, key.pem, chain.pem",
+    )
+    p.add_argument(
+        "--trail-bucket",
+        default=None,
+        metavar="BUCKET",
+        help="create-trail: the existing S3 bucket the new trail delivers to",
+    )
+    p.add_argument(
+        "--aws-config-file",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="set-sts-regional: the AWS config file to edit (default: the one scanned)",
+    )
     p.add_argument("--rules", action="append", type=Path, default=[], metavar="DIR")
     p.add_argument("--now", type=_time, default=None)
     p.add_argument("--cutover-date", type=_time, default=None)

@@ -12,10 +12,11 @@ An action module (``regionready.actions.<name>``, resolved by its ``ACTION`` nam
 Safety, enforced here for every action (not left to each one):
 - nothing changes without ``--apply``; a second apply plans nothing (apply checks state);
 - no delete-like call is ever made (a botocore hook refuses them);
-- mutating calls go to the target Region only; the two AWS APIs that create a copy in
-  the target by calling the source Region's endpoint (kms:ReplicateKey,
-  secretsmanager:ReplicateSecretToRegions) are allowed there only when the copy they
-  create is in the target;
+- mutating calls go to the target Region only; the AWS APIs that create a copy in the
+  target by calling the source Region's endpoint (kms:ReplicateKey,
+  secretsmanager:ReplicateSecretToRegions, sso:AddRegion on an Identity Center instance
+  whose primary Region is the source) are allowed there only when the copy they create
+  is in the target;
 - every change is appended to an audit log (JSON lines, no secret material);
 - on a failure the run stops and says what was done and what was not.
 
@@ -141,7 +142,7 @@ def plan(
     """Changes for every FAIL result whose rule names an action; notes for the rest."""
     changes: list[Change] = []
     notes: list[str] = []
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     for result in results:
         if result.status is not Status.FAIL:
             continue
@@ -159,7 +160,9 @@ def plan(
         planned = module.plan(result, ctx)
         notes.extend(ctx.notes)
         for change in planned:
-            key = (change.action, change.region, change.resource)
+            # One change per account, except on this machine (one file for all accounts).
+            owner = "" if change.region == LOCAL else change.account
+            key = (owner, change.action, change.region, change.resource)
             if key in seen:  # two findings fixed by one change (e.g. WAF-002 and WAF-003)
                 continue
             seen.add(key)
@@ -181,6 +184,8 @@ def _cross_region_create(operation: str, params: dict[str, Any], target: str) ->
     if operation == "ReplicateSecretToRegions":
         regions = {r.get("Region") for r in params.get("AddReplicaRegions", [])}
         return regions == {target}
+    if operation == "AddRegion":  # sso-admin, on the instance's primary Region
+        return params.get("RegionName") == target
     return False
 
 

@@ -26,7 +26,12 @@ PERMISSIONS = (
 
 
 def _primary(finding: Result, ctx: PlanContext) -> dict[str, Any] | None:
-    key_id = str(finding.details.get("source") or finding.resource_id).rsplit("/", 1)[-1]
+    ref = str(finding.details.get("source") or finding.resource_id)
+    if finding.rule_id == "IDC-003":  # the finding names the instance: take its key
+        instance = ctx.find(ctx.source, "sso", "instance", "InstanceArn", finding.resource_id)
+        encryption = (instance or {}).get("EncryptionConfigurationDetails") or {}
+        ref = str(encryption.get("KmsKeyArn") or "")
+    key_id = ref.rsplit("/", 1)[-1]
     key = ctx.find(ctx.source, "kms", "key", "KeyId", key_id)
     if key is None or (key.get("MultiRegionConfiguration") or {}).get("MultiRegionKeyType") != (
         "PRIMARY"
