@@ -19,6 +19,17 @@ EXIT_INCOMPLETE = 3
 
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "note", "none")
 
+# The check that fails when a collector could not read something. Its failure makes the
+# scan incomplete even when no other rule needed the missing data.
+COLLECTION_RULE = "GEN-005"
+
+
+def incomplete(results: Iterable[Result]) -> bool:
+    return any(
+        r.status is Status.ERROR or (r.rule_id == COLLECTION_RULE and r.status is Status.FAIL)
+        for r in results
+    )
+
 
 def gating_findings(results: Iterable[Result], fail_on: str) -> list[Result]:
     if fail_on == "none":
@@ -30,7 +41,7 @@ def gating_findings(results: Iterable[Result], fail_on: str) -> list[Result]:
 def exit_code(results: list[Result], *, fail_on: str, allow_incomplete: bool) -> int:
     # Incomplete wins: a gate that could not see everything must not look like a
     # plain "findings" failure that a team might have learned to tolerate.
-    if not allow_incomplete and any(r.status is Status.ERROR for r in results):
+    if not allow_incomplete and incomplete(results):
         return EXIT_INCOMPLETE
     if gating_findings(results, fail_on):
         return EXIT_FINDINGS
@@ -38,7 +49,7 @@ def exit_code(results: list[Result], *, fail_on: str, allow_incomplete: bool) ->
 
 
 def verdict(results: list[Result], fail_on: str) -> str:
-    if any(r.status is Status.ERROR for r in results):
+    if incomplete(results):
         return "INCOMPLETE"
     if gating_findings(results, fail_on):
         return "NOT READY"

@@ -171,3 +171,31 @@ def test_step_summary_appends_markdown(
     text = summary.read_text()
     assert text.startswith("previous step\n")
     assert text.count("NOT READY") >= 2
+
+
+def test_an_incomplete_collection_exits_3_even_when_no_rule_needed_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from .conftest import CERT_SOURCE, make_scan
+
+    denied = {
+        "acm": [
+            {
+                "api": "acm:ListTagsForCertificate",
+                "code": "AccessDeniedException",
+                "action": "acm:ListTagsForCertificate",
+                "resource_types": ["unused_type"],
+            }
+        ]
+    }
+    scan = make_scan(
+        tmp_path / "scan",
+        {"acm": {"certificate": [CERT_SOURCE], "private_ca": []}},
+        {"acm": {"certificate": [], "private_ca": []}},
+        errors={"target": denied},
+    )
+    args = ["evaluate", str(scan), "--now", NOW, "--only", "ACM-003,GEN-005", "--fail-on", "none"]
+    code, out, _ = run(capsys, *args)
+    assert code == 3
+    assert "INCOMPLETE" in out
+    assert run(capsys, *args, "--allow-incomplete")[0] == 0

@@ -19,6 +19,7 @@ from moto import mock_aws
 
 from regionready import collect, registry
 from regionready.cli import main
+from regionready.clients import IAM_ACTION_OVERRIDES
 from regionready.demo.seed import seed_demo
 from regionready.testing import moto_gaps
 
@@ -100,7 +101,8 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
     def open_session(spec: Any, base: Any = None) -> boto3.Session:
         session = moto_gaps.install(original(spec, base))
         for event, handler in extra:
-            session.events.register(event, handler)
+            # First: an injected fault must win over a moto_gaps answer for the same call.
+            session.events.register_first(event, handler)
         return session
 
     monkeypatch.setattr(collect, "open_session", open_session)
@@ -160,12 +162,16 @@ def test_persistent_access_denied_on_each_api_in_turn(
     GEN-005, turns the rules that needed the data into ERROR (never PASS), and exits 3.
 
     Each collector is scanned on its own, so each denial re-runs one collector only."""
-    owner: dict[tuple[str, str], str] = {}
+    owner: dict[tuple[str, str], tuple[str, str]] = {}
     current: list[str] = []
 
     def record(model: Any, **_: Any) -> None:
         learn_protocol(model)
-        owner.setdefault((model.service_model.service_id.hyphenize(), model.name), current[0])
+        prefix = model.service_model.signing_name
+        name = model.http["method"] if prefix == "apigateway" else model.name
+        action = IAM_ACTION_OVERRIDES.get(f"{prefix}:{name}", f"{prefix}:{name}")
+        key = (model.service_model.service_id.hyphenize(), model.name)
+        owner.setdefault(key, (current[0], action))
 
     world.append(("before-parameter-build", record))
     for collector in registry.names("collectors"):
@@ -174,18 +180,23 @@ def test_persistent_access_denied_on_each_api_in_turn(
     world.clear()
     apis = sorted(api for api in owner if api != ("sts", "GetCallerIdentity"))
     assert len(apis) > 10
-    for (service, operation), collector in ((api, owner[api]) for api in apis):
+    for (service, operation), (collector, action) in ((api, owner[api]) for api in apis):
         denied = "AccessDeniedException" if PROTOCOLS.get(service) == "json" else "AccessDenied"
 
-        def deny(event_name: str, _code: str = denied, **_: Any) -> Any:
-            return _response(403, _code, _service_id(event_name))
+        def deny(_code: str = denied, **_: Any) -> Any:
+            # before-call: answered here, the call never reaches moto or a moto_gaps hook.
+            error = {"Error": {"Code": _code, "Message": "injected"}}
+            return AWSResponse("https://injected", 403, {}, None), {
+                **error,
+                "ResponseMetadata": {"HTTPStatusCode": 403},
+            }
 
-        world[:] = [(f"before-send.{service}.{operation}", deny)]
+        world[:] = [(f"before-call.{service}.{operation}", deny)]
         code, results = scan(tmp_path / f"denied-{service}-{operation}", "--services", collector)
         where = (collector, service, operation)
         assert code == 3, where
         gen = [r for r in results if r["rule_id"] == "GEN-005" and r["status"] == "FAIL"]
-        named = [r for r in gen if operation in r["message"]]
+        named = [r for r in gen if action in r["message"]]
         assert named, where
         unevaluated = {
             rule.strip()
@@ -196,3 +207,5 @@ def test_persistent_access_denied_on_each_api_in_turn(
         for rule_id in unevaluated:
             statuses = {r["status"] for r in results if r["rule_id"] == rule_id}
             assert "ERROR" in statuses and "PASS" not in statuses, (*where, rule_id, statuses)
+            messages = [r["message"] for r in results if r["rule_id"] == rule_id]
+            assert any(action in m for m in messages), (*where, rule_id)
