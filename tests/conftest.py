@@ -13,3 +13,61 @@ os.environ.pop("AWS_PROFILE", None)
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+
+
+# -- fixtures shared by the driver, remediation and end-to-end tests -------------------
+# (moto is imported inside them, after the environment above is set)
+
+import datetime as _dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+DEMO_SOURCE = "me-central-1"
+DEMO_TARGET = "eu-central-1"
+
+
+@pytest.fixture
+def seeded() -> Iterator[Any]:
+    """moto in-process, seeded with the demo account (its plan lists every planted gap)."""
+    import boto3
+    from moto import mock_aws
+
+    from regionready.demo.seed import seed_demo
+    from regionready.testing import moto_gaps
+
+    with mock_aws():
+        session = moto_gaps.install(boto3.Session(region_name=DEMO_SOURCE))
+        yield seed_demo(
+            session, source=DEMO_SOURCE, target=DEMO_TARGET, now=_dt.datetime.now(_dt.UTC)
+        )
+
+
+class Hooks:
+    """Sessions the CLI opened, and extra botocore hooks to register on each."""
+
+    def __init__(self) -> None:
+        self.sessions: list[Any] = []
+        self.extra: list[tuple[str, Any]] = []
+
+
+@pytest.fixture
+def hooked_sessions(monkeypatch: pytest.MonkeyPatch) -> Hooks:
+    """Every session the CLI opens gets moto_gaps, plus any hook a test adds."""
+    from regionready import collect
+    from regionready.testing import moto_gaps
+
+    hooks = Hooks()
+    original = collect.open_session
+
+    def open_session(spec: Any, base: Any = None) -> Any:
+        session = original(spec, base)
+        moto_gaps.install(session)
+        for event, handler in hooks.extra:
+            session.events.register(event, handler)
+        hooks.sessions.append(session)
+        return session
+
+    monkeypatch.setattr(collect, "open_session", open_session)
+    return hooks

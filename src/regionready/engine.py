@@ -303,7 +303,14 @@ class Engine:
             region = self.target_region if rule.scope != "source" else self.source_region
             indexes, missing = self._lookups(compiled, account, region)
             if missing is not None:
-                return [self._error(compiled, account, region, missing)]
+                # Name the rule's own missing data too, not only the lookup's.
+                own = (
+                    self.dataset(account, region, rule)
+                    if rule.collector != META_COLLECTOR
+                    else Dataset([], "")
+                )
+                errors = [*own.errors, *[e for e in missing.errors if e not in own.errors]]
+                return [self._error(compiled, account, region, Dataset([], "", errors))]
             self.functions.lookups = indexes
         else:
             self.functions.lookups = {}

@@ -41,7 +41,6 @@ from .conftest import (
     SOURCE,
     TARGET,
     Harness,
-    Hooks,
     assert_only_in_target,
     assert_permissions,
     audit,
@@ -240,7 +239,7 @@ def _key_canaries(key: bytes) -> list[str]:
 def test_reimport_over_the_target_arn_never_shows_the_key(
     seeded: DemoPlan,
     seeded_harness: Harness,
-    hooked_sessions: Hooks,
+    hooked_sessions: Any,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
