@@ -46,9 +46,19 @@ def learn_protocol(model: Any, **_: Any) -> None:
     PROTOCOLS[model.service_model.service_id.hyphenize()] = model.service_model.protocol
 
 
-def _response(status: int, code: str, service_id: str) -> AWSResponse:
+def _wire(request: Any, service_id: str) -> str:
+    """The protocol the request was sent in (a service may speak more than one)."""
+    headers = {k.lower(): str(v) for k, v in dict(getattr(request, "headers", {}) or {}).items()}
+    if "smithy-protocol" in headers:
+        return "smithy-rpc-v2-cbor"
+    if "x-amz-target" in headers or "json" in headers.get("content-type", ""):
+        return "json"
+    return PROTOCOLS.get(service_id, "json")
+
+
+def _response(status: int, code: str, service_id: str, protocol: str | None = None) -> AWSResponse:
     """An error response in the service's own wire format, as AWS would send it."""
-    protocol = PROTOCOLS.get(service_id, "json")
+    protocol = protocol or PROTOCOLS.get(service_id, "json")
     if protocol == "smithy-rpc-v2-cbor":  # e.g. acm-pca in current botocore
         body = _cbor_map({"__type": code, "message": "injected"})
         headers = {"smithy-protocol": "rpc-v2-cbor", "content-type": "application/cbor"}
@@ -97,16 +107,17 @@ class Faults:
     def __call__(self, request: Any, event_name: str, **_: Any) -> Any:
         roll = self.random.random()
         service_id = _service_id(event_name)
+        protocol = _wire(request, service_id)
         if roll < self.throttle:
             self.injected += 1
-            code = "Throttling" if PROTOCOLS.get(service_id) == "query" else "ThrottlingException"
-            return _response(400, code, service_id)
+            code = "Throttling" if protocol == "query" else "ThrottlingException"
+            return _response(400, code, service_id, protocol)
         if roll < self.throttle + self.server:
             self.injected += 1
             choice = self.random.choice(["500", "503", "reset"])
             if choice == "reset":
                 raise ConnectionClosedError(endpoint_url=request.url)
-            return _response(int(choice), "InternalFailure", service_id)
+            return _response(int(choice), "InternalFailure", service_id, protocol)
         return None
 
 
