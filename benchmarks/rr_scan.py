@@ -1,0 +1,40 @@
+"""``regionready`` CLI with the moto_gaps hooks installed, for scans against a moto server.
+
+moto answers some calls unlike AWS; ``regionready.testing.moto_gaps`` corrects that with
+botocore hooks, which must live in the scanning process (see tests/e2e/test_scan_http.py).
+Usage is the CLI's: ``python benchmarks/rr_scan.py scan --source ... --target ...``.
+
+By default moto itself is kept out of this process (``REGIONREADY_BENCH_MOTO_IMPORT=1``
+allows it): the hooks that repair moto's *stored* state reach into in-process moto
+backends, which a scanner talking to a server over HTTP does not have, so importing moto
+here would only add its import cost (tens of MiB) to the scanner's measured memory. The
+response-only corrections (paging, key types, per-Region aliases, ...) still apply.
+
+``REGIONREADY_BENCH_PROTOTYPE=parallel`` patches in ``prototypes.install_parallel`` (the
+proposed per-resource parallelism) to project its gain; run.py labels that row.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> int:
+    if os.environ.get("REGIONREADY_BENCH_MOTO_IMPORT") != "1":
+        sys.modules["moto"] = None  # type: ignore[assignment]  # ImportError on import
+    from regionready.cli import main as cli_main
+    from regionready.testing import moto_gaps
+
+    if os.environ.get("REGIONREADY_BENCH_PROTOTYPE") == "parallel":
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from prototypes import install_parallel
+
+        install_parallel()  # a projection of proposed fix 1, never the default
+
+    with moto_gaps.everywhere():
+        return cli_main(sys.argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,206 @@
+"""Smoke run of every benchmark piece at tiny sizes: the pieces work and their output is
+well formed. No timing is asserted (benchmarks are not tests), and neither Cloud
+Custodian nor Prowler is installed: their output parsers run on canned files."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import yaml
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+sys.path.insert(0, str(BENCH))
+
+import compare  # noqa: E402
+import engine_bench  # noqa: E402
+import lib  # noqa: E402
+import peers  # noqa: E402
+import proxy  # noqa: E402
+import report  # noqa: E402
+import reporters_bench  # noqa: E402
+import synth  # noqa: E402
+
+SERVICES = "acm,kms,wafv2,secretsmanager"
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    plan_path = tmp_path_factory.mktemp("seed") / "plan.json"
+    server = lib.start_moto(plan_path, certs=6, keys=6, web_acls=2, secrets=3, demo=False)
+    px = lib.start_proxy(server.endpoint, 0.0)
+    try:
+        yield {
+            "moto": server.endpoint,
+            "proxy": px.endpoint,
+            "info": server.info,
+            "plan": json.loads(plan_path.read_text()),
+        }
+    finally:
+        px.stop()
+        server.stop()
+
+
+def test_seeder_plants_every_overlapping_check(seeded: dict[str, Any]) -> None:
+    plan = seeded["plan"]
+    assert set(plan["expected"]) == set(compare.OVERLAP)
+    assert all(plan["expected"][rule] for rule in compare.OVERLAP)
+    assert seeded["info"]["endpoint"].startswith("http://127.0.0.1:")
+    assert set(seeded["info"]["steps"]) == {"acm", "kms", "wafv2", "secretsmanager"}
+
+
+def test_proxy_forwards_counts_and_caches(seeded: dict[str, Any]) -> None:
+    endpoint = seeded["proxy"]
+    proxy.control(endpoint, "reset")
+    kms = boto3.client(
+        "kms",
+        region_name="me-central-1",
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    first = kms.list_keys()["Keys"]
+    second = kms.list_keys()["Keys"]
+    assert first == second and len(first) >= 6
+    stats = proxy.control(endpoint, "stats")
+    assert stats["total"] == 2
+    assert stats["cache_hits"] == 1
+    assert stats["calls"] == [
+        {"service": "kms", "region": "me-central-1", "operation": "ListKeys", "count": 2}
+    ]
+
+
+def test_proxy_refuses_a_non_loopback_upstream() -> None:
+    with pytest.raises(ValueError):
+        proxy.DelayProxy("http://10.0.0.1:5000")
+
+
+def test_regionready_scan_through_the_proxy(seeded: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "scan"
+    out.mkdir()
+    cmd = [lib.PYTHON, str(BENCH / "rr_scan.py"), "scan", "--source", "me-central-1"]
+    cmd += ["--target", "eu-central-1", "--services", SERVICES, "--out", str(out)]
+    cmd += ["--format", "json", "--quiet", "--allow-incomplete"]
+    measured = lib.run_measured(cmd, env=lib.scan_env(seeded["proxy"]), cwd=out, timeout=120)
+    assert measured.returncode == 1, measured.stderr  # findings at or above high
+    assert measured.max_rss_mib > 0 and measured.seconds > 0
+    flagged = compare.regionready_flagged(
+        out / "regionready.json", out / "snapshot", "eu-central-1"
+    )
+    for rule, planted in seeded["plan"]["expected"].items():
+        assert set(planted) <= set(flagged[rule]), rule
+    rows = compare.compare(flagged, flagged, seeded["plan"]["expected"])
+    assert all(row["same"] for row in rows.values())
+
+
+def test_chain_of_dependent_calls(seeded: dict[str, Any], tmp_path: Path) -> None:
+    out = tmp_path / "chain.json"
+    cmd = [lib.PYTHON, str(BENCH / "chain.py"), seeded["proxy"], "--services", "acm,kms"]
+    measured = lib.run_measured([*cmd, "--out", str(out)], env=lib.scan_env(), timeout=120)
+    assert measured.returncode == 0, measured.stderr
+    data = json.loads(out.read_text())
+    assert set(data["tasks"]) == {
+        "acm@me-central-1",
+        "acm@eu-central-1",
+        "kms@me-central-1",
+        "kms@eu-central-1",
+    }
+    # ListCertificates -> DescribeCertificate at least; +1 for sts:GetCallerIdentity.
+    assert data["chain"] >= 3
+    acm = data["tasks"]["acm@eu-central-1"]
+    assert acm["ops"]["acm:DescribeCertificate"] > acm["ops"]["acm:ListCertificates"]
+    assert acm["calls"] == acm["api_calls"] and acm["items"] > 0
+
+
+def test_synthetic_snapshot_and_engine_workers(tmp_path: Path) -> None:
+    snap = tmp_path / "synthetic"
+    made = synth.write(snap, 400)
+    assert made["resources"] >= 400 and made["files"] >= 4
+    parse = engine_bench.worker(snap, "parse")
+    assert parse["files"] == made["files"] and parse["parse"] >= 0
+    result = engine_bench.run(snap, "engine")
+    assert result["rule_count"] > 50
+    assert result["results"] > 0 and result["child_max_rss_mib"] > 0
+    assert "ERROR" not in result["statuses"], result["statuses"]
+    assert {"PASS", "FAIL", "NOT_APPLICABLE"} <= set(result["statuses"])
+
+
+def test_reporters_bench_renders_every_format() -> None:
+    data = reporters_bench.measure(150, repeat=1)
+    assert data["results"] == 150
+    assert {"json", "sarif", "junit", "markdown"} <= set(data["formats"])
+    assert all(f["bytes"] > 0 for f in data["formats"].values())
+    assert data["ratio"] > 0
+
+
+def test_c7n_policies_cover_the_overlap() -> None:
+    policies = yaml.safe_load(peers.C7N_POLICIES.read_text())["policies"]
+    names = {p["name"] for p in policies}
+    assert names == {spec["policy"] for spec in compare.OVERLAP.values()}
+    for policy in policies:
+        regions = [c["value"] for c in policy["conditions"] if c.get("key") == "region"]
+        assert regions in (["me-central-1"], ["eu-central-1"]), policy["name"]
+
+
+def test_peer_output_parsers(tmp_path: Path) -> None:
+    c7n_out = tmp_path / "c7n"
+    (c7n_out / "eu-central-1" / "wafv2-without-logging").mkdir(parents=True)
+    (c7n_out / "eu-central-1" / "wafv2-without-logging" / "resources.json").write_text(
+        json.dumps([{"ARN": "arn:aws:wafv2:eu-central-1:1:regional/webacl/a/1"}])
+    )
+    ids = compare.c7n_ids(peers.c7n_flagged(c7n_out))
+    assert ids["WAF-007"] == ["arn:aws:wafv2:eu-central-1:1:regional/webacl/a/1"]
+    assert ids["ACM-003"] == []
+    prowler_out = tmp_path / "prowler"
+    prowler_out.mkdir()
+    (prowler_out / "prowler.ocsf.json").write_text(
+        json.dumps(
+            [
+                {
+                    "metadata": {"event_code": "kms_cmk_rotation_enabled"},
+                    "status_code": "FAIL",
+                    "resources": [{"uid": "arn:aws:kms:eu-central-1:1:key/k"}],
+                },
+                {"metadata": {"event_code": "kms_cmk_rotation_enabled"}, "status_code": "PASS"},
+            ]
+        )
+    )
+    found = peers.prowler_findings(prowler_out)
+    assert found["kms_cmk_rotation_enabled"]["FAIL"] == ["arn:aws:kms:eu-central-1:1:key/k"]
+    assert found["kms_cmk_rotation_enabled"]["PASS"] == 1
+
+
+def test_results_markdown_is_written(tmp_path: Path) -> None:
+    results = {
+        "command": "python benchmarks/run.py --quick",
+        "started": "2026-11-23T00:00:00Z",
+        "seconds": 1.0,
+        "machine": lib.machine(),
+        "versions": {"regionready": "0.1.0"},
+        "settings": {
+            "runs": 1,
+            "delay_ms": 30.0,
+            "proxy_cache": True,
+            "warmup": True,
+            "sizes": {"certs": 1, "keys": 1, "web_acls": 1, "secrets": 1, "demo": False},
+        },
+        "ratios": {"scan_vs_c7n": 0.5, "reporters": 1.5},
+        "reporters": {
+            "results": 10,
+            "formats": {"json": {"seconds": 0.1, "bytes": 10}},
+            "all_formats_seconds": 0.15,
+            "json_seconds": 0.1,
+            "ratio": 1.5,
+        },
+    }
+    path = tmp_path / "RESULTS.md"
+    report.write_results(results, path, {"scan_vs_c7n": 1 / 3, "reporters": 2.0})
+    text = path.read_text()
+    assert text.startswith("# Benchmark results")
+    assert "| regionready scan / c7n wall time | 0.50 | <= 0.33 | **not met** |" in text
+    assert "## 6. Reporters" in text and "## Machine" in text
