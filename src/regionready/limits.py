@@ -1,0 +1,362 @@
+"""Bounds on the work one rule can make the engine do.
+
+A rule file is input: a rule author (or anyone who can add a ``--rules`` directory)
+writes the JMESPath expressions and regular expressions the engine runs over every
+resource. Neither language loops, but both can still take exponential or high-polynomial
+time or memory on small inputs:
+
+- a regular expression with nested quantifiers backtracks exponentially
+  (``(a+)+$`` needs about 2**n steps on ``"a" * n + "!"``), and adjacent overlapping
+  quantifiers polynomially (``.*.*x`` on 4,000 characters takes seconds, ``.*.*.*x``
+  minutes);
+- a JMESPath multi-select duplicates its input, so a chain of them grows it
+  exponentially (``@ | [@, @] | [@, @] | ...`` doubles per stage and ``to_string`` then
+  serialises 2**k copies); a very deep expression exhausts the parser's recursion.
+
+Everything here is a pure function: the checks a rule's expressions and patterns must
+pass when the rule is loaded (``expression_problems``, ``regex_problems``), and the
+checks applied to the data at evaluation time (``check_regex_subject``,
+``check_items``). A check returns the problems as sentences (empty: fine) or raises
+``LimitError``; the caller adds the file and line.
+
+The regex check is deliberately conservative: it estimates the worst-case backtracking
+steps of a pattern on a subject of ``MAX_REGEX_SUBJECT_CHARS`` characters and refuses
+patterns over ``MAX_REGEX_COST``. A quantifier inside another quantifier (or a quantified
+alternation) is refused outright. Possessive quantifiers (``a*+``) and atomic groups
+(``(?>...)``) never backtrack and cost nothing extra, so a pattern refused here can
+usually be rewritten with them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import jmespath
+from jmespath.exceptions import JMESPathError
+
+# The standard library's own regex parser (Python 3.11+; the project needs 3.11): the
+# check reads the same syntax tree ``re.compile`` builds.
+_sre: Any = importlib.import_module("re._constants")
+_sre_parse: Any = importlib.import_module("re._parser")
+
+#: Longest JMESPath expression a rule may hold (after placeholder substitution).
+MAX_EXPRESSION_CHARS = 4_000
+#: Deepest nesting of an expression's syntax tree.
+MAX_EXPRESSION_DEPTH = 40
+#: Largest factor by which an expression may multiply the size of its input
+#: (multi-selects duplicate it; pipes and projections compose the factors).
+MAX_EXPRESSION_AMPLIFICATION = 256
+#: Longest regular expression a rule may hold.
+MAX_REGEX_CHARS = 256
+#: The subject length the regex budget is computed for: every accepted pattern is
+#: matched against values up to this long; a longer value only by a pattern whose cost
+#: stays within the budget at that length (else the rule is an ERROR, never cut short).
+MAX_REGEX_SUBJECT_CHARS = 4_096
+#: Estimated worst-case backtracking steps of a pattern on a subject of
+#: MAX_REGEX_SUBJECT_CHARS characters: one unbounded quantifier, or two in an anchored
+#: pattern, stay under it (about 0.1 s at worst, measured); ``.*.*x`` unanchored does
+#: not (15 s on 4,000 characters).
+MAX_REGEX_COST = 4 * MAX_REGEX_SUBJECT_CHARS**2
+#: Most items of one resource type in one account and Region the engine judges.
+MAX_ITEMS_PER_RESOURCE_TYPE = 200_000
+
+
+class LimitError(ValueError):
+    """Input over one of the limits; the message says which and what to do."""
+
+
+# -- JMESPath -------------------------------------------------------------------------------
+
+_COMPOSE = {
+    "subexpression",
+    "pipe",
+    "index_expression",
+    "projection",
+    "value_projection",
+    "filter_projection",
+}
+_DUPLICATE = {"multi_select_list", "multi_select_dict"}
+
+
+def _children(node: Any) -> list[Any]:
+    return [c for c in node.get("children", []) if isinstance(c, dict)]
+
+
+def expression_depth(node: dict[str, Any]) -> int:
+    """Depth of a parsed JMESPath syntax tree (a leaf is 1); iterative, any depth."""
+    deepest = 0
+    stack = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in _children(current))
+    return deepest
+
+
+def amplification(node: dict[str, Any]) -> int:
+    """An upper estimate of how many times an expression can copy its input.
+
+    Field access, literals and ``@`` give 1; a multi-select gives the sum of its
+    elements (each is a copy); composition (``a.b``, ``a | b``, ``a[*].b``,
+    ``a[?c].b``) multiplies; functions and boolean operators add their arguments.
+    """
+    kind = node.get("type")
+    children = _children(node)
+    if kind == "filter_projection" and len(children) == 3:
+        left, right, condition = children
+        return amplification(left) * amplification(right) + amplification(condition)
+    if kind in _COMPOSE and children:
+        product = 1
+        for child in children:
+            product *= amplification(child)
+        return product
+    if kind in _DUPLICATE:
+        return max(1, sum(amplification(child) for child in children))
+    if kind == "key_val_pair" and children:
+        return amplification(children[0])
+    if not children:
+        return 1
+    return max(1, sum(amplification(child) for child in children))
+
+
+def expression_problems(text: str) -> list[str]:
+    """Why a JMESPath expression may not be used by a rule (empty: it may)."""
+    if len(text) > MAX_EXPRESSION_CHARS:
+        return [f"expression is {len(text)} characters long; the limit is {MAX_EXPRESSION_CHARS}"]
+    try:
+        parsed = jmespath.compile(text).parsed
+    except RecursionError:
+        return [f"expression is nested too deeply (limit: depth {MAX_EXPRESSION_DEPTH})"]
+    except JMESPathError:
+        return []  # syntax errors are reported by the caller, with the parser's message
+    depth = expression_depth(parsed)
+    if depth > MAX_EXPRESSION_DEPTH:
+        return [f"expression is nested {depth} levels deep; the limit is {MAX_EXPRESSION_DEPTH}"]
+    factor = amplification(parsed)
+    if factor > MAX_EXPRESSION_AMPLIFICATION:
+        return [
+            f"expression can copy its input {factor} times (multi-selects such as [@, @] "
+            f"chained by pipes or projections); the limit is {MAX_EXPRESSION_AMPLIFICATION}"
+        ]
+    return []
+
+
+# -- regular expressions --------------------------------------------------------------------
+
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT}
+_POSSESSIVE = getattr(_sre, "POSSESSIVE_REPEAT", None)
+_ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+
+
+class _Nested(Exception):
+    """A quantifier over something that can itself match in more than one way."""
+
+
+def _walk(items: Any) -> Iterator[tuple[Any, Any]]:
+    """Every (opcode, argument) of a parsed pattern, depth first; possessive repeats
+    and atomic groups are not entered (nothing inside them is ever retried)."""
+    for op, arg in items:
+        yield op, arg
+        for sub in _subpatterns(op, arg):
+            yield from _walk(sub)
+
+
+def _subpatterns(op: Any, arg: Any) -> list[Any]:
+    if op in _REPEATS:
+        return [arg[2]]
+    if op == _sre.SUBPATTERN:
+        return [arg[3]]
+    if op == _sre.BRANCH:
+        return list(arg[1])
+    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
+        return [arg[1]]
+    if op == _sre.GROUPREF_EXISTS:
+        return [p for p in arg[1:] if p is not None]
+    return []
+
+
+def _ambiguous(items: Any) -> bool:
+    """Whether a pattern can match the same text in more than one way (it has a
+    backtracking quantifier or an alternation)."""
+    for op, arg in _walk(items):
+        if op == _sre.BRANCH:
+            return True
+        if op in _REPEATS and arg[1] != arg[0]:
+            return True
+    return False
+
+
+def _in_category(category: Any, char: str) -> bool:
+    name = str(category).upper()
+    if "NOT_DIGIT" in name:
+        return not char.isdecimal()
+    if "DIGIT" in name:
+        return char.isdecimal()
+    if "NOT_WORD" in name:
+        return not (char.isalnum() or char == "_")
+    if "WORD" in name:
+        return char.isalnum() or char == "_"
+    if "NOT_SPACE" in name:
+        return not char.isspace()
+    if "SPACE" in name:
+        return char.isspace()
+    return True
+
+
+def _may_match(body: Any, char: str) -> bool:
+    """Whether a quantified single-character item can match ``char`` (True when unsure)."""
+    if body is None:
+        return True
+    items = list(body)
+    if len(items) != 1:
+        return True
+    op, arg = items[0]
+    variants = {ord(c) for c in (char, char.lower(), char.upper()) if len(c) == 1}
+    if op == _sre.LITERAL:
+        return arg in variants
+    if op == _sre.NOT_LITERAL:
+        return not (arg == ord(char) and len(variants) == 1)
+    if op != _sre.IN:
+        return True
+    negate, hit = False, False
+    for item_op, item_arg in arg:
+        if item_op == _sre.NEGATE:
+            negate = True
+        elif item_op == _sre.LITERAL:
+            hit = hit or item_arg in variants
+        elif item_op == _sre.RANGE:
+            hit = hit or any(item_arg[0] <= v <= item_arg[1] for v in variants)
+        elif item_op == _sre.CATEGORY:
+            hit = hit or _in_category(item_arg, char)
+        else:
+            return True
+    return hit != negate
+
+
+def _cost(items: Any, subject: int) -> int:
+    """Worst-case backtracking steps of a sequence on a subject of ``subject`` chars.
+
+    Quantifiers multiply until a literal none of them can match: past it they cannot
+    be retried in combination (a greedy run stops before it), so segments add up."""
+    total = 0
+    segment = 1
+    bodies: list[Any] = []
+    for op, arg in items:
+        if op in _REPEATS:
+            low, high, body = arg
+            if _ambiguous(body):
+                raise _Nested
+            top = subject if high == _sre.MAXREPEAT else min(high, subject)
+            if high != low:
+                segment *= max(1, top - min(low, top) + 1)
+                bodies.append(body)
+        elif op == _sre.LITERAL and bodies:
+            if not any(_may_match(body, chr(arg)) for body in bodies):
+                total += segment
+                segment, bodies = 1, []
+        elif op == _sre.SUBPATTERN:
+            segment *= _cost(arg[3], subject)
+            bodies.append(None)  # unknown content: no later literal separates it
+        elif op == _sre.BRANCH:
+            segment *= sum(_cost(branch, subject) for branch in arg[1])
+            bodies.append(None)
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            segment *= _cost(arg[1], subject)
+        elif op == _sre.GROUPREF_EXISTS:
+            segment *= sum(_cost(p, subject) for p in arg[1:] if p is not None)
+            bodies.append(None)
+        # possessive repeats and atomic groups never backtrack into: factor 1
+    return max(1, total + segment)
+
+
+def _anchored(items: Any) -> bool:
+    first = next(iter(items), None)
+    return bool(first and first[0] == _sre.AT and first[1] == _sre.AT_BEGINNING_STRING) or bool(
+        first and first[0] == _sre.AT and first[1] == _sre.AT_BEGINNING
+    )
+
+
+def regex_cost(pattern: str, subject: int = MAX_REGEX_SUBJECT_CHARS) -> int | None:
+    """Estimated worst-case steps of ``re.search(pattern, s)`` with ``len(s) == subject``;
+    None when the pattern nests quantifiers (exponential: no useful bound)."""
+    parsed = _sre_parse.parse(pattern)
+    try:
+        cost = _cost(parsed, subject)
+    except _Nested:
+        return None
+    multiline = bool(parsed.state.flags & re.MULTILINE)
+    starts = 1 if _anchored(parsed) and not multiline else subject
+    return cost * starts
+
+
+def regex_problems(pattern: Any) -> list[str]:
+    """Why a regular expression may not be used by a rule (empty: it may)."""
+    if not isinstance(pattern, str):
+        return [f"a regex value must be a string, not {type(pattern).__name__}"]
+    if len(pattern) > MAX_REGEX_CHARS:
+        return [f"regex is {len(pattern)} characters long; the limit is {MAX_REGEX_CHARS}"]
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return [f"invalid regular expression {pattern!r}: {exc}"]
+    except (RecursionError, OverflowError, MemoryError) as exc:
+        return [f"invalid regular expression {pattern!r}: {type(exc).__name__}"]
+    try:
+        cost = regex_cost(pattern)
+    except (RecursionError, re.error, OverflowError):
+        return [f"regex {pattern!r} is nested too deeply"]
+    if cost is None:
+        return [
+            f"regex {pattern!r} nests quantifiers (e.g. (a+)+ or (a|b)*), which can take "
+            "exponential time; rewrite it, or use a possessive quantifier (a++) or an "
+            "atomic group (?>...)"
+        ]
+    if cost > MAX_REGEX_COST:
+        return [
+            f"regex {pattern!r} can backtrack about {cost:.1e} steps on a "
+            f"{MAX_REGEX_SUBJECT_CHARS}-character value (limit {MAX_REGEX_COST:.1e}): "
+            "anchor it with ^, use fewer unbounded quantifiers (*, +, {n,}), or make "
+            "them possessive (*+, ++)"
+        ]
+    return []
+
+
+@lru_cache(maxsize=1024)
+def _cost_at(pattern: str, size: int) -> int | None:
+    try:
+        return regex_cost(pattern, size)
+    except (RecursionError, re.error, OverflowError):
+        return None
+
+
+def check_regex_subject(pattern: str, value: str) -> str:
+    """The string a ``regex`` condition may be matched against; LimitError when the
+    pattern's worst case on a string this long is over the budget.
+
+    Up to MAX_REGEX_SUBJECT_CHARS every accepted pattern is within it; a longer value is
+    fine for a pattern whose cost does not grow with it (``^arn:aws:``), and refused for
+    one whose does (``.*x``), rather than silently cut."""
+    if len(value) <= MAX_REGEX_SUBJECT_CHARS:
+        return value
+    size = 1 << (len(value) - 1).bit_length()  # powers of two: a small cache suffices
+    cost = _cost_at(pattern, size)
+    if cost is None or cost > MAX_REGEX_COST:
+        raise LimitError(
+            f"regex {pattern[:60]!r} on a value of {len(value)} characters could take "
+            f"too long (values over {MAX_REGEX_SUBJECT_CHARS} characters are matched only "
+            "by patterns whose cost does not grow with them, e.g. anchored with ^)"
+        )
+    return value
+
+
+def check_items(count: int, resource: str) -> None:
+    """LimitError when one resource type holds more items than the engine judges."""
+    if count > MAX_ITEMS_PER_RESOURCE_TYPE:
+        raise LimitError(
+            f"{resource} holds {count} items; the limit is {MAX_ITEMS_PER_RESOURCE_TYPE} "
+            "per account and Region"
+        )
