@@ -21,10 +21,10 @@ from pathlib import Path
 
 from regionready import yamlsafe
 
-ACCOUNT_RE = re.compile(r"^\d{12}$")
+ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
 ROLE_NAME_RE = re.compile(r"^[\w+=,.@/-]{1,512}$")
-REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
+REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 FIELDS = {"id", "role", "external_id", "source", "target"}
 
 
@@ -43,13 +43,13 @@ class AccountSpec:
 
 def _role_arn(account: str, role: str) -> str:
     if role.startswith("arn:"):
-        match = ROLE_ARN_RE.match(role)
+        match = ROLE_ARN_RE.fullmatch(role)
         if not match:
             raise ValueError(f"not an IAM role ARN: {role}")
         if match.group(1) != account:
             raise ValueError(f"role {role} is not in account {account}")
         return role
-    if not ROLE_NAME_RE.match(role):
+    if not ROLE_NAME_RE.fullmatch(role):
         raise ValueError(f"not a role name: {role}")
     return f"arn:aws:iam::{account}:role/{role.strip('/')}"
 
@@ -68,11 +68,11 @@ def load(path: Path) -> list[AccountSpec]:
         line = yamlsafe.line_of(lines, ("accounts", index))
         if not isinstance(entry, dict):
             raise AccountsError(f"{path}:{line}: each account must be a mapping")
-        unknown = sorted(set(entry) - FIELDS)
+        unknown = sorted(str(k) for k in set(entry) - FIELDS)
         if unknown:
             raise AccountsError(f"{path}:{line}: unknown field {', '.join(unknown)}")
         account = str(entry.get("id", "")).strip()
-        if not ACCOUNT_RE.match(account):
+        if not ACCOUNT_RE.fullmatch(account):
             raise AccountsError(f"{path}:{line}: id must be a 12-digit account id (quote it)")
         if account in seen:
             raise AccountsError(f"{path}:{line}: account {account} is listed twice")
@@ -84,7 +84,7 @@ def load(path: Path) -> list[AccountSpec]:
             raise AccountsError(f"{path}:{line}: {exc}") from exc
         for key in ("source", "target"):
             value = entry.get(key)
-            if value is not None and not REGION_RE.match(str(value)):
+            if value is not None and not REGION_RE.fullmatch(str(value)):
                 raise AccountsError(f"{path}:{line}: {key} {value!r} is not a Region code")
         specs.append(
             AccountSpec(

@@ -7,32 +7,43 @@ periodic DR-readiness scan).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from regionready.model import Result, Status
+from regionready.model import Result, Severity, Status
+from regionready.snapshot import parse_json
 
 
 class BaselineError(Exception):
     """A baseline or report file that cannot be used."""
 
 
+SEVERITIES = {s.value for s in Severity}
+TEXT_FIELDS = ("rule_id", "resource_id", "region", "message", "account")
+
+
 def load_report(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError as exc:
         raise BaselineError(f"{path}: no such report file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path}: cannot read: {exc}") from exc
-    except json.JSONDecodeError as exc:
-        raise BaselineError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+    data = parse_json(path, text, BaselineError)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise BaselineError(f"{path}: not a regionready JSON report (no results list)")
     for index, item in enumerate(data["results"]):
         if not isinstance(item, dict) or not {"fingerprint", "status"} <= set(item):
             raise BaselineError(f"{path}: results[{index}] has no fingerprint/status")
+        if not isinstance(item["fingerprint"], str) or not isinstance(item["status"], str):
+            raise BaselineError(f"{path}: results[{index}]: fingerprint and status must be text")
+        severity = item.get("severity", "note")
+        if not isinstance(severity, str) or severity not in SEVERITIES:
+            raise BaselineError(f"{path}: results[{index}]: unknown severity")
+        for key in TEXT_FIELDS:
+            if item.get(key) is not None and not isinstance(item[key], str):
+                raise BaselineError(f"{path}: results[{index}]: {key} must be text")
     return data
 
 
@@ -70,7 +81,7 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     after = failing_fingerprints(new)
 
     def ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(items, key=lambda r: (r.get("rule_id", ""), r.get("resource_id", "")))
+        return sorted(items, key=lambda r: (r.get("rule_id") or "", r.get("resource_id") or ""))
 
     return Diff(
         new=ordered([r for fp, r in after.items() if fp not in before]),

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -45,6 +46,15 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit 2."""
 
 
+# Line breaks, other control characters and bidirectional overrides: text from input
+# files (a key, a role name, a suppression's owner) must not forge lines on stderr.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _one_line(text: object) -> str:
+    return " ".join(_UNSAFE.sub(" ", str(text)).split())
+
+
 # -- argument helpers ------------------------------------------------------------------
 
 
@@ -67,7 +77,11 @@ def _param(text: str) -> tuple[str, str, Any]:
         raise argparse.ArgumentTypeError(f"--param wants RULE.NAME=VALUE, got {text!r}")
     left, raw = text.split("=", 1)
     rule_id, name = left.split(".", 1)
-    return rule_id, name, yaml.safe_load(raw)
+    try:
+        return rule_id, name, yaml.safe_load(raw)
+    except yaml.YAMLError as exc:  # e.g. an unknown tag: argparse only catches ValueError
+        problem = " ".join(str(getattr(exc, "problem", None) or "not a YAML value").split())
+        raise argparse.ArgumentTypeError(f"--param {text!r}: {problem}") from exc
 
 
 def _add_rule_options(parser: argparse.ArgumentParser) -> None:
@@ -245,7 +259,7 @@ def _apply_gate_inputs(args: argparse.Namespace, report: Any) -> list[Any]:
         entries = suppressions.load(args.suppressions)
         today = dt.date.fromisoformat(report.scan.now[:10])
         for notice in suppressions.apply(report.results, entries, today):
-            print(f"regionready: warning: {notice}", file=sys.stderr)
+            print(f"regionready: warning: {_one_line(notice)}", file=sys.stderr)
     gated = list(report.results)
     if args.baseline:
         new = {
@@ -859,7 +873,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         AccountsError,
         RemediationError,
     ) as exc:
-        print(f"regionready: error: {exc}", file=sys.stderr)
+        print(f"regionready: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("regionready: interrupted", file=sys.stderr)

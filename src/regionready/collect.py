@@ -9,6 +9,7 @@ timeouts, a thread pool, per-collector error capture and progress on stderr.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -44,11 +45,35 @@ class CollectError(Exception):
     """The scan cannot start (no credentials, a role that cannot be assumed, ...)."""
 
 
+#: Environment variables that lower (or raise) the per-call bounds of a run, e.g. so a
+#: CI gate fails fast against an endpoint that accepts connections and never answers:
+#: each call takes at most about attempts * (connect + read timeout) plus backoff.
+TIMEOUT_SETTINGS: dict[str, tuple[type, float]] = {
+    "REGIONREADY_CONNECT_TIMEOUT": (float, 5),
+    "REGIONREADY_READ_TIMEOUT": (float, 30),
+    "REGIONREADY_MAX_ATTEMPTS": (int, 10),
+}
+
+
+def _setting(name: str) -> Any:
+    cast, default = TIMEOUT_SETTINGS[name]
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return cast(default)
+    try:
+        value = cast(raw)
+    except ValueError:
+        value = None
+    if value is None or not 0 < value <= 3600:
+        raise CollectError(f"{name}={raw!r}: expected a positive number (at most 3600)")
+    return value
+
+
 def botocore_config(max_pool: int = 16) -> Config:
     return Config(
-        retries={"mode": "adaptive", "max_attempts": 10},
-        connect_timeout=5,
-        read_timeout=30,
+        retries={"mode": "adaptive", "max_attempts": _setting("REGIONREADY_MAX_ATTEMPTS")},
+        connect_timeout=_setting("REGIONREADY_CONNECT_TIMEOUT"),
+        read_timeout=_setting("REGIONREADY_READ_TIMEOUT"),
         max_pool_connections=max_pool,
         user_agent_extra=f"regionready/{__version__}",
     )

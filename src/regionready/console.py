@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import IO
 
@@ -14,6 +15,16 @@ from regionready.model import SEVERITIES_DESCENDING, Report, Status
 
 MAX_FINDINGS_SHOWN = 40
 
+# Control characters (newlines, ESC), line separators and bidirectional overrides in
+# untrusted text (resource names, tags) would forge or reorder console lines.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _safe(text: str) -> str:
+    """Untrusted text as one inert line: control characters become spaces, rich markup
+    is escaped."""
+    return escape(_UNSAFE.sub(" ", text))
+
 
 def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) -> None:
     console = Console(file=file, highlight=False, soft_wrap=True, emoji=False)
@@ -25,8 +36,8 @@ def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) 
         f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESCENDING if counts[s.value]
     )
     console.print(
-        f"[bold {colour}]{state}[/] for cutover {escape(scan.source_region)} -> "
-        f"{escape(scan.target_region)}: {len(report.findings())} findings"
+        f"[bold {colour}]{state}[/] for cutover {_safe(scan.source_region)} -> "
+        f"{_safe(scan.target_region)}: {len(report.findings())} findings"
         + (f" ({by_sev})" if by_sev else "")
         + f", {len(gating_findings(report.results, fail_on))} at or above --fail-on {fail_on}"
     )
@@ -60,8 +71,8 @@ def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) 
         tag = "ERROR" if result.status is Status.ERROR else result.severity.value.upper()
         blocked = f" (blocked by {', '.join(result.blocked_by)})" if result.blocked_by else ""
         console.print(
-            f"  [bold]{tag:8}[/] {result.rule_id} {escape(result.region)}: "
-            f"{escape(result.message)}{blocked}"
+            f"  [bold]{tag:8}[/] {_safe(result.rule_id)} {_safe(result.region)}: "
+            f"{_safe(result.message)}{_safe(blocked)}"
         )
     if len(problems) > MAX_FINDINGS_SHOWN:
         console.print(f"  ... and {len(problems) - MAX_FINDINGS_SHOWN} more (see the reports)")

@@ -18,6 +18,7 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError
 
+from regionready import limits
 from regionready.functions import RegionReadyFunctions, lookup_key
 from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
@@ -74,7 +75,9 @@ class _Compiled:
     def search(self, text: str, data: Any) -> Any:
         try:
             return self.expr(text).search(data, options=self.options)
-        except JMESPathError as exc:
+        except (JMESPathError, TypeError, ValueError, OverflowError, RecursionError) as exc:
+            # JMESPath type errors, and functions meeting values they cannot take (an
+            # epoch beyond year 9999, JSON text nested too deeply, ...)
             raise EvaluationError(f"{self.rule.path}: {self.rule.id}: {text!r}: {exc}") from exc
 
     def value(self, cond: Condition, data: Any) -> Any:
@@ -94,7 +97,12 @@ class _Compiled:
     def holds(self, cond: Condition, data: Any) -> bool:
         left = self.search(cond.key, data)
         right = self.value(cond, data) if OPERATORS[cond.op].takes_value else None
-        return OPERATORS[cond.op].test(left, right)
+        try:
+            return OPERATORS[cond.op].test(left, right)
+        except (TypeError, ValueError, re.error, RecursionError) as exc:  # and LimitError
+            raise EvaluationError(
+                f"{self.rule.path}: {self.rule.id}: {cond.describe()}: {exc}"
+            ) from exc
 
     def all_hold(self, conditions: Iterable[Condition], data: Any) -> bool:
         return all(self.holds(c, data) for c in conditions)
@@ -191,6 +199,17 @@ class Engine:
                 }
             ]
         id_field = svc["id_fields"].get(rtype, "")
+        try:
+            limits.check_items(len(items or []), resource)
+        except limits.LimitError as exc:
+            too_many = {
+                "api": collector,
+                "code": "TooManyItems",
+                "message": str(exc),
+                "action": f"{collector}:*",
+                "resource_types": [rtype],
+            }
+            return Dataset([], id_field, [*errors, too_many])
         return Dataset(items or [], id_field, errors)
 
     def _collection_dataset(self, account: str) -> Dataset:
@@ -246,7 +265,10 @@ class Engine:
             for rule in self.rules:
                 if not self._collected(rule):
                     continue
-                results.extend(self.evaluate_rule(rule, account))
+                try:
+                    results.extend(self.evaluate_rule(rule, account))
+                except EvaluationError as exc:
+                    results.append(self._rule_error(rule, account, exc))
         _mark_blocked(results, self.rules)
         results.sort(key=lambda r: (r.rule_id, r.account, r.region, r.resource_id))
         return results
@@ -379,6 +401,22 @@ class Engine:
             correlation_key=f"error@{region}",
             message="could not evaluate: " + "; ".join(parts),
             details={"errors": ds.errors},
+        )
+
+    def _rule_error(self, rule: Rule, account: str, exc: EvaluationError) -> Result:
+        """A rule that raised on this account's data: one ERROR (never PASS) saying why."""
+        compiled = self._compiled(rule, account)
+        region = self.source_region if rule.scope == "source" else self.target_region
+        text = " ".join(str(exc).split())[:1000]
+        return self._result(
+            compiled,
+            status=Status.ERROR,
+            account=account,
+            region=region,
+            resource_id=f"{rule.resource}@{region}",
+            correlation_key=f"error@{region}",
+            message=f"could not evaluate: {text}",
+            details={"evaluation_error": text},
         )
 
     def _not_applicable(
@@ -604,7 +642,12 @@ class Engine:
                 ]
             adds = compiled.search(adds_expr, candidates)
         limit, origin = self._quota_value(account, target_region, entry)
-        total = float(usage or 0) + float(adds or 0)
+        try:
+            total = float(usage or 0) + float(adds or 0)
+        except (TypeError, ValueError) as exc:
+            raise EvaluationError(
+                f"{rule.path}: {rule.id}: usage {usage!r} and adds {adds!r} must be numbers"
+            ) from exc
         fails = total > limit
         name = entry["name"]
         context = {

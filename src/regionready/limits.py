@@ -22,9 +22,12 @@ checks applied to the data at evaluation time (``check_regex_subject``,
 The regex check is deliberately conservative: it estimates the worst-case backtracking
 steps of a pattern on a subject of ``MAX_REGEX_SUBJECT_CHARS`` characters and refuses
 patterns over ``MAX_REGEX_COST``. A quantifier inside another quantifier (or a quantified
-alternation) is refused outright. Possessive quantifiers (``a*+``) and atomic groups
-(``(?>...)``) never backtrack and cost nothing extra, so a pattern refused here can
-usually be rewritten with them.
+alternation) is refused outright. Quantifiers multiply (each combination of their
+lengths may be tried), unless a literal none of them can match separates them; an
+unanchored pattern is tried at every start position; possessive quantifiers and atomic
+groups are counted like the others (they do not backtrack, but every attempt still scans
+the subject), and so are backreferences. Anchoring a pattern with ``^`` and separating
+its quantifiers with literals is what keeps it under the budget.
 """
 
 from __future__ import annotations
@@ -147,9 +150,9 @@ def expression_problems(text: str) -> list[str]:
 
 # -- regular expressions --------------------------------------------------------------------
 
-_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT}
-_POSSESSIVE = getattr(_sre, "POSSESSIVE_REPEAT", None)
-_ATOMIC = getattr(_sre, "ATOMIC_GROUP", None)
+# Possessive repeats (a*+) and atomic groups never backtrack into themselves, but each
+# attempt still scans the subject: they count like any other repeat and group.
+_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT}
 
 
 class _Nested(Exception):
@@ -157,8 +160,7 @@ class _Nested(Exception):
 
 
 def _walk(items: Any) -> Iterator[tuple[Any, Any]]:
-    """Every (opcode, argument) of a parsed pattern, depth first; possessive repeats
-    and atomic groups are not entered (nothing inside them is ever retried)."""
+    """Every (opcode, argument) of a parsed pattern, depth first."""
     for op, arg in items:
         yield op, arg
         for sub in _subpatterns(op, arg):
@@ -176,6 +178,8 @@ def _subpatterns(op: Any, arg: Any) -> list[Any]:
         return [arg[1]]
     if op == _sre.GROUPREF_EXISTS:
         return [p for p in arg[1:] if p is not None]
+    if op == _sre.ATOMIC_GROUP:
+        return [arg]
     return []
 
 
@@ -261,6 +265,9 @@ def _cost(items: Any, subject: int) -> int:
         elif op == _sre.SUBPATTERN:
             segment *= _cost(arg[3], subject)
             bodies.append(None)  # unknown content: no later literal separates it
+        elif op == _sre.ATOMIC_GROUP:
+            segment *= _cost(arg, subject)
+            bodies.append(None)
         elif op == _sre.BRANCH:
             segment *= sum(_cost(branch, subject) for branch in arg[1])
             bodies.append(None)
@@ -269,7 +276,9 @@ def _cost(items: Any, subject: int) -> int:
         elif op == _sre.GROUPREF_EXISTS:
             segment *= sum(_cost(p, subject) for p in arg[1:] if p is not None)
             bodies.append(None)
-        # possessive repeats and atomic groups never backtrack into: factor 1
+        elif op in (_sre.GROUPREF, _sre.GROUPREF_IGNORE):
+            segment *= subject  # comparing with a captured group scans up to its length
+            bodies.append(None)
     return max(1, total + segment)
 
 
@@ -312,15 +321,15 @@ def regex_problems(pattern: Any) -> list[str]:
     if cost is None:
         return [
             f"regex {pattern!r} nests quantifiers (e.g. (a+)+ or (a|b)*), which can take "
-            "exponential time; rewrite it, or use a possessive quantifier (a++) or an "
-            "atomic group (?>...)"
+            "exponential time; rewrite it without a quantified group that can match the "
+            "same text in more than one way"
         ]
     if cost > MAX_REGEX_COST:
         return [
             f"regex {pattern!r} can backtrack about {cost:.1e} steps on a "
             f"{MAX_REGEX_SUBJECT_CHARS}-character value (limit {MAX_REGEX_COST:.1e}): "
-            "anchor it with ^, use fewer unbounded quantifiers (*, +, {n,}), or make "
-            "them possessive (*+, ++)"
+            "anchor it with ^, use fewer unbounded quantifiers (*, +, {n,}), or separate "
+            "them with characters they cannot match"
         ]
     return []
 

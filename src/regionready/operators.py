@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from regionready.limits import LimitError, check_regex_subject, regex_problems
+
 
 @dataclass(frozen=True)
 class Operator:
@@ -39,8 +41,10 @@ def _is_empty(value: Any) -> bool:
 def _contains(container: Any, item: Any) -> bool:
     if isinstance(container, str):
         return isinstance(item, str) and item in container
-    if isinstance(container, list | dict):
-        return item in container
+    if isinstance(container, list):
+        return item in container  # compares with ==: unhashable items are fine
+    if isinstance(container, dict):
+        return isinstance(item, str) and item in container  # JSON keys are strings
     return False
 
 
@@ -50,11 +54,19 @@ def _in(item: Any, container: Any) -> bool:
 
 @lru_cache(maxsize=512)
 def _regex(pattern: str) -> re.Pattern[str]:
+    """A compiled pattern; LimitError for one that is invalid or could backtrack without
+    bound (rule files are checked when loaded; ``value_from`` patterns come from data)."""
+    problems = regex_problems(pattern)
+    if problems:
+        raise LimitError(problems[0])
     return re.compile(pattern)
 
 
 def _regex_match(value: Any, pattern: Any) -> bool:
-    return isinstance(value, str) and _regex(str(pattern)).search(value) is not None
+    if not isinstance(value, str):
+        return False
+    pattern = str(pattern)
+    return _regex(pattern).search(check_regex_subject(pattern, value)) is not None
 
 
 def _glob(value: Any, pattern: Any) -> bool:

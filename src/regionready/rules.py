@@ -16,7 +16,7 @@ import jmespath
 import jsonschema
 from jmespath.exceptions import JMESPathError
 
-from regionready import yamlsafe
+from regionready import limits, yamlsafe
 from regionready.functions import ALL_FUNCTIONS, function_names
 from regionready.model import RuleInfo, Severity
 from regionready.operators import OPERATORS
@@ -30,6 +30,8 @@ DOCS_BASE = "https://github.com/regionready/regionready/blob/main/docs/rules"
 
 # Placeholders substituted once per evaluation, before expressions are compiled.
 PLACEHOLDER_RE = re.compile(r"\{(params\.[A-Za-z_]\w*|source_region|target_region|account)\}")
+# {expression} in a message template (the engine renders each with JMESPath).
+TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 
 
 class RuleError(Exception):
@@ -300,7 +302,67 @@ class Rule:
                 f"{self.path}:1: {self.id} has no parameter {', '.join(unknown)} "
                 f"(known: {', '.join(sorted(self.params)) or 'none'})"
             )
-        return _replace(self, params={**self.params, **overrides})
+        for name, value in overrides.items():
+            expected = _param_type(self.params[name])
+            if expected and _param_type(value) != expected:
+                raise RuleError(
+                    f"{self.path}:1: {self.id}: parameter {name} must be {expected} "
+                    f"(like its default {self.params[name]!r}), not {value!r}"
+                )
+        rule = _replace(self, params={**self.params, **overrides})
+        for where, cond in _rule_conditions(rule):
+            if cond.op == "regex" and not cond.value_from:
+                problems = limits.regex_problems(_regex_value(cond.value, rule.params))
+                if problems:
+                    raise RuleError(f"{self.path}:1: {self.id}: {where}: {problems[0]}")
+        return rule
+
+
+def _param_type(value: Any) -> str | None:
+    """The kind of value a parameter holds (a number is a number, int or float)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _rule_conditions(rule: Rule) -> list[tuple[str, Condition]]:
+    found = [
+        (key, cond)
+        for key in ("where", "target_where", "fail_when", "compare")
+        for cond in getattr(rule, key)
+    ]
+    found += [("escalate", cond) for conditions, _ in rule.escalate for cond in conditions]
+    for entry in rule.quotas:
+        found += [("quota.where", Condition.from_dict(c)) for c in entry.get("where") or []]
+    return found
+
+
+def _regex_value(value: Any, params: dict[str, Any]) -> Any:
+    """The pattern a ``regex`` condition's value gives with these parameters."""
+    if isinstance(value, str):
+        whole = re.fullmatch(r"\{params\.(\w+)\}", value)
+        if whole:
+            return params.get(whole.group(1))
+        return substitute(
+            value,
+            {
+                "params": params,
+                "source_region": "us-east-1",
+                "target_region": "us-east-2",
+                "account": "000000000000",
+            },
+        )
+    return value
 
 
 def _replace(rule: Rule, **changes: Any) -> Rule:
@@ -367,6 +429,9 @@ def _check_expressions(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) 
         leftover = re.search(r"\{params\.(\w+)\}", expanded)
         if leftover:
             raise RuleError(f"{path}:{line}: {field_name}: unknown parameter '{leftover.group(1)}'")
+        problems = limits.expression_problems(expanded)
+        if problems:
+            raise RuleError(f"{path}:{line}: {field_name}: {problems[0]}")
         try:
             names = function_names(expanded)
         except JMESPathError as exc:
@@ -380,6 +445,45 @@ def _check_expressions(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) 
                 f"{path}:{line}: {field_name}: unknown function {', '.join(unknown)}() "
                 f"(see 'regionready rules functions')"
             )
+
+
+def _condition_lists(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """Every list of conditions in a rule document, with its path."""
+    found: list[tuple[tuple[str | int, ...], Any]] = [
+        ((key,), data.get(key) or []) for key in ("where", "target_where", "fail_when", "compare")
+    ]
+    for index, item in enumerate(data.get("escalate") or []):
+        found.append((("escalate", index, "when"), item.get("when") or []))
+    quota = data.get("quota")
+    for index, entry in enumerate(quota if isinstance(quota, list) else []):
+        found.append((("quota", index, "where"), entry.get("where") or []))
+    return found
+
+
+def _check_limits(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> None:
+    """Patterns and message templates within regionready.limits (no unbounded work)."""
+    params = data.get("params") or {}
+    for prefix, conditions in _condition_lists(data):
+        for index, cond in enumerate(conditions):
+            if cond.get("op") != "regex" or "value_from" in cond:
+                continue
+            problems = limits.regex_problems(_regex_value(cond.get("value"), params))
+            if problems:
+                line = yamlsafe.line_of(lines, (*prefix, index))
+                field_name = ".".join(str(p) for p in prefix)
+                raise RuleError(f"{path}:{line}: {field_name}[{index}]: {problems[0]}")
+    values = {
+        "params": {k: 0 for k in params},
+        "source_region": "us-east-1",
+        "target_region": "us-east-2",
+        "account": "000000000000",
+    }
+    for key in ("message", "unpaired_message"):
+        for text in TEMPLATE_RE.findall(str(data.get(key) or "")):
+            problems = limits.expression_problems(substitute(text, values))
+            if problems:
+                line = yamlsafe.line_of(lines, (key,))
+                raise RuleError(f"{path}:{line}: {key}: {{{text[:60]}}}: {problems[0]}")
 
 
 def _check_values(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> None:
@@ -434,6 +538,7 @@ def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
         raise RuleError(f"{path}:{line}: {field_name}: {message}")
     _check_expressions(path, data, lines)
     _check_values(path, data, lines)
+    _check_limits(path, data, lines)
     remediation = data["remediation"]
     return Rule(
         id=data["id"],

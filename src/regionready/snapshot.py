@@ -112,6 +112,45 @@ def _validate(path: Path, data: Any, schema_name: str) -> None:
         raise SnapshotError(f"{path}: not a valid regionready snapshot at {where}: {error.message}")
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a decoded document holds a string that is not valid Unicode."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def parse_json(path: Path, text: str, error: type[Exception]) -> Any:
+    """Strict JSON (no NaN/Infinity, no lone surrogates); every failure one ``error``."""
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); the file may be truncated"
+        ) from exc
+    except RecursionError as exc:
+        raise error(f"{path}: not usable JSON: nested too deeply") from exc
+    except ValueError as exc:  # NaN/Infinity, or an integer of thousands of digits
+        raise error(f"{path}: not usable JSON: {' '.join(str(exc).split())}") from exc
+    if ("\\ud" in text or "\\uD" in text) and _lone_surrogate(data):
+        raise error(f"{path}: not usable JSON: a string holds a lone surrogate")
+    return data
+
+
 def load_json(path: Path) -> Any:
     try:
         text = path.read_text("utf-8")
@@ -119,12 +158,7 @@ def load_json(path: Path) -> Any:
         raise SnapshotError(f"{path}: no such file") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"{path}: cannot read: {exc}") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SnapshotError(
-            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); the file may be truncated"
-        ) from exc
+    return parse_json(path, text, SnapshotError)
 
 
 def read_account_file(path: Path) -> dict[str, Any]:

@@ -91,7 +91,7 @@ def load(path: Path) -> list[Suppression]:
                 f"{path}:{line}: suppression is missing {', '.join(missing)} "
                 f"(every entry needs {', '.join(REQUIRED)})"
             )
-        unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+        unknown = sorted(str(k) for k in set(entry) - set(REQUIRED) - set(OPTIONAL))
         if unknown:
             raise SuppressionError(f"{path}:{line}: unknown field {', '.join(unknown)}")
         expires = _date(entry["expires"])

@@ -21,6 +21,10 @@ class YamlError(Exception):
     """A YAML file that cannot be used; the message starts with ``path:line:``."""
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
@@ -72,9 +76,11 @@ def load(path: Path, text: str | None = None) -> tuple[Any, Lines]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
-        raise YamlError(f"{path}:{line}: {problem}") from exc
+        raise YamlError(f"{path}:{line}: {_one_line(problem)}") from exc
     except yaml.YAMLError as exc:
-        raise YamlError(f"{path}:1: invalid YAML: {exc}") from exc
+        # e.g. a ReaderError (a NUL or other non-printable character): its text spans
+        # several lines, and the error must be one
+        raise YamlError(f"{path}:1: invalid YAML: {_one_line(str(exc))}") from exc
     except RecursionError as exc:
         raise YamlError(f"{path}:1: YAML nested too deeply") from exc
     lines: Lines = {}

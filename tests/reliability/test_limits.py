@@ -1,18 +1,23 @@
 """regionready.limits: the pure checks that keep one rule from hanging the engine.
 
-Timings quoted in the module docstring were measured on CI-sized machines; the tests
-here assert the *decisions* (accepted or refused) plus one property: every pattern the
-check accepts runs fast on adversarial subjects of the maximum length.
+The tests assert the *decisions* (accepted or refused) plus one property: every pattern
+the check accepts runs in bounded time on adversarial subjects of the maximum length.
+That property found a hole in a first version of the cost model (a possessive
+quantifier after a lazy one, ``(a*?|aa)\\w++$``: 59 s) and CI found another
+(``\\w*.?(.|\\w{3})++!``: 1,166 s, a possessive repeat of an ambiguous group); both are
+kept in the lists below.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 
 import jmespath
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from regionready import limits
@@ -21,8 +26,25 @@ from regionready.yamlsafe import load as load_yaml
 
 # -- regular expressions ------------------------------------------------------------------
 
-EXPONENTIAL = [r"(a+)+$", r"(a*)*b", r"(a|aa)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"(.*a){12}"]
-POLYNOMIAL = [r".*.*x", r".*a.*b", r"^.*.*.*x", r"(?m)^.*.*x", r"x{1,1000}x{1,1000}y"]
+EXPONENTIAL = [
+    r"(a+)+$",
+    r"(a*)*b",
+    r"(a|aa)+$",
+    r"^(\w+\s?)*$",
+    r"(x+x+)+y",
+    r"(.*a){12}",
+    r"(?>a+)+",  # conservative: atomic inside a quantifier is refused too
+    r"\w*.?(.|\w{3})++!",  # found by CI: possessive repeat of an ambiguous group
+]
+POLYNOMIAL = [
+    r".*.*x",
+    r".*a.*b",
+    r"^.*.*.*x",
+    r"(?m)^.*.*x",
+    r"x{1,1000}x{1,1000}y",
+    r"(a*?|aa)\w++$",  # found by the property below: possessive still scans
+    r"(a*)\1x",
+]
 FINE = [
     r"^arn:aws:kms:[a-z0-9-]+:\d{12}:key/.*$",
     r"[a-z]{1,63}\.[a-z]{2,10}$",
@@ -30,7 +52,6 @@ FINE = [
     r"\w+@\w+\.\w+",
     r"[^@]+@[^@]+",
     r"a++b",
-    r"(?>a+)+",
     r"(\d{12})+",
     r"^.*.*x",
     r".*x",
@@ -140,17 +161,52 @@ ADVERSARIAL = [
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SEARCH_ALL = """
+import re, sys, time
+compiled = re.compile(sys.argv[1])
+started = time.perf_counter()
+for subject in {subjects!r}:
+    compiled.search(subject)
+print(time.perf_counter() - started)
+"""
+
+
+def _search_time(pattern: str, timeout: float) -> float:
+    """Seconds the adversarial searches take, in a child process: a pattern the cost
+    model wrongly accepts fails this test after `timeout` seconds instead of hanging
+    the suite (re cannot be interrupted in-process)."""
+    script = _SEARCH_ALL.format(subjects=ADVERSARIAL)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", script, pattern],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
+    except subprocess.TimeoutExpired:
+        return float("inf")
+    return float(done.stdout)
+
+
+# derandomize: CI runs the same 60 patterns every time; explore more with
+# `pytest --hypothesis-seed=random` locally. No shrinking: a pattern that times out
+# would cost `timeout` seconds per shrink step, and the failing pattern is already short.
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(patterns())
 def test_every_accepted_pattern_is_fast_on_the_longest_subjects(pattern: str) -> None:
     if limits.regex_problems(pattern):
         return
-    compiled = re.compile(pattern)
-    started = time.perf_counter()
-    for subject in ADVERSARIAL:
-        compiled.search(subject)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 3.0, (pattern, elapsed, limits.regex_cost(pattern))
+    # Accepted patterns take at most a few tenths of a second for all subjects
+    # (measured); refused ones take minutes to hours. The bound is generous for slow CI.
+    elapsed = _search_time(pattern, timeout=10.0)
+    assert elapsed < 10.0, (pattern, elapsed, limits.regex_cost(pattern))
 
 
 # -- JMESPath -----------------------------------------------------------------------------
