@@ -34,13 +34,26 @@ def write_json(path: str | os.PathLike[str], data: Any) -> Path:
 
 
 def append_line(path: str | os.PathLike[str], line: str) -> None:
-    """Append one line durably (audit logs): the line is written whole or not at all."""
+    """Append one line durably (audit logs): the line is written whole or not at all.
+
+    A failure part-way (a short write, a full disk, an interrupt) truncates the file back
+    to its previous length, so earlier lines stay intact and no torn line is left."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     data = (line.rstrip("\n") + "\n").encode("utf-8")
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        os.write(fd, data)
-        os.fsync(fd)
+        before = os.fstat(fd).st_size
+        try:
+            written = 0
+            while written < len(data):
+                count = os.write(fd, data[written:])
+                if count <= 0:
+                    raise OSError(f"{target}: could not append to the file")
+                written += count
+            os.fsync(fd)
+        except BaseException:
+            os.ftruncate(fd, before)
+            raise
     finally:
         os.close(fd)
