@@ -17,7 +17,10 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +28,7 @@ from typing import Any
 
 import jsonschema
 import xmlschema
+from hypothesis import HealthCheck, Phase, settings
 
 from regionready.cli import main
 from regionready.fixtures import _document
@@ -37,6 +41,10 @@ SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 NOW = "2026-11-23T00:00:00Z"
 ALL_FORMATS = "table,json,sarif,junit,markdown"
+REPORT_FORMATS = "json,sarif,junit,markdown"  # every report that is written to a file
+#: The discard port on this host: nothing listens, so a call that should never be made
+#: fails at once instead of reaching AWS.
+CLOSED_PORT = "http://127.0.0.1:9"
 
 
 @dataclass
@@ -124,6 +132,90 @@ def assert_clean_usage_error(result: Run, path: Path | str) -> None:
     assert line.startswith("regionready: error: "), result.describe()
     assert str(path) in line or Path(path).name in line, result.describe()
     assert "Traceback" not in result.err
+
+
+# -- command lines and settings -----------------------------------------------------------
+
+
+def collect_argv(
+    out: Path, *extra: str | Path, command: str = "collect", endpoint: str = CLOSED_PORT
+) -> list[str | Path]:
+    """``regionready collect`` (or ``scan``) of KMS from SOURCE to TARGET into ``out``,
+    quiet, against ``endpoint``; ``extra`` is appended (``--accounts FILE``, say)."""
+    return [
+        command,
+        "--source",
+        SOURCE,
+        "--target",
+        TARGET,
+        "--services",
+        "kms",
+        "--quiet",
+        "--endpoint-url",
+        endpoint,
+        "--out",
+        out,
+        *extra,
+    ]
+
+
+def evaluate_argv(
+    snapshot: Path,
+    *extra: str | Path,
+    rules: Path | None = None,
+    only: str | None = None,
+    formats: str | None = None,
+    out: Path | None = None,
+) -> list[str | Path]:
+    """``regionready evaluate SNAPSHOT --now NOW`` (a fixed clock), with ``--rules``,
+    ``--only``, ``--format`` and ``--out`` where given; ``extra`` is appended."""
+    argv: list[str | Path] = ["evaluate", snapshot]
+    if rules is not None:
+        argv += ["--rules", rules]
+    argv += ["--now", NOW]
+    if only is not None:
+        argv += ["--only", only]
+    if formats is not None:
+        argv += ["--format", formats]
+    if out is not None:
+        argv += ["--out", out]
+    return [*argv, *extra]
+
+
+@contextmanager
+def workspace() -> Iterator[Path]:
+    """A fresh temporary directory per hypothesis example (``tmp_path`` is one per test)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield Path(tmp)
+
+
+def cli_settings(max_examples: int) -> settings:
+    """Hypothesis settings for a property that runs the CLI once per example: a bounded
+    number of examples, no deadline, and no shrinking (every shrink step is another CLI
+    run, hundreds of them; a failure's own example is clear enough)."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+        phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    )
+
+
+def rule_head(description: str) -> str:
+    """The YAML of an ACM readiness rule XX-001 up to its conditions (``fail_when:`` and
+    the rest are for the test to append)."""
+    return f"""\
+id: XX-001
+title: test rule
+description: {description}
+service: acm
+kind: readiness
+severity: high
+resource: acm.certificate
+message: "{{DomainName}} is bad"
+remediation: {{text: fix it}}
+references: [x]
+"""
 
 
 # -- snapshots ----------------------------------------------------------------------------

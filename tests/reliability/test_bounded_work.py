@@ -23,28 +23,19 @@ from regionready import limits
 from ._support import (
     ACCOUNT,
     ALL_FORMATS,
-    NOW,
+    REPORT_FORMATS,
     TARGET,
     acm_snapshot,
     assert_clean_usage_error,
     check_reports,
+    evaluate_argv,
+    rule_head,
     run,
     run_bounded,
     write_snapshot,
 )
 
-RULE_HEAD = """\
-id: XX-001
-title: test rule
-description: a test rule for bounded work
-service: acm
-kind: readiness
-severity: high
-resource: acm.certificate
-message: "{DomainName} is bad"
-remediation: {text: fix it}
-references: [x]
-"""
+RULE_HEAD = rule_head("a test rule for bounded work")
 
 
 def _rules(tmp: Path, body: str) -> Path:
@@ -52,6 +43,12 @@ def _rules(tmp: Path, body: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(RULE_HEAD + body, "utf-8")
     return path
+
+
+def _evaluate_xx_001(tmp: Path, snapshot: Path, out: Path | None = None) -> list[str | Path]:
+    """``evaluate`` of rule XX-001 alone, from ``tmp/rules``; a JSON report in ``out``."""
+    formats = None if out is None else "json"
+    return evaluate_argv(snapshot, rules=tmp / "rules", only="XX-001", formats=formats, out=out)
 
 
 def _certificate(
@@ -84,17 +81,7 @@ def test_a_catastrophic_regex_in_a_rule_is_refused_before_it_runs(tmp_path: Path
     rule = _rules(tmp_path, "fail_when:\n  - {key: DomainName, op: regex, value: '(a+)+$'}\n")
     snapshot = _acm(tmp_path / "snapshot", [_certificate(EVIL)])
     started = time.monotonic()
-    result = run_bounded(
-        "evaluate",
-        snapshot,
-        "--rules",
-        tmp_path / "rules",
-        "--now",
-        NOW,
-        "--only",
-        "XX-001",
-        timeout=30,
-    )
+    result = run_bounded(*_evaluate_xx_001(tmp_path, snapshot), timeout=30)
     assert_clean_usage_error(result, rule)
     assert "nests quantifiers" in result.err
     assert time.monotonic() - started < 30
@@ -110,21 +97,7 @@ def test_a_regex_from_the_snapshot_cannot_hang_the_engine(tmp_path: Path) -> Non
     )
     snapshot = _acm(tmp_path / "snapshot", [_certificate(EVIL, tag="(a+)+$")])
     out = tmp_path / "out"
-    result = run_bounded(
-        "evaluate",
-        snapshot,
-        "--rules",
-        tmp_path / "rules",
-        "--now",
-        NOW,
-        "--only",
-        "XX-001",
-        "--format",
-        "json",
-        "--out",
-        out,
-        timeout=30,
-    )
+    result = run_bounded(*_evaluate_xx_001(tmp_path, snapshot, out), timeout=30)
     assert result.crash is None, result.describe()
     assert result.code == 3, result.describe()
     reports = check_reports(out, ("json",))
@@ -140,21 +113,7 @@ def test_a_regex_on_a_long_value_is_bounded(tmp_path: Path) -> None:
     for pattern, status in (("^b", "PASS"), ("^a", "FAIL"), (".*x", "ERROR")):
         _rules(tmp_path, f"fail_when:\n  - {{key: DomainName, op: regex, value: '{pattern}'}}\n")
         out = tmp_path / f"out-{status}"
-        result = run_bounded(
-            "evaluate",
-            snapshot,
-            "--rules",
-            tmp_path / "rules",
-            "--now",
-            NOW,
-            "--only",
-            "XX-001",
-            "--format",
-            "json",
-            "--out",
-            out,
-            timeout=60,
-        )
+        result = run_bounded(*_evaluate_xx_001(tmp_path, snapshot, out), timeout=60)
         assert result.crash is None, result.describe()
         statuses = {r["status"] for r in check_reports(out, ("json",))["json"]["results"]}
         assert statuses == {status}, (pattern, statuses, result.describe())
@@ -166,18 +125,7 @@ def test_an_exploding_expression_is_refused_before_it_runs(tmp_path: Path) -> No
     expression = "to_string(@" + " | [@, @]" * 24 + ")"
     rule = _rules(tmp_path, f"fail_when:\n  - {{key: '{expression}', op: present}}\n")
     snapshot = acm_snapshot(tmp_path / "snapshot")
-    result = run_bounded(
-        "evaluate",
-        snapshot,
-        "--rules",
-        tmp_path / "rules",
-        "--now",
-        NOW,
-        "--only",
-        "XX-001",
-        timeout=30,
-        memory=1 << 30,
-    )
+    result = run_bounded(*_evaluate_xx_001(tmp_path, snapshot), timeout=30, memory=1 << 30)
     assert_clean_usage_error(result, rule)
     assert "copy its input" in result.err
 
@@ -192,18 +140,7 @@ def test_an_exploding_message_template_is_refused_before_it_runs(tmp_path: Path)
         "utf-8",
     )
     snapshot = acm_snapshot(tmp_path / "snapshot")
-    result = run_bounded(
-        "evaluate",
-        snapshot,
-        "--rules",
-        tmp_path / "rules",
-        "--now",
-        NOW,
-        "--only",
-        "XX-001",
-        timeout=30,
-        memory=1 << 30,
-    )
+    result = run_bounded(*_evaluate_xx_001(tmp_path, snapshot), timeout=30, memory=1 << 30)
     assert_clean_usage_error(result, path)
 
 
@@ -214,16 +151,7 @@ def test_a_very_long_name_is_rendered_bounded(tmp_path: Path) -> None:
     started = time.monotonic()
     out = tmp_path / "out"
     result = run_bounded(
-        "evaluate",
-        snapshot,
-        "--now",
-        NOW,
-        "--only",
-        "ACM-003,ACM-004",
-        "--format",
-        ALL_FORMATS,
-        "--out",
-        out,
+        *evaluate_argv(snapshot, only="ACM-003,ACM-004", formats=ALL_FORMATS, out=out),
         timeout=120,
     )
     assert result.crash is None, result.describe()
@@ -245,15 +173,7 @@ def test_many_resources_evaluate_within_a_bound(tmp_path: Path) -> None:
     out = tmp_path / "out"
     started = time.monotonic()
     result = run_bounded(
-        "evaluate",
-        tmp_path / "snapshot",
-        "--now",
-        NOW,
-        "--format",
-        "json,sarif,junit,markdown",
-        "--out",
-        out,
-        timeout=300,
+        *evaluate_argv(tmp_path / "snapshot", formats=REPORT_FORMATS, out=out), timeout=300
     )
     elapsed = time.monotonic() - started
     assert result.crash is None, result.describe()
@@ -271,9 +191,7 @@ def test_more_items_than_the_limit_give_an_error_not_a_pass(
     certificates = [_certificate(f"host{i}.example.com", n=i) for i in range(51)]
     snapshot = _acm(tmp_path / "snapshot", certificates)
     out = tmp_path / "out"
-    result = run(
-        "evaluate", snapshot, "--now", NOW, "--only", "ACM-003", "--format", "json", "--out", out
-    )
+    result = run(*evaluate_argv(snapshot, only="ACM-003", formats="json", out=out))
     assert result.crash is None, result.describe()
     assert result.code == 3, result.describe()
     results = check_reports(out, ("json",))["json"]["results"]

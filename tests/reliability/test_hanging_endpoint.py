@@ -30,10 +30,9 @@ import pytest
 
 from regionready import collect
 
+from ._support import NOW, collect_argv, run
 from .hanging import HangingEndpoint
 
-SOURCE = "me-central-1"
-TARGET = "eu-central-1"
 SHORT = {
     "REGIONREADY_CONNECT_TIMEOUT": "1",
     "REGIONREADY_READ_TIMEOUT": "1",
@@ -87,27 +86,8 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _scan(url: str, out: Path, env: dict[str, str]) -> tuple[int, str, str, float]:
-    argv = [
-        sys.executable,
-        "-m",
-        "regionready",
-        "scan",
-        "--source",
-        SOURCE,
-        "--target",
-        TARGET,
-        "--endpoint-url",
-        url,
-        "--services",
-        "kms",
-        "--format",
-        "json",
-        "--out",
-        str(out),
-        "--now",
-        "2026-11-23T00:00:00Z",
-        "--quiet",
-    ]
+    scan = collect_argv(out, "--format", "json", "--now", NOW, command="scan", endpoint=url)
+    argv = [sys.executable, "-m", "regionready", *map(str, scan)]
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -132,23 +112,8 @@ def test_a_bad_timeout_setting_is_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     assert _timeouts_configurable(monkeypatch), NOT_CONFIGURABLE
-    from ._support import run
-
     monkeypatch.setenv("REGIONREADY_READ_TIMEOUT", "soon")
-    result = run(
-        "collect",
-        "--source",
-        SOURCE,
-        "--target",
-        TARGET,
-        "--services",
-        "kms",
-        "--endpoint-url",
-        "http://127.0.0.1:9",
-        "--out",
-        tmp_path / "s",
-        "--quiet",
-    )
+    result = run(*collect_argv(tmp_path / "s"))
     assert result.crash is None, result.describe()
     assert result.code == 2, result.describe()
     assert len(result.err_lines) == 1 and "REGIONREADY_READ_TIMEOUT" in result.err

@@ -9,7 +9,7 @@ snapshots (manifest and account files), suppressions, accounts and baseline repo
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import botocore.endpoint
@@ -20,10 +20,12 @@ from regionready import rules as rules_module
 from ._support import (
     ACCOUNT,
     NOW,
-    SOURCE,
     TARGET,
     acm_snapshot,
     assert_clean_usage_error,
+    collect_argv,
+    evaluate_argv,
+    rule_head,
     run,
     run_bounded,
     write_json,
@@ -31,20 +33,8 @@ from ._support import (
 
 MARKER_NAME = "PWNED"
 
-VALID_RULE = """\
-id: XX-001
-title: test rule
-description: a test rule for hostile input
-service: acm
-kind: readiness
-severity: high
-resource: acm.certificate
-message: "{DomainName} is bad"
-remediation: {text: fix it}
-references: [x]
-fail_when:
-  - {key: DomainName, op: present}
-"""
+RULE_HEAD = rule_head("a test rule for hostile input")
+VALID_RULE = RULE_HEAD + "fail_when:\n  - {key: DomainName, op: present}\n"
 
 
 def python_payloads(marker: Path) -> dict[str, str]:
@@ -96,6 +86,15 @@ def _write(path: Path, content: str | bytes) -> Path:
     return path
 
 
+def _each_kind_with(
+    kinds: Iterable[str], argname: str, cases: Iterable[str]
+) -> pytest.MarkDecorator:
+    """Parametrize a test over every ``kind`` of input file with every one of ``cases``
+    (as ``argname``): ids ``KIND-CASE``, kinds outermost."""
+    cases = list(cases)
+    return pytest.mark.parametrize(("kind", argname), [(k, c) for k in kinds for c in cases])
+
+
 @pytest.fixture(autouse=True)
 def no_retry_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     """A file that is wrongly accepted leads to calls to a closed port: fail those fast."""
@@ -117,7 +116,7 @@ def _rule(tmp: Path, snap: Path, content_path: Path) -> tuple[Path, list[str | P
     target = rules / "x" / "XX-001.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     content_path.replace(target)
-    return target, ["evaluate", snap, "--rules", rules, "--now", NOW]
+    return target, evaluate_argv(snap, rules=rules)
 
 
 def _rule_validate(tmp: Path, snap: Path, path: Path) -> tuple[Path, list[str | Path]]:
@@ -139,22 +138,7 @@ def _suppressions(tmp: Path, snap: Path, path: Path) -> tuple[Path, list[str | P
 
 def _accounts(tmp: Path, snap: Path, path: Path) -> tuple[Path, list[str | Path]]:
     # Refused before any AWS call: the endpoint is a closed port, never reached.
-    return path, [
-        "collect",
-        "--source",
-        SOURCE,
-        "--target",
-        TARGET,
-        "--services",
-        "kms",
-        "--quiet",
-        "--endpoint-url",
-        "http://127.0.0.1:9",
-        "--out",
-        tmp / "collected",
-        "--accounts",
-        path,
-    ]
+    return path, collect_argv(tmp / "collected", "--accounts", path)
 
 
 def _only_these_rules(kind: str, monkeypatch: pytest.MonkeyPatch, tmp: Path) -> None:
@@ -175,8 +159,7 @@ YAML_KINDS: dict[str, Invoke] = {
 }
 
 
-@pytest.mark.parametrize("content_name", sorted(HOSTILE_YAML))
-@pytest.mark.parametrize("kind", sorted(YAML_KINDS))
+@_each_kind_with(sorted(YAML_KINDS), "content_name", sorted(HOSTILE_YAML))
 def test_hostile_yaml_is_a_one_line_usage_error(
     kind: str, content_name: str, tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -186,8 +169,7 @@ def test_hostile_yaml_is_a_one_line_usage_error(
     assert_clean_usage_error(run(*argv), path)
 
 
-@pytest.mark.parametrize("content", ["", "   \n\n", "# only a comment\n", "~\n"])
-@pytest.mark.parametrize("kind", sorted(YAML_KINDS))
+@_each_kind_with(sorted(YAML_KINDS), "content", ["", "   \n\n", "# only a comment\n", "~\n"])
 def test_empty_yaml_files(
     kind: str, content: str, tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -202,8 +184,7 @@ def test_empty_yaml_files(
         assert_clean_usage_error(result, path)
 
 
-@pytest.mark.parametrize("payload", sorted(python_payloads(Path("/x"))))
-@pytest.mark.parametrize("kind", sorted(YAML_KINDS))
+@_each_kind_with(sorted(YAML_KINDS), "payload", sorted(python_payloads(Path("/x"))))
 def test_python_tags_are_refused_and_never_executed(
     kind: str, payload: str, tmp_path: Path, snapshot: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -267,7 +248,7 @@ BAD_RULES = {
 
 
 def _bad_rule_text(name: str) -> str:
-    text = VALID_RULE.split("fail_when:")[0] + BAD_RULES[name]
+    text = RULE_HEAD + BAD_RULES[name]
     if name == "exploding-message-template":
         text = text.replace(
             'message: "{DomainName} is bad"',
@@ -300,7 +281,7 @@ def test_rules_that_fail_on_the_data_give_error_results_not_a_traceback(
 ) -> None:
     """A rule whose expressions raise on the data it meets is not evaluated: its results
     are ERROR (exit 3, reports written), never PASS, and nothing escapes main."""
-    text = VALID_RULE.split("fail_when:")[0] + RUNTIME_TYPE_ERRORS[name]
+    text = RULE_HEAD + RUNTIME_TYPE_ERRORS[name]
     _, argv = _rule(tmp_path, snapshot, _write(tmp_path / "r.yaml", text))
     out = tmp_path / "out"
     result = run(*argv, "--only", "XX-001", "--format", "json", "--out", out)
@@ -323,7 +304,7 @@ def test_operators_on_unhashable_values_answer_instead_of_raising(
     condition: str, tmp_path: Path, snapshot: Path
 ) -> None:
     """``contains``/``in`` with a mapping on either side is a plain false, not a crash."""
-    text = VALID_RULE.split("fail_when:")[0] + f"fail_when:\n  - {condition}\n"
+    text = RULE_HEAD + f"fail_when:\n  - {condition}\n"
     _, argv = _rule(tmp_path, snapshot, _write(tmp_path / "r.yaml", text))
     out = tmp_path / "out"
     result = run(*argv, "--only", "XX-001", "--format", "json", "--out", out)
@@ -334,7 +315,7 @@ def test_operators_on_unhashable_values_answer_instead_of_raising(
 def test_quota_usage_that_is_not_a_number_is_an_error_result(
     tmp_path: Path, snapshot: Path
 ) -> None:
-    text = VALID_RULE.split("fail_when:")[0].replace("kind: readiness", "kind: quota") + (
+    text = RULE_HEAD.replace("kind: readiness", "kind: quota") + (
         "quota: {name: certificates, default: 10}\nusage: \"'many'\"\n"
     )
     _, argv = _rule(tmp_path, snapshot, _write(tmp_path / "r.yaml", text))
@@ -404,8 +385,7 @@ JSON_KINDS = {
 }
 
 
-@pytest.mark.parametrize("content_name", sorted(HOSTILE_JSON))
-@pytest.mark.parametrize("kind", sorted(JSON_KINDS))
+@_each_kind_with(sorted(JSON_KINDS), "content_name", sorted(HOSTILE_JSON))
 def test_hostile_json_is_a_one_line_usage_error(
     kind: str, content_name: str, tmp_path: Path, snapshot: Path
 ) -> None:
@@ -511,8 +491,7 @@ BASELINE_MUTATIONS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(BASELINE_MUTATIONS))
-@pytest.mark.parametrize("kind", ["baseline", "diff"])
+@_each_kind_with(["baseline", "diff"], "name", sorted(BASELINE_MUTATIONS))
 def test_malformed_reports_are_refused(
     kind: str, name: str, tmp_path: Path, snapshot: Path
 ) -> None:

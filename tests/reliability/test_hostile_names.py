@@ -12,11 +12,10 @@ shows one line per finding.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ._support import (
@@ -27,7 +26,10 @@ from ._support import (
     TARGET,
     Run,
     check_reports,
+    cli_settings,
+    evaluate_argv,
     run,
+    workspace,
     write_snapshot,
 )
 
@@ -131,21 +133,16 @@ def _check_console(result: Run, text: str) -> None:
 
 
 def _evaluate(tmp: Path, text: str, *extra: str) -> tuple[Run, Path]:
+    """Evaluate a snapshot and suppressions holding ``text`` into every report in
+    ``tmp/out``; nothing may escape ``main``."""
     snapshot = _hostile_snapshot(tmp / "snapshot", text)
     out = tmp / "out"
-    result = run(
-        "evaluate",
-        snapshot,
-        "--now",
-        NOW,
-        "--format",
-        ALL_FORMATS,
-        "--out",
-        out,
-        "--suppressions",
-        _suppressions(tmp / "suppressions.yaml", text),
-        *extra,
+    suppressions = _suppressions(tmp / "suppressions.yaml", text)
+    argv = evaluate_argv(
+        snapshot, "--suppressions", suppressions, *extra, formats=ALL_FORMATS, out=out
     )
+    result = run(*argv)
+    assert result.crash is None, result.describe()
     return result, out
 
 
@@ -154,7 +151,6 @@ def _evaluate(tmp: Path, text: str, *extra: str) -> tuple[Run, Path]:
 def test_hostile_names_render_into_valid_reports(index: int, redact: bool, tmp_path: Path) -> None:
     text = HOSTILE[index]
     result, out = _evaluate(tmp_path, text, *(["--redact"] if redact else []))
-    assert result.crash is None, result.describe()
     assert result.code in (1, 3), result.describe()
     reports = check_reports(out)
     _check_console(result, text)
@@ -168,7 +164,6 @@ def test_a_lone_surrogate_is_refused_or_rendered_never_a_crash(tmp_path: Path) -
     ``\\ud800``) cannot be written to a UTF-8 report, console or log: the snapshot file is
     refused with one line naming it, or the reports are written valid."""
     result, out = _evaluate(tmp_path, f"lone \ud800 surrogate {MARK}")
-    assert result.crash is None, result.describe()
     if result.code == 2:
         assert len(result.err_lines) == 1 and str(tmp_path / "snapshot") in result.err
     else:
@@ -196,8 +191,7 @@ def test_expired_suppression_warnings_stay_one_line_each(tmp_path: Path) -> None
 def test_step_summary_with_hostile_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    result, _ = _evaluate(tmp_path, HOSTILE[0], "--step-summary")
-    assert result.crash is None, result.describe()
+    _evaluate(tmp_path, HOSTILE[0], "--step-summary")
     from ._support import check_markdown
 
     check_markdown(summary.read_text("utf-8"))
@@ -205,8 +199,6 @@ def test_step_summary_with_hostile_names(tmp_path: Path, monkeypatch: pytest.Mon
 
 # -- property: any text at all ------------------------------------------------------------
 
-# Shrinking re-runs the CLI hundreds of times; a failure's own example is clear enough.
-NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)
 NAME_TEXT = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=()),  # no lone surrogates
     min_size=1,
@@ -217,33 +209,21 @@ ANY_TEXT = st.lists(  # every code point, lone surrogates included
 ).map("".join)
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    phases=NO_SHRINK,
-)
+@cli_settings(max_examples=25)
 @given(text=NAME_TEXT)
 def test_any_name_renders_into_valid_reports(text: str) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        result, out = _evaluate(Path(tmp), text)
-        assert result.crash is None, result.describe()
+    with workspace() as tmp:
+        result, out = _evaluate(tmp, text)
         assert result.code in (1, 3), result.describe()
         check_reports(out)
         _check_console(result, text)
 
 
-@settings(
-    max_examples=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    phases=NO_SHRINK,
-)
+@cli_settings(max_examples=15)
 @given(text=ANY_TEXT)
 def test_any_string_never_crashes(text: str) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        result, out = _evaluate(Path(tmp), text)
-        assert result.crash is None, result.describe()
+    with workspace() as tmp:
+        result, out = _evaluate(tmp, text)
         if result.code == 2:
             assert len(result.err_lines) == 1, result.describe()
         else:

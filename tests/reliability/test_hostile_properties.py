@@ -16,38 +16,34 @@ from __future__ import annotations
 
 import copy
 import json
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import botocore.endpoint
 import pytest
 import yaml
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from regionready import collect
 
 from ._support import (
     ACCOUNT,
-    NOW,
+    REPORT_FORMATS,
     SOURCE,
     TARGET,
     Run,
     acm_snapshot,
     check_reports,
+    cli_settings,
+    collect_argv,
+    evaluate_argv,
     run,
+    workspace,
     write_json,
 )
 
-SETTINGS = settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-    phases=(Phase.explicit, Phase.reuse, Phase.generate),
-)
+SETTINGS = cli_settings(max_examples=20)
 
 # -- strategies ---------------------------------------------------------------------------
 
@@ -210,12 +206,6 @@ def shaped_yaml(draw: st.DrawFn, valid: dict[str, Any]) -> str | bytes:
 # -- running ------------------------------------------------------------------------------
 
 
-@contextmanager
-def workspace() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as tmp:
-        yield Path(tmp)
-
-
 def _write(path: Path, content: str | bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, bytes):
@@ -239,6 +229,16 @@ def check(result: Run, bad_file: Path | str, out: Path | None = None) -> None:
         check_reports(out)
 
 
+def check_evaluation(
+    tmp: Path, snapshot: Path, bad_file: Path, *extra: str | Path, rules: Path | None = None
+) -> None:
+    """``evaluate`` with every report written to ``tmp/out``, then ``check`` (the reports
+    too, unless the input was refused)."""
+    out = tmp / "out"
+    result = run(*evaluate_argv(snapshot, *extra, rules=rules, formats=REPORT_FORMATS, out=out))
+    check(result, bad_file, out if result.code != 2 else None)
+
+
 @SETTINGS
 @given(content=rule_documents())
 def test_random_rule_files(content: str | bytes) -> None:
@@ -246,20 +246,7 @@ def test_random_rule_files(content: str | bytes) -> None:
         path = _write(tmp / "rules" / "x" / "XX-001.yaml", content)
         snapshot = acm_snapshot(tmp / "snapshot")
         check(run("rules", "validate", path), path)
-        out = tmp / "out"
-        result = run(
-            "evaluate",
-            snapshot,
-            "--rules",
-            tmp / "rules",
-            "--now",
-            NOW,
-            "--format",
-            "json,sarif,junit,markdown",
-            "--out",
-            out,
-        )
-        check(result, tmp / "rules", out if result.code != 2 else None)
+        check_evaluation(tmp, snapshot, tmp / "rules", rules=tmp / "rules")
 
 
 @SETTINGS
@@ -268,20 +255,7 @@ def test_random_suppression_files(content: str | bytes) -> None:
     with workspace() as tmp:
         path = _write(tmp / "suppressions.yaml", content)
         snapshot = acm_snapshot(tmp / "snapshot")
-        out = tmp / "out"
-        result = run(
-            "evaluate",
-            snapshot,
-            "--now",
-            NOW,
-            "--suppressions",
-            path,
-            "--format",
-            "json,sarif,junit,markdown",
-            "--out",
-            out,
-        )
-        check(result, path, out if result.code != 2 else None)
+        check_evaluation(tmp, snapshot, path, "--suppressions", path)
 
 
 @pytest.fixture
@@ -303,22 +277,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 def test_random_accounts_files(content: str | bytes, no_network: list[Any]) -> None:
     with workspace() as tmp:
         path = _write(tmp / "accounts.yaml", content)
-        result = run(
-            "collect",
-            "--source",
-            SOURCE,
-            "--target",
-            TARGET,
-            "--services",
-            "kms",
-            "--quiet",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "--out",
-            tmp / "s",
-            "--accounts",
-            path,
-        )
+        result = run(*collect_argv(tmp / "s", "--accounts", path))
         check(result, path)
         if result.code == 0:  # accepted: every account id is a 12-digit id, regions are codes
             for spec in no_network[-1]:
@@ -365,18 +324,7 @@ def test_random_snapshots(edit: tuple[str, Any]) -> None:
             path.write_bytes(content)
         else:
             write_json(path, content)
-        out = tmp / "out"
-        result = run(
-            "evaluate",
-            snapshot,
-            "--now",
-            NOW,
-            "--format",
-            "json,sarif,junit,markdown",
-            "--out",
-            out,
-        )
-        check(result, snapshot, out if result.code != 2 else None)
+        check_evaluation(tmp, snapshot, snapshot)
 
 
 VALID_REPORT_RESULT = {
@@ -407,20 +355,7 @@ def test_random_baseline_reports(content: bytes) -> None:
     with workspace() as tmp:
         path = _write(tmp / "baseline.json", content)
         snapshot = acm_snapshot(tmp / "snapshot")
-        out = tmp / "out"
-        result = run(
-            "evaluate",
-            snapshot,
-            "--now",
-            NOW,
-            "--baseline",
-            path,
-            "--format",
-            "json,sarif,junit,markdown",
-            "--out",
-            out,
-        )
-        check(result, path, out if result.code != 2 else None)
+        check_evaluation(tmp, snapshot, path, "--baseline", path)
         old = _write(tmp / "old.json", b'{"results": []}')
         check(run("diff", old, path), path)
         check(run("diff", path, old, "--format", "json"), path)
