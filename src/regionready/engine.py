@@ -20,6 +20,7 @@ from jmespath.exceptions import JMESPathError
 
 from regionready import limits
 from regionready.functions import RegionReadyFunctions, lookup_key
+from regionready.jmespath_compile import Compiler
 from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
 from regionready.rules import Condition, Rule, substitute
@@ -59,22 +60,23 @@ class Clock:
 class _Compiled:
     """A rule with its placeholders substituted and expressions compiled once."""
 
-    def __init__(self, rule: Rule, values: dict[str, Any], options: jmespath.Options) -> None:
+    def __init__(self, rule: Rule, values: dict[str, Any], compiler: Compiler) -> None:
         self.rule = rule
         self.values = values
-        self.options = options
+        self.compiler = compiler
         self._cache: dict[str, Any] = {}
 
     def expr(self, text: str) -> Any:
+        """The expression as a closure (jmespath_compile), placeholders substituted."""
         found = self._cache.get(text)
         if found is None:
-            found = jmespath.compile(substitute(text, self.values))
+            found = self.compiler.compile(substitute(text, self.values))
             self._cache[text] = found
         return found
 
     def search(self, text: str, data: Any) -> Any:
         try:
-            return self.expr(text).search(data, options=self.options)
+            return self.expr(text)(data)
         except (JMESPathError, TypeError, ValueError, OverflowError, RecursionError) as exc:
             # JMESPath type errors, and functions meeting values they cannot take (an
             # epoch beyond year 9999, JSON text nested too deeply, ...)
@@ -148,6 +150,7 @@ class Engine:
         self.target_region = self.scan.target_region
         self.functions = RegionReadyFunctions(self.clock.instant)
         self.options = jmespath.Options(custom_functions=self.functions)
+        self.compiler = Compiler(self.options)
         if self.services is None:
             self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
 
@@ -286,7 +289,7 @@ class Engine:
             "target_region": self.target_region,
             "account": account,
         }
-        return _Compiled(rule, values, self.options)
+        return _Compiled(rule, values, self.compiler)
 
     def _lookups(
         self, compiled: _Compiled, account: str, region: str

@@ -32,6 +32,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 ACM_SOURCE = "aws.acm"
@@ -287,16 +288,52 @@ def _receives_expiry(rule: Any, certificate_arn: str, common_name: str | None) -
         return False
     pattern = rule.get("EventPattern")
     if isinstance(pattern, str):
-        try:
-            pattern = json.loads(pattern)
-        except json.JSONDecodeError:
-            return False
+        pattern, by_day = _parsed_pattern(pattern)
+    else:
+        by_day = _mentions_days(pattern)
     if not isinstance(pattern, dict):
         return False
+    # A pattern that never names DaysToExpiry matches the events of all 46 days alike:
+    # one of them decides.
+    days = range(EXPIRY_NOTICE_DAYS, -1, -1) if by_day else (EXPIRY_NOTICE_DAYS,)
     return any(
-        event_pattern_matches(pattern, expiry_event(certificate_arn, common_name, days))
-        for days in range(EXPIRY_NOTICE_DAYS, -1, -1)
+        event_pattern_matches(pattern, expiry_event(certificate_arn, common_name, day))
+        for day in days
     )
+
+
+def _mentions_days(pattern: Any) -> bool:
+    """Whether ``DaysToExpiry`` appears anywhere in a pattern (as a key or in a value).
+
+    Only then can the day change whether the pattern matches: the event's days are in
+    ``detail.DaysToExpiry``, which a pattern reaches only by naming it (a matcher on the
+    whole ``detail`` object can only be equal to it by naming it too).
+    """
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "DaysToExpiry" in node:
+                return True
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if "DaysToExpiry" in str(key):
+                    return True
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _parsed_pattern(text: str) -> tuple[Any, bool]:
+    """An EventPattern's JSON text parsed once (rules are shared by every certificate),
+    and whether it names DaysToExpiry. The parsed pattern is only read, never changed."""
+    try:
+        pattern = json.loads(text)
+    except json.JSONDecodeError:
+        return None, False
+    return pattern, _mentions_days(pattern)
 
 
 def acm_expiry_rules(rules: Any, certificate_arn: Any, common_name: Any = None) -> list[str]:
