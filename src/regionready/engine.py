@@ -8,18 +8,17 @@ Region pair), so evaluation stays linear in the number of resources.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 import jmespath
 from jmespath.exceptions import JMESPathError
 
 from regionready import limits
-from regionready.functions import RegionReadyFunctions, lookup_key
+from regionready.functions import RegionReadyFunctions, lookup_key, sorted_json
 from regionready.jmespath_compile import Compiler
 from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
@@ -34,6 +33,12 @@ _WHOLE_PLACEHOLDER_RE = re.compile(r"^\{(params\.\w+|source_region|target_region
 
 class EvaluationError(Exception):
     """A rule that cannot be evaluated on valid data (a bug in the rule)."""
+
+
+# JMESPath type errors, and functions meeting values they cannot take (an epoch beyond
+# year 9999, JSON text nested too deeply, ...)
+_SEARCH_ERRORS = (JMESPathError, TypeError, ValueError, OverflowError, RecursionError)
+_TEST_ERRORS = (TypeError, ValueError, re.error, RecursionError)
 
 
 @dataclass
@@ -65,6 +70,8 @@ class _Compiled:
         self.values = values
         self.compiler = compiler
         self._cache: dict[str, Any] = {}
+        self._predicates: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
+        self._all_predicates: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
 
     def expr(self, text: str) -> Any:
         """The expression as a closure (jmespath_compile), placeholders substituted."""
@@ -77,7 +84,7 @@ class _Compiled:
     def search(self, text: str, data: Any) -> Any:
         try:
             return self.expr(text)(data)
-        except (JMESPathError, TypeError, ValueError, OverflowError, RecursionError) as exc:
+        except _SEARCH_ERRORS as exc:
             # JMESPath type errors, and functions meeting values they cannot take (an
             # epoch beyond year 9999, JSON text nested too deeply, ...)
             raise EvaluationError(f"{self.rule.path}: {self.rule.id}: {text!r}: {exc}") from exc
@@ -97,6 +104,9 @@ class _Compiled:
         return value
 
     def holds(self, cond: Condition, data: Any) -> bool:
+        return self.predicate(cond)(data)
+
+    def _holds(self, cond: Condition, data: Any) -> bool:
         left = self.search(cond.key, data)
         right = self.value(cond, data) if OPERATORS[cond.op].takes_value else None
         try:
@@ -106,8 +116,86 @@ class _Compiled:
                 f"{self.rule.path}: {self.rule.id}: {cond.describe()}: {exc}"
             ) from exc
 
+    def predicate(self, cond: Condition) -> Callable[[Any], bool]:
+        """``holds`` for one condition as a closure: its expressions compiled and a
+        constant value substituted once; the same order of work and the same errors."""
+        found = self._predicates.get(id(cond))
+        if found is not None:
+            return found[1]
+        built = self._predicate(cond)
+        self._predicates[id(cond)] = (cond, built)  # the condition kept: its id stays its own
+        return built
+
+    def _predicate(self, cond: Condition) -> Callable[[Any], bool]:
+        operator = OPERATORS.get(cond.op)
+        slow = partial(self._holds, cond)
+        if operator is None:
+            return slow
+        test = operator.test
+        try:
+            key = self.expr(cond.key)
+            from_data = operator.takes_value and bool(cond.value_from)
+            value_expr = self.expr(cond.value_from) if from_data else None
+            constant = self.value(cond, None) if operator.takes_value and not from_data else None
+        except Exception:  # the slow path raises it again, in its place
+            return slow
+        rule = self.rule
+
+        def searched(text: str, exc: Exception) -> EvaluationError:
+            return EvaluationError(f"{rule.path}: {rule.id}: {text!r}: {exc}")
+
+        def holds(data: Any) -> bool:
+            try:
+                left = key(data)
+            except _SEARCH_ERRORS as exc:
+                raise searched(cond.key, exc) from exc
+            if value_expr is not None:
+                try:
+                    right = value_expr(data)
+                except _SEARCH_ERRORS as exc:
+                    raise searched(str(cond.value_from), exc) from exc
+            else:
+                right = constant
+            try:
+                return test(left, right)
+            except _TEST_ERRORS as exc:  # and LimitError
+                raise EvaluationError(f"{rule.path}: {rule.id}: {cond.describe()}: {exc}") from exc
+
+        return holds
+
     def all_hold(self, conditions: Iterable[Condition], data: Any) -> bool:
-        return all(self.holds(c, data) for c in conditions)
+        return self.all_predicate(conditions)(data)
+
+    def all_predicate(self, conditions: Iterable[Condition]) -> Callable[[Any], bool]:
+        """``all_hold`` of a list of conditions as one closure."""
+        found = self._all_predicates.get(id(conditions))
+        if found is not None:
+            return found[1]
+        tests = [self.predicate(c) for c in conditions]
+        if not tests:
+
+            def none(data: Any) -> bool:
+                return True
+
+            built = none
+        elif len(tests) == 1:
+            (only,) = tests
+
+            def one(data: Any) -> bool:
+                return bool(only(data))
+
+            built = one
+        else:
+
+            def every(data: Any) -> bool:
+                for test in tests:  # noqa: SIM110 - faster than all() of a generator
+                    if not test(data):
+                        return False
+                return True
+
+            built = every
+        self._all_predicates[id(conditions)] = (conditions, built)
+        return built
 
     def render(self, template: str, data: dict[str, Any]) -> str:
         def repl(match: re.Match[str]) -> str:
@@ -134,7 +222,7 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True)
+        return sorted_json(value)
     return str(value)
 
 

@@ -20,6 +20,10 @@ from jmespath import functions
 
 ARN_RE = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):")
 REGION_TOKEN = "${region}"
+#: ``json.dumps(value, sort_keys=True)`` without building a new encoder per call (what
+#: ``json.dumps`` does whenever an argument is not the default): the same text.
+sorted_json = json.JSONEncoder(sort_keys=True).encode
+_compact_sorted_json = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def parse_time(value: Any) -> dt.datetime | None:
@@ -58,7 +62,7 @@ def _canonical(value: Any, region: str | None) -> Any:
         # not meaningful in IAM policy grammar.
         if len(items) == 1:
             return items[0]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return sorted(items, key=sorted_json)
     if isinstance(value, str):
         text = value
         if region:
@@ -85,14 +89,14 @@ def normalize_policy(policy: Any, region: str | None = None) -> str | None:
     canonical = _canonical(policy, region)
     if isinstance(canonical, dict) and isinstance(canonical.get("Statement"), dict):
         canonical["Statement"] = [canonical["Statement"]]
-    return json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return _compact_sorted_json(canonical)
 
 
 def lookup_key(value: Any) -> str | None:
     """The hash key of a join or lookup value; None (and empty) never matches."""
     if value is None or value == "" or value == []:
         return None
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    return value if isinstance(value, str) else sorted_json(value)
 
 
 class CoreFunctions(functions.Functions):
@@ -116,8 +120,8 @@ class CoreFunctions(functions.Functions):
     @functions.signature({"types": ["array", "null"]}, {"types": ["array", "null"]})
     def _func_difference(self, left: Any, right: Any) -> list[Any]:
         """Elements of the first list that are not in the second, in their order."""
-        have = {json.dumps(v, sort_keys=True) for v in (right or [])}
-        return [v for v in (left or []) if json.dumps(v, sort_keys=True) not in have]
+        have = {sorted_json(v) for v in (right or [])}
+        return [v for v in (left or []) if sorted_json(v) not in have]
 
     @functions.signature({"types": ["string", "number", "null"]})
     def _func_days_until(self, value: Any) -> float | None:
@@ -144,7 +148,7 @@ class CoreFunctions(functions.Functions):
         """Unique values, sorted: SAN lists compare regardless of order and repeats."""
         if not values:
             return []
-        return sorted({json.dumps(v, sort_keys=True) for v in values})
+        return sorted({sorted_json(v) for v in values})
 
     @functions.signature({"types": ["string", "object", "null"]})
     def _func_from_json(self, value: Any) -> Any:
