@@ -8,10 +8,12 @@ Region pair), so evaluation stays linear in the number of resources.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from operator import attrgetter
 from typing import Any
 
 import jmespath
@@ -71,6 +73,7 @@ class _Compiled:
         self.compiler = compiler
         self._cache: dict[str, Any] = {}
         self._predicates: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
+        self._templates: dict[str, tuple[list[tuple[str, str, str]], str]] = {}
         self._all_predicates: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
 
     def expr(self, text: str) -> Any:
@@ -198,18 +201,38 @@ class _Compiled:
         return built
 
     def render(self, template: str, data: dict[str, Any]) -> str:
-        def repl(match: re.Match[str]) -> str:
+        """Each ``{expression}`` of a template replaced by its value as text (left as it
+        is when it cannot be evaluated); the template is split once."""
+        split = self._templates.get(template)
+        if split is None:
+            split = self._templates[template] = _split_template(template)
+        pieces, tail = split
+        chunks: list[str] = []
+        for literal, text, whole in pieces:
+            chunks.append(literal)
             try:
-                value = self.search(match.group(1), data)
+                value = self.search(text, data)
             except (EvaluationError, JMESPathError):
-                return match.group(0)
-            return _text(value)
-
-        return _TEMPLATE_RE.sub(repl, template)
+                chunks.append(whole)
+                continue
+            chunks.append(_text(value))
+        chunks.append(tail)
+        return "".join(chunks)
 
     @cached_property
     def pair_expr(self) -> str | None:
         return self.rule.pair_by
+
+
+def _split_template(template: str) -> tuple[list[tuple[str, str, str]], str]:
+    """A message template as (literal before, expression, ``{expression}``) pieces and
+    the literal tail: what ``_TEMPLATE_RE.sub`` would visit, left to right."""
+    pieces = []
+    position = 0
+    for match in _TEMPLATE_RE.finditer(template):
+        pieces.append((template[position : match.start()], match.group(1), match.group(0)))
+        position = match.end()
+    return pieces, template[position:]
 
 
 def _text(value: Any) -> str:
@@ -349,6 +372,18 @@ class Engine:
     # -- evaluation ----------------------------------------------------------------
 
     def evaluate(self) -> list[Result]:
+        # The snapshot is millions of objects, and evaluation allocates hundreds of
+        # thousands more (results, join keys) but no reference cycles to speak of: the
+        # cyclic collector would only traverse the snapshot again and again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._evaluate()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _evaluate(self) -> list[Result]:
         results: list[Result] = []
         for account in self.scan.accounts:
             # An organisation scan may give an account its own Region pair.
@@ -361,7 +396,7 @@ class Engine:
                 except EvaluationError as exc:
                     results.append(self._rule_error(rule, account, exc))
         _mark_blocked(results, self.rules)
-        results.sort(key=lambda r: (r.rule_id, r.account, r.region, r.resource_id))
+        results.sort(key=attrgetter("rule_id", "account", "region", "resource_id"))
         return results
 
     def _collected(self, rule: Rule, resource: str | None = None) -> bool:
@@ -553,39 +588,77 @@ class Engine:
         if not ds.ok:
             return [self._error(compiled, account, label, ds, resource)]
         results: list[Result] = []
+        # What is the same for every item, hoisted out of the loop (the results are
+        # what ``_result`` makes, field for field).
+        in_scope = compiled.all_predicate(rule.where)
+        failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
+        id_field = ds.id_field
+        rule_id, service, kind, severity = rule.id, rule.service, rule.kind, rule.severity
+        resource_type = resource or rule.resource
+        source_region, target_region = self.source_region, self.target_region
+        append = results.append
         for item in ds.items:
             item_region = str(item.get("Region", region)) if region is None else region
-            rid = str(item.get(ds.id_field, "")) or "-"
-            if not compiled.all_hold(rule.where, item):
-                results.append(
-                    self._result(
-                        compiled,
-                        resource=resource,
+            rid = str(item.get(id_field, "")) or "-"
+            if not in_scope(item):
+                append(
+                    Result(
+                        rule_id=rule_id,
                         status=Status.NOT_APPLICABLE,
+                        severity=severity,
+                        service=service,
+                        kind=kind,
+                        message="not in scope of this check",
                         account=account,
                         region=item_region,
+                        resource_type=resource_type,
                         resource_id=rid,
                         correlation_key=rid,
-                        message="not in scope of this check",
+                        source_region=source_region,
+                        target_region=target_region,
+                        details={},
                     )
                 )
                 continue
-            fails = bool(rule.fail_when) and compiled.all_hold(rule.fail_when, item)
-            context = {**item, **self._context(compiled, account, item_region)}
-            result = self._result(
-                compiled,
-                resource=resource,
-                status=Status.FAIL if fails else Status.PASS,
-                account=account,
-                region=item_region,
-                resource_id=rid,
-                correlation_key=rid,
-                message=compiled.render(rule.message, context) if fails else "passes",
-                severity=self._severity(compiled, item) if fails else None,
-            )
+            if failing is not None and failing(item):
+                context = {**item, **self._context(compiled, account, item_region)}
+                message = compiled.render(rule.message, context)
+                result = Result(
+                    rule_id=rule_id,
+                    status=Status.FAIL,
+                    severity=self._severity(compiled, item) or severity,
+                    service=service,
+                    kind=kind,
+                    message=message,
+                    account=account,
+                    region=item_region,
+                    resource_type=resource_type,
+                    resource_id=rid,
+                    correlation_key=rid,
+                    source_region=source_region,
+                    target_region=target_region,
+                    details={},
+                )
+            else:
+                result = Result(
+                    rule_id=rule_id,
+                    status=Status.PASS,
+                    severity=severity,
+                    service=service,
+                    kind=kind,
+                    message="passes",
+                    account=account,
+                    region=item_region,
+                    resource_type=resource_type,
+                    resource_id=rid,
+                    correlation_key=rid,
+                    source_region=source_region,
+                    target_region=target_region,
+                    details={},
+                )
             if rule.location:
                 result.location = _location(compiled.search(rule.location, item))
-            results.append(result)
+            append(result)
         if not results:
             results.append(
                 self._not_applicable(compiled, account, label, "no resources to check", resource)
@@ -601,31 +674,45 @@ class Engine:
             bad = src if not src.ok else tgt
             return [self._error(compiled, account, target_region, bad)]
         assert rule.pair_by is not None
+        pair_by = rule.pair_by
+        search = compiled.search
         index: dict[str, dict[str, Any]] = {}
+        target_scope = compiled.all_predicate(rule.target_where) if rule.target_where else None
         for item in tgt.items:
-            if rule.target_where and not compiled.all_hold(rule.target_where, item):
+            if target_scope is not None and not target_scope(item):
                 continue
-            key = lookup_key(compiled.search(rule.pair_by, item))
+            key = lookup_key(search(pair_by, item))
             if key is not None:
                 index.setdefault(key, item)
         results: list[Result] = []
         base = self._context(compiled, account, target_region)
+        in_scope = compiled.all_predicate(rule.where)
+        src_id = src.id_field
+        rule_id, service, kind, severity = rule.id, rule.service, rule.kind, rule.severity
+        resource_type = rule.resource
         for item in src.items:
-            sid = str(item.get(src.id_field, "")) or "-"
-            if not compiled.all_hold(rule.where, item):
+            sid = str(item.get(src_id, "")) or "-"
+            if not in_scope(item):
                 results.append(
-                    self._result(
-                        compiled,
+                    Result(  # as ``_result`` makes it
+                        rule_id=rule_id,
                         status=Status.NOT_APPLICABLE,
+                        severity=severity,
+                        service=service,
+                        kind=kind,
+                        message="not in scope of this check",
                         account=account,
                         region=source_region,
+                        resource_type=resource_type,
                         resource_id=sid,
                         correlation_key=sid,
-                        message="not in scope of this check",
+                        source_region=source_region,
+                        target_region=target_region,
+                        details={},
                     )
                 )
                 continue
-            key = lookup_key(compiled.search(rule.pair_by, item))
+            key = lookup_key(search(pair_by, item))
             twin = index.get(key) if key is not None else None
             pair = {"source": item, "target": twin, **base}
             if twin is None:
@@ -721,11 +808,12 @@ class Engine:
         )
         if not tgt.ok or not src.ok:
             return [self._error(compiled, account, target_region, tgt if not tgt.ok else src)]
-        in_target = [i for i in tgt.items if compiled.all_hold(where, i)]
+        in_scope = compiled.all_predicate(where)
+        in_target = [i for i in tgt.items if in_scope(i)]
         usage = compiled.search(usage_expr, in_target)
         adds = 0
         if adds_expr:
-            candidates = [i for i in src.items if compiled.all_hold(where, i)]
+            candidates = [i for i in src.items if in_scope(i)]
             if pair_by:
                 have = {lookup_key(compiled.search(pair_by, i)) for i in in_target}
                 candidates = [
@@ -790,14 +878,12 @@ def _mark_blocked(results: list[Result], rules: list[Rule]) -> None:
     dependency in the account does (e.g. a missing KMS replica blocks Identity Center).
     """
     resource_of = {rule.id: rule.resource for rule in rules}
-    failing_any = {(r.rule_id, r.account) for r in results if r.status is Status.FAIL}
-    failing_on = {
-        (r.rule_id, r.account, r.correlation_key) for r in results if r.status is Status.FAIL
-    }
+    fail = Status.FAIL
+    failing = [r for r in results if r.status is fail]
+    failing_any = {(r.rule_id, r.account) for r in failing}
+    failing_on = {(r.rule_id, r.account, r.correlation_key) for r in failing}
     depends = {rule.id: rule.depends_on for rule in rules if rule.depends_on}
-    for result in results:
-        if result.status is not Status.FAIL:
-            continue
+    for result in failing:
         blocked = []
         for dep in depends.get(result.rule_id, ()):
             if resource_of.get(dep) == resource_of.get(result.rule_id):

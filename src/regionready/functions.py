@@ -96,7 +96,29 @@ def lookup_key(value: Any) -> str | None:
     """The hash key of a join or lookup value; None (and empty) never matches."""
     if value is None or value == "" or value == []:
         return None
-    return value if isinstance(value, str) else sorted_json(value)
+    if isinstance(value, str):
+        return value
+    return _list_json(value, 0) or sorted_json(value)
+
+
+_encode_string = json.encoder.encode_basestring_ascii
+
+
+def _list_json(value: Any, depth: int) -> str | None:
+    """``sorted_json`` of a list of strings (or of such lists, a few deep), the usual
+    join key, built from the encoder's own string escaping; None for anything else."""
+    if type(value) is not list or depth > 3:
+        return None
+    parts = []
+    for element in value:
+        if type(element) is str:
+            parts.append(_encode_string(element))
+        else:
+            inner = _list_json(element, depth + 1)
+            if inner is None:
+                return None
+            parts.append(inner)
+    return "[" + ", ".join(parts) + "]"
 
 
 class CoreFunctions(functions.Functions):
