@@ -138,7 +138,7 @@ class _Compiled:
         try:
             key = self.expr(cond.key)
             from_data = operator.takes_value and bool(cond.value_from)
-            value_expr = self.expr(cond.value_from) if from_data else None
+            value_expr = self.expr(cond.value_from) if cond.value_from and from_data else None
             constant = self.value(cond, None) if operator.takes_value and not from_data else None
         except Exception:  # the slow path raises it again, in its place
             return slow

@@ -60,6 +60,34 @@ def _is_comparable(value: Any) -> bool:
     return isinstance(value, str) or _is_actual_number(value)
 
 
+_UNSET = object()
+_SAME_CURRENT = {"subexpression", "pipe", "index_expression", "projection"}
+_SAME_CURRENT |= {"filter_projection", "value_projection", "flatten"}
+_ALL_CHILDREN = {"function_expression", "comparator", "and_expression", "or_expression"}
+_ALL_CHILDREN |= {"not_expression"}
+
+
+def invariant(node: Any) -> bool:
+    """Whether an expression's value does not depend on the current value at all.
+
+    Literals are; a function or operator whose operands all are; a chain, projection
+    or flatten whose first part (what the rest is applied to) is. Fields, ``@``,
+    indexes and multi-selects (``null`` on a ``null`` current value) are not, nor is an
+    expression reference.
+    """
+    if not isinstance(node, dict):
+        return False
+    kind = node.get("type")
+    children = node.get("children") or []
+    if kind == "literal":
+        return True
+    if kind in _ALL_CHILDREN:
+        return all(invariant(child) for child in children)
+    if kind in _SAME_CURRENT:
+        return bool(children) and invariant(children[0])
+    return False
+
+
 class Compiler:
     """Compiles expression text to closures bound to one ``Options`` (its functions)."""
 
@@ -350,6 +378,28 @@ class Compiler:
         return self.node(node["children"][0])
 
     def _function_expression(self, node: dict[str, Any]) -> Compiled:
+        call = self._call(node)
+        if not invariant(node):
+            return call
+        # Arguments that do not depend on the current value (``lookup('roles',
+        # '111111111111')``): the function, pure, gives the same value for as long as
+        # the functions' state (the rule's lookups) is the same. The value is computed
+        # again when that state changes; an error is never kept, so it is raised again.
+        functions = self.functions
+        kept: list[Any] = [_UNSET, None]
+
+        def invariant_call(value: Any) -> Any:
+            state = functions.lookups if hasattr(functions, "lookups") else None
+            if kept[0] is state:
+                return kept[1]
+            result = call(value)
+            kept[0] = state
+            kept[1] = result
+            return result
+
+        return invariant_call
+
+    def _call(self, node: dict[str, Any]) -> Compiled:
         name = node["value"]
         children = node["children"]
         if any(child.get("type") == "expref" for child in children):
