@@ -41,6 +41,8 @@ class EvaluationError(Exception):
 # year 9999, JSON text nested too deeply, ...)
 _SEARCH_ERRORS = (JMESPathError, TypeError, ValueError, OverflowError, RecursionError)
 _TEST_ERRORS = (TypeError, ValueError, re.error, RecursionError)
+# Enum members read once (each ``Status.X`` is a metaclass attribute lookup).
+_PASS, _FAIL, _NOT_APPLICABLE = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 
 
 @dataclass
@@ -604,7 +606,7 @@ class Engine:
                 append(
                     Result(
                         rule_id=rule_id,
-                        status=Status.NOT_APPLICABLE,
+                        status=_NOT_APPLICABLE,
                         severity=severity,
                         service=service,
                         kind=kind,
@@ -625,7 +627,7 @@ class Engine:
                 message = compiled.render(rule.message, context)
                 result = Result(
                     rule_id=rule_id,
-                    status=Status.FAIL,
+                    status=_FAIL,
                     severity=self._severity(compiled, item) or severity,
                     service=service,
                     kind=kind,
@@ -642,7 +644,7 @@ class Engine:
             else:
                 result = Result(
                     rule_id=rule_id,
-                    status=Status.PASS,
+                    status=_PASS,
                     severity=severity,
                     service=service,
                     kind=kind,
@@ -696,7 +698,7 @@ class Engine:
                 results.append(
                     Result(  # as ``_result`` makes it
                         rule_id=rule_id,
-                        status=Status.NOT_APPLICABLE,
+                        status=_NOT_APPLICABLE,
                         severity=severity,
                         service=service,
                         kind=kind,

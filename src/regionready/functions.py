@@ -104,15 +104,30 @@ def lookup_key(value: Any) -> str | None:
 _encode_string = json.encoder.encode_basestring_ascii
 
 
+def _json_text(value: Any) -> str:
+    """``sorted_json``; a string directly as the encoder writes one (its first case)."""
+    return _encode_string(value) if type(value) is str else sorted_json(value)
+
+
 def _list_json(value: Any, depth: int) -> str | None:
-    """``sorted_json`` of a list of strings (or of such lists, a few deep), the usual
-    join key, built from the encoder's own string escaping; None for anything else."""
+    """``sorted_json`` of a list of strings, ``null``, booleans and integers (or of such
+    lists, a few deep), the usual join key, built as the encoder builds it (its own
+    string escaping, ``int.__repr__``); None for anything else."""
     if type(value) is not list or depth > 3:
         return None
     parts = []
     for element in value:
-        if type(element) is str:
+        kind = type(element)
+        if kind is str:
             parts.append(_encode_string(element))
+        elif element is None:
+            parts.append("null")
+        elif element is True:
+            parts.append("true")
+        elif element is False:
+            parts.append("false")
+        elif kind is int:
+            parts.append(int.__repr__(element))
         else:
             inner = _list_json(element, depth + 1)
             if inner is None:
@@ -142,8 +157,8 @@ class CoreFunctions(functions.Functions):
     @functions.signature({"types": ["array", "null"]}, {"types": ["array", "null"]})
     def _func_difference(self, left: Any, right: Any) -> list[Any]:
         """Elements of the first list that are not in the second, in their order."""
-        have = {sorted_json(v) for v in (right or [])}
-        return [v for v in (left or []) if sorted_json(v) not in have]
+        have = {_json_text(v) for v in (right or [])}
+        return [v for v in (left or []) if _json_text(v) not in have]
 
     @functions.signature({"types": ["string", "number", "null"]})
     def _func_days_until(self, value: Any) -> float | None:
@@ -170,7 +185,7 @@ class CoreFunctions(functions.Functions):
         """Unique values, sorted: SAN lists compare regardless of order and repeats."""
         if not values:
             return []
-        return sorted({sorted_json(v) for v in values})
+        return sorted({_json_text(v) for v in values})
 
     @functions.signature({"types": ["string", "object", "null"]})
     def _func_from_json(self, value: Any) -> Any:

@@ -48,8 +48,16 @@ _ORDERING: dict[str, Callable[[Any, Any], Any]] = {
 
 
 def is_false(value: Any) -> bool:
-    """JMESPath falsiness, as ``TreeInterpreter._is_false``."""
-    return value == "" or value == [] or value == {} or value is None or value is False
+    """JMESPath falsiness, as ``TreeInterpreter._is_false``: ``''``, ``[]``, ``{}``,
+    ``null`` and ``false`` (its equality tests, for JSON's types by type first)."""
+    if value is None or value is False:
+        return True
+    kind = type(value)
+    if kind is str or kind is list or kind is dict:
+        return not value
+    if kind is int or kind is float or kind is bool:
+        return False
+    return value == "" or value == [] or value == {}
 
 
 def _is_actual_number(value: Any) -> bool:
