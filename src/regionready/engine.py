@@ -20,7 +20,7 @@ import jmespath
 from jmespath.exceptions import JMESPathError
 
 from regionready import limits
-from regionready.functions import RegionReadyFunctions, lookup_key, sorted_json
+from regionready.functions import RegionReadyFunctions, function_names, lookup_key, sorted_json
 from regionready.jmespath_compile import Compiler
 from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
@@ -264,6 +264,7 @@ class Engine:
         self.functions = RegionReadyFunctions(self.clock.instant)
         self.options = jmespath.Options(custom_functions=self.functions)
         self.compiler = Compiler(self.options)
+        self._join_keys: dict[str, dict[int, tuple[Any, str | None]]] = {}
         if self.services is None:
             self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
 
@@ -406,6 +407,39 @@ class Engine:
         services = self.services or set()
         names = [resource] if resource else list(rule.resources)
         return any(name.split(".", 1)[0] in services for name in names)
+
+    def _join_key(self, compiled: _Compiled, text: str) -> Callable[[Any], str | None]:
+        """``lookup_key`` of a join expression (``pair_by``) on a snapshot item.
+
+        Many rules join the same resources by the same expression (every ACM parity
+        rule pairs certificates by domain, key algorithm and SANs): the key of an item
+        is computed once per evaluation when the expression does not call ``lookup``
+        (whose answer changes from rule to rule). An error is never kept: it is raised
+        again, for the rule that meets it.
+        """
+        search = compiled.search
+
+        def computed(item: Any) -> str | None:
+            return lookup_key(search(text, item))
+
+        full = substitute(text, compiled.values)
+        try:
+            shared = "lookup" not in function_names(full)
+        except JMESPathError:
+            shared = False
+        if not shared:
+            return computed
+        kept = self._join_keys.setdefault(full, {})
+
+        def key_of(item: Any) -> str | None:
+            found = kept.get(id(item))
+            if found is not None and found[0] is item:  # the item itself, kept alive
+                return found[1]
+            key = computed(item)
+            kept[id(item)] = (item, key)
+            return key
+
+        return key_of
 
     def _compiled(self, rule: Rule, account: str) -> _Compiled:
         values = {
@@ -676,14 +710,13 @@ class Engine:
             bad = src if not src.ok else tgt
             return [self._error(compiled, account, target_region, bad)]
         assert rule.pair_by is not None
-        pair_by = rule.pair_by
-        search = compiled.search
+        key_of = self._join_key(compiled, rule.pair_by)
         index: dict[str, dict[str, Any]] = {}
         target_scope = compiled.all_predicate(rule.target_where) if rule.target_where else None
         for item in tgt.items:
             if target_scope is not None and not target_scope(item):
                 continue
-            key = lookup_key(search(pair_by, item))
+            key = key_of(item)
             if key is not None:
                 index.setdefault(key, item)
         results: list[Result] = []
@@ -714,7 +747,7 @@ class Engine:
                     )
                 )
                 continue
-            key = lookup_key(search(pair_by, item))
+            key = key_of(item)
             twin = index.get(key) if key is not None else None
             pair = {"source": item, "target": twin, **base}
             if twin is None:
@@ -817,10 +850,9 @@ class Engine:
         if adds_expr:
             candidates = [i for i in src.items if in_scope(i)]
             if pair_by:
-                have = {lookup_key(compiled.search(pair_by, i)) for i in in_target}
-                candidates = [
-                    i for i in candidates if lookup_key(compiled.search(pair_by, i)) not in have
-                ]
+                key_of = self._join_key(compiled, pair_by)
+                have = {key_of(i) for i in in_target}
+                candidates = [i for i in candidates if key_of(i) not in have]
             adds = compiled.search(adds_expr, candidates)
         limit, origin = self._quota_value(account, target_region, entry)
         try:
