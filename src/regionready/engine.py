@@ -8,18 +8,20 @@ Region pair), so evaluation stays linear in the number of resources.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import gc
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
+from operator import attrgetter
 from typing import Any
 
 import jmespath
 from jmespath.exceptions import JMESPathError
 
 from regionready import limits
-from regionready.functions import RegionReadyFunctions, lookup_key
+from regionready.functions import RegionReadyFunctions, function_names, lookup_key, sorted_json
+from regionready.jmespath_compile import Compiler
 from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
 from regionready.rules import Condition, Rule, substitute
@@ -33,6 +35,14 @@ _WHOLE_PLACEHOLDER_RE = re.compile(r"^\{(params\.\w+|source_region|target_region
 
 class EvaluationError(Exception):
     """A rule that cannot be evaluated on valid data (a bug in the rule)."""
+
+
+# JMESPath type errors, and functions meeting values they cannot take (an epoch beyond
+# year 9999, JSON text nested too deeply, ...)
+_SEARCH_ERRORS = (JMESPathError, TypeError, ValueError, OverflowError, RecursionError)
+_TEST_ERRORS = (TypeError, ValueError, re.error, RecursionError)
+# Enum members read once (each ``Status.X`` is a metaclass attribute lookup).
+_PASS, _FAIL, _NOT_APPLICABLE = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 
 
 @dataclass
@@ -59,23 +69,27 @@ class Clock:
 class _Compiled:
     """A rule with its placeholders substituted and expressions compiled once."""
 
-    def __init__(self, rule: Rule, values: dict[str, Any], options: jmespath.Options) -> None:
+    def __init__(self, rule: Rule, values: dict[str, Any], compiler: Compiler) -> None:
         self.rule = rule
         self.values = values
-        self.options = options
+        self.compiler = compiler
         self._cache: dict[str, Any] = {}
+        self._predicates: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
+        self._templates: dict[str, tuple[list[tuple[str, str, str]], str]] = {}
+        self._all_predicates: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
 
     def expr(self, text: str) -> Any:
+        """The expression as a closure (jmespath_compile), placeholders substituted."""
         found = self._cache.get(text)
         if found is None:
-            found = jmespath.compile(substitute(text, self.values))
+            found = self.compiler.compile(substitute(text, self.values))
             self._cache[text] = found
         return found
 
     def search(self, text: str, data: Any) -> Any:
         try:
-            return self.expr(text).search(data, options=self.options)
-        except (JMESPathError, TypeError, ValueError, OverflowError, RecursionError) as exc:
+            return self.expr(text)(data)
+        except _SEARCH_ERRORS as exc:
             # JMESPath type errors, and functions meeting values they cannot take (an
             # epoch beyond year 9999, JSON text nested too deeply, ...)
             raise EvaluationError(f"{self.rule.path}: {self.rule.id}: {text!r}: {exc}") from exc
@@ -95,6 +109,9 @@ class _Compiled:
         return value
 
     def holds(self, cond: Condition, data: Any) -> bool:
+        return self.predicate(cond)(data)
+
+    def _holds(self, cond: Condition, data: Any) -> bool:
         left = self.search(cond.key, data)
         right = self.value(cond, data) if OPERATORS[cond.op].takes_value else None
         try:
@@ -104,22 +121,120 @@ class _Compiled:
                 f"{self.rule.path}: {self.rule.id}: {cond.describe()}: {exc}"
             ) from exc
 
+    def predicate(self, cond: Condition) -> Callable[[Any], bool]:
+        """``holds`` for one condition as a closure: its expressions compiled and a
+        constant value substituted once; the same order of work and the same errors."""
+        found = self._predicates.get(id(cond))
+        if found is not None:
+            return found[1]
+        built = self._predicate(cond)
+        self._predicates[id(cond)] = (cond, built)  # the condition kept: its id stays its own
+        return built
+
+    def _predicate(self, cond: Condition) -> Callable[[Any], bool]:
+        operator = OPERATORS.get(cond.op)
+        slow = partial(self._holds, cond)
+        if operator is None:
+            return slow
+        test = operator.test
+        try:
+            key = self.expr(cond.key)
+            from_data = operator.takes_value and bool(cond.value_from)
+            value_expr = self.expr(cond.value_from) if cond.value_from and from_data else None
+            constant = self.value(cond, None) if operator.takes_value and not from_data else None
+        except Exception:  # the slow path raises it again, in its place
+            return slow
+        rule = self.rule
+
+        def searched(text: str, exc: Exception) -> EvaluationError:
+            return EvaluationError(f"{rule.path}: {rule.id}: {text!r}: {exc}")
+
+        def holds(data: Any) -> bool:
+            try:
+                left = key(data)
+            except _SEARCH_ERRORS as exc:
+                raise searched(cond.key, exc) from exc
+            if value_expr is not None:
+                try:
+                    right = value_expr(data)
+                except _SEARCH_ERRORS as exc:
+                    raise searched(str(cond.value_from), exc) from exc
+            else:
+                right = constant
+            try:
+                return test(left, right)
+            except _TEST_ERRORS as exc:  # and LimitError
+                raise EvaluationError(f"{rule.path}: {rule.id}: {cond.describe()}: {exc}") from exc
+
+        return holds
+
     def all_hold(self, conditions: Iterable[Condition], data: Any) -> bool:
-        return all(self.holds(c, data) for c in conditions)
+        return self.all_predicate(conditions)(data)
+
+    def all_predicate(self, conditions: Iterable[Condition]) -> Callable[[Any], bool]:
+        """``all_hold`` of a list of conditions as one closure."""
+        found = self._all_predicates.get(id(conditions))
+        if found is not None:
+            return found[1]
+        tests = [self.predicate(c) for c in conditions]
+        if not tests:
+
+            def none(data: Any) -> bool:
+                return True
+
+            built = none
+        elif len(tests) == 1:
+            (only,) = tests
+
+            def one(data: Any) -> bool:
+                return bool(only(data))
+
+            built = one
+        else:
+
+            def every(data: Any) -> bool:
+                for test in tests:  # noqa: SIM110 - faster than all() of a generator
+                    if not test(data):
+                        return False
+                return True
+
+            built = every
+        self._all_predicates[id(conditions)] = (conditions, built)
+        return built
 
     def render(self, template: str, data: dict[str, Any]) -> str:
-        def repl(match: re.Match[str]) -> str:
+        """Each ``{expression}`` of a template replaced by its value as text (left as it
+        is when it cannot be evaluated); the template is split once."""
+        split = self._templates.get(template)
+        if split is None:
+            split = self._templates[template] = _split_template(template)
+        pieces, tail = split
+        chunks: list[str] = []
+        for literal, text, whole in pieces:
+            chunks.append(literal)
             try:
-                value = self.search(match.group(1), data)
+                value = self.search(text, data)
             except (EvaluationError, JMESPathError):
-                return match.group(0)
-            return _text(value)
-
-        return _TEMPLATE_RE.sub(repl, template)
+                chunks.append(whole)
+                continue
+            chunks.append(_text(value))
+        chunks.append(tail)
+        return "".join(chunks)
 
     @cached_property
     def pair_expr(self) -> str | None:
         return self.rule.pair_by
+
+
+def _split_template(template: str) -> tuple[list[tuple[str, str, str]], str]:
+    """A message template as (literal before, expression, ``{expression}``) pieces and
+    the literal tail: what ``_TEMPLATE_RE.sub`` would visit, left to right."""
+    pieces = []
+    position = 0
+    for match in _TEMPLATE_RE.finditer(template):
+        pieces.append((template[position : match.start()], match.group(1), match.group(0)))
+        position = match.end()
+    return pieces, template[position:]
 
 
 def _text(value: Any) -> str:
@@ -132,7 +247,7 @@ def _text(value: Any) -> str:
     if isinstance(value, list):
         return ", ".join(_text(v) for v in value)
     if isinstance(value, dict):
-        return json.dumps(value, sort_keys=True)
+        return sorted_json(value)
     return str(value)
 
 
@@ -148,6 +263,8 @@ class Engine:
         self.target_region = self.scan.target_region
         self.functions = RegionReadyFunctions(self.clock.instant)
         self.options = jmespath.Options(custom_functions=self.functions)
+        self.compiler = Compiler(self.options)
+        self._join_keys: dict[str, dict[int, tuple[Any, str | None]]] = {}
         if self.services is None:
             self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
 
@@ -258,6 +375,18 @@ class Engine:
     # -- evaluation ----------------------------------------------------------------
 
     def evaluate(self) -> list[Result]:
+        # The snapshot is millions of objects, and evaluation allocates hundreds of
+        # thousands more (results, join keys) but no reference cycles to speak of: the
+        # cyclic collector would only traverse the snapshot again and again.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._evaluate()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _evaluate(self) -> list[Result]:
         results: list[Result] = []
         for account in self.scan.accounts:
             # An organisation scan may give an account its own Region pair.
@@ -270,7 +399,7 @@ class Engine:
                 except EvaluationError as exc:
                     results.append(self._rule_error(rule, account, exc))
         _mark_blocked(results, self.rules)
-        results.sort(key=lambda r: (r.rule_id, r.account, r.region, r.resource_id))
+        results.sort(key=attrgetter("rule_id", "account", "region", "resource_id"))
         return results
 
     def _collected(self, rule: Rule, resource: str | None = None) -> bool:
@@ -279,6 +408,39 @@ class Engine:
         names = [resource] if resource else list(rule.resources)
         return any(name.split(".", 1)[0] in services for name in names)
 
+    def _join_key(self, compiled: _Compiled, text: str) -> Callable[[Any], str | None]:
+        """``lookup_key`` of a join expression (``pair_by``) on a snapshot item.
+
+        Many rules join the same resources by the same expression (every ACM parity
+        rule pairs certificates by domain, key algorithm and SANs): the key of an item
+        is computed once per evaluation when the expression does not call ``lookup``
+        (whose answer changes from rule to rule). An error is never kept: it is raised
+        again, for the rule that meets it.
+        """
+        search = compiled.search
+
+        def computed(item: Any) -> str | None:
+            return lookup_key(search(text, item))
+
+        full = substitute(text, compiled.values)
+        try:
+            shared = "lookup" not in function_names(full)
+        except JMESPathError:
+            shared = False
+        if not shared:
+            return computed
+        kept = self._join_keys.setdefault(full, {})
+
+        def key_of(item: Any) -> str | None:
+            found = kept.get(id(item))
+            if found is not None and found[0] is item:  # the item itself, kept alive
+                return found[1]
+            key = computed(item)
+            kept[id(item)] = (item, key)
+            return key
+
+        return key_of
+
     def _compiled(self, rule: Rule, account: str) -> _Compiled:
         values = {
             "params": rule.params,
@@ -286,7 +448,7 @@ class Engine:
             "target_region": self.target_region,
             "account": account,
         }
-        return _Compiled(rule, values, self.options)
+        return _Compiled(rule, values, self.compiler)
 
     def _lookups(
         self, compiled: _Compiled, account: str, region: str
@@ -462,39 +624,77 @@ class Engine:
         if not ds.ok:
             return [self._error(compiled, account, label, ds, resource)]
         results: list[Result] = []
+        # What is the same for every item, hoisted out of the loop (the results are
+        # what ``_result`` makes, field for field).
+        in_scope = compiled.all_predicate(rule.where)
+        failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
+        id_field = ds.id_field
+        rule_id, service, kind, severity = rule.id, rule.service, rule.kind, rule.severity
+        resource_type = resource or rule.resource
+        source_region, target_region = self.source_region, self.target_region
+        append = results.append
         for item in ds.items:
             item_region = str(item.get("Region", region)) if region is None else region
-            rid = str(item.get(ds.id_field, "")) or "-"
-            if not compiled.all_hold(rule.where, item):
-                results.append(
-                    self._result(
-                        compiled,
-                        resource=resource,
-                        status=Status.NOT_APPLICABLE,
+            rid = str(item.get(id_field, "")) or "-"
+            if not in_scope(item):
+                append(
+                    Result(
+                        rule_id=rule_id,
+                        status=_NOT_APPLICABLE,
+                        severity=severity,
+                        service=service,
+                        kind=kind,
+                        message="not in scope of this check",
                         account=account,
                         region=item_region,
+                        resource_type=resource_type,
                         resource_id=rid,
                         correlation_key=rid,
-                        message="not in scope of this check",
+                        source_region=source_region,
+                        target_region=target_region,
+                        details={},
                     )
                 )
                 continue
-            fails = bool(rule.fail_when) and compiled.all_hold(rule.fail_when, item)
-            context = {**item, **self._context(compiled, account, item_region)}
-            result = self._result(
-                compiled,
-                resource=resource,
-                status=Status.FAIL if fails else Status.PASS,
-                account=account,
-                region=item_region,
-                resource_id=rid,
-                correlation_key=rid,
-                message=compiled.render(rule.message, context) if fails else "passes",
-                severity=self._severity(compiled, item) if fails else None,
-            )
+            if failing is not None and failing(item):
+                context = {**item, **self._context(compiled, account, item_region)}
+                message = compiled.render(rule.message, context)
+                result = Result(
+                    rule_id=rule_id,
+                    status=_FAIL,
+                    severity=self._severity(compiled, item) or severity,
+                    service=service,
+                    kind=kind,
+                    message=message,
+                    account=account,
+                    region=item_region,
+                    resource_type=resource_type,
+                    resource_id=rid,
+                    correlation_key=rid,
+                    source_region=source_region,
+                    target_region=target_region,
+                    details={},
+                )
+            else:
+                result = Result(
+                    rule_id=rule_id,
+                    status=_PASS,
+                    severity=severity,
+                    service=service,
+                    kind=kind,
+                    message="passes",
+                    account=account,
+                    region=item_region,
+                    resource_type=resource_type,
+                    resource_id=rid,
+                    correlation_key=rid,
+                    source_region=source_region,
+                    target_region=target_region,
+                    details={},
+                )
             if rule.location:
                 result.location = _location(compiled.search(rule.location, item))
-            results.append(result)
+            append(result)
         if not results:
             results.append(
                 self._not_applicable(compiled, account, label, "no resources to check", resource)
@@ -510,31 +710,44 @@ class Engine:
             bad = src if not src.ok else tgt
             return [self._error(compiled, account, target_region, bad)]
         assert rule.pair_by is not None
+        key_of = self._join_key(compiled, rule.pair_by)
         index: dict[str, dict[str, Any]] = {}
+        target_scope = compiled.all_predicate(rule.target_where) if rule.target_where else None
         for item in tgt.items:
-            if rule.target_where and not compiled.all_hold(rule.target_where, item):
+            if target_scope is not None and not target_scope(item):
                 continue
-            key = lookup_key(compiled.search(rule.pair_by, item))
+            key = key_of(item)
             if key is not None:
                 index.setdefault(key, item)
         results: list[Result] = []
         base = self._context(compiled, account, target_region)
+        in_scope = compiled.all_predicate(rule.where)
+        src_id = src.id_field
+        rule_id, service, kind, severity = rule.id, rule.service, rule.kind, rule.severity
+        resource_type = rule.resource
         for item in src.items:
-            sid = str(item.get(src.id_field, "")) or "-"
-            if not compiled.all_hold(rule.where, item):
+            sid = str(item.get(src_id, "")) or "-"
+            if not in_scope(item):
                 results.append(
-                    self._result(
-                        compiled,
-                        status=Status.NOT_APPLICABLE,
+                    Result(  # as ``_result`` makes it
+                        rule_id=rule_id,
+                        status=_NOT_APPLICABLE,
+                        severity=severity,
+                        service=service,
+                        kind=kind,
+                        message="not in scope of this check",
                         account=account,
                         region=source_region,
+                        resource_type=resource_type,
                         resource_id=sid,
                         correlation_key=sid,
-                        message="not in scope of this check",
+                        source_region=source_region,
+                        target_region=target_region,
+                        details={},
                     )
                 )
                 continue
-            key = lookup_key(compiled.search(rule.pair_by, item))
+            key = key_of(item)
             twin = index.get(key) if key is not None else None
             pair = {"source": item, "target": twin, **base}
             if twin is None:
@@ -630,16 +843,16 @@ class Engine:
         )
         if not tgt.ok or not src.ok:
             return [self._error(compiled, account, target_region, tgt if not tgt.ok else src)]
-        in_target = [i for i in tgt.items if compiled.all_hold(where, i)]
+        in_scope = compiled.all_predicate(where)
+        in_target = [i for i in tgt.items if in_scope(i)]
         usage = compiled.search(usage_expr, in_target)
         adds = 0
         if adds_expr:
-            candidates = [i for i in src.items if compiled.all_hold(where, i)]
+            candidates = [i for i in src.items if in_scope(i)]
             if pair_by:
-                have = {lookup_key(compiled.search(pair_by, i)) for i in in_target}
-                candidates = [
-                    i for i in candidates if lookup_key(compiled.search(pair_by, i)) not in have
-                ]
+                key_of = self._join_key(compiled, pair_by)
+                have = {key_of(i) for i in in_target}
+                candidates = [i for i in candidates if key_of(i) not in have]
             adds = compiled.search(adds_expr, candidates)
         limit, origin = self._quota_value(account, target_region, entry)
         try:
@@ -699,14 +912,12 @@ def _mark_blocked(results: list[Result], rules: list[Rule]) -> None:
     dependency in the account does (e.g. a missing KMS replica blocks Identity Center).
     """
     resource_of = {rule.id: rule.resource for rule in rules}
-    failing_any = {(r.rule_id, r.account) for r in results if r.status is Status.FAIL}
-    failing_on = {
-        (r.rule_id, r.account, r.correlation_key) for r in results if r.status is Status.FAIL
-    }
+    fail = Status.FAIL
+    failing = [r for r in results if r.status is fail]
+    failing_any = {(r.rule_id, r.account) for r in failing}
+    failing_on = {(r.rule_id, r.account, r.correlation_key) for r in failing}
     depends = {rule.id: rule.depends_on for rule in rules if rule.depends_on}
-    for result in results:
-        if result.status is not Status.FAIL:
-            continue
+    for result in failing:
         blocked = []
         for dep in depends.get(result.rule_id, ()):
             if resource_of.get(dep) == resource_of.get(result.rule_id):

@@ -32,6 +32,7 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 ACM_SOURCE = "aws.acm"
@@ -285,18 +286,111 @@ def _receives_expiry(rule: Any, certificate_arn: str, common_name: str | None) -
     bus = rule.get("EventBusName") or DEFAULT_BUS
     if bus != DEFAULT_BUS and not str(bus).endswith(":event-bus/default"):
         return False
-    pattern = rule.get("EventPattern")
-    if isinstance(pattern, str):
-        try:
-            pattern = json.loads(pattern)
-        except json.JSONDecodeError:
-            return False
+    text = rule.get("EventPattern")
+    if not isinstance(text, str):
+        return _matches_some_day(text, _mentions_days(text), certificate_arn, common_name)
+    pattern, by_day, reads = _parsed_pattern(text)
     if not isinstance(pattern, dict):
         return False
-    return any(
-        event_pattern_matches(pattern, expiry_event(certificate_arn, common_name, days))
-        for days in range(EXPIRY_NOTICE_DAYS, -1, -1)
+    # The verdict depends on the certificate only through the event fields the pattern
+    # reads: one verdict serves every certificate that agrees on those.
+    event = expiry_event(certificate_arn, "", 0)
+    key = (
+        text,
+        event["account"] if "account" in reads else None,
+        event["region"] if "region" in reads else None,
+        certificate_arn if "resources" in reads else None,
+        (common_name or "") if "detail" in reads else None,
     )
+    found = _VERDICTS.get(key)
+    if found is None:
+        found = _matches_some_day(pattern, by_day, certificate_arn, common_name)
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        _VERDICTS[key] = found
+    return found
+
+
+_VERDICTS: dict[tuple[Any, ...], bool] = {}
+_MAX_VERDICTS = 65_536
+
+
+def _matches_some_day(
+    pattern: Any, by_day: bool, certificate_arn: str, common_name: str | None
+) -> bool:
+    if not isinstance(pattern, dict):
+        return False
+    first = expiry_event(certificate_arn, common_name, EXPIRY_NOTICE_DAYS)
+    if not by_day:
+        # A pattern that never names DaysToExpiry matches the events of all 46 days
+        # alike: one of them decides.
+        return event_pattern_matches(pattern, first)
+    # A pattern is a conjunction of its fields. When the first day's event fails one
+    # that does not name DaysToExpiry, every day's event fails it.
+    for key, expected in pattern.items():
+        field = {key: expected}
+        if not event_pattern_matches(field, first):
+            if not _mentions_days(field):
+                return False
+            break
+    else:
+        return True
+    return any(
+        event_pattern_matches(pattern, expiry_event(certificate_arn, common_name, day))
+        for day in range(EXPIRY_NOTICE_DAYS - 1, -1, -1)
+    )
+
+
+def _event_keys(pattern: Any) -> frozenset[str]:
+    """The event fields ``event_pattern_matches`` reads for a pattern: its keys, and
+    those of the patterns of its ``$or`` (which match the same event)."""
+    keys: set[str] = set()
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key == "$or":
+                stack.extend(_as_list(value))
+            else:
+                keys.add(str(key))
+    return frozenset(keys)
+
+
+def _mentions_days(pattern: Any) -> bool:
+    """Whether ``DaysToExpiry`` appears anywhere in a pattern (as a key or in a value).
+
+    Only then can the day change whether the pattern matches: the event's days are in
+    ``detail.DaysToExpiry``, which a pattern reaches only by naming it (a matcher on the
+    whole ``detail`` object can only be equal to it by naming it too).
+    """
+    stack = [pattern]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "DaysToExpiry" in node:
+                return True
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if "DaysToExpiry" in str(key):
+                    return True
+                stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+@lru_cache(maxsize=1024)
+def _parsed_pattern(text: str) -> tuple[Any, bool, frozenset[str]]:
+    """An EventPattern's JSON text parsed once (rules are shared by every certificate),
+    whether it names DaysToExpiry and the event fields it reads. The parsed pattern is
+    only read, never changed."""
+    try:
+        pattern = json.loads(text)
+    except json.JSONDecodeError:
+        return None, False, frozenset()
+    return pattern, _mentions_days(pattern), _event_keys(pattern)
 
 
 def acm_expiry_rules(rules: Any, certificate_arn: Any, common_name: Any = None) -> list[str]:

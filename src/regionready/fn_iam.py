@@ -509,16 +509,22 @@ def _timestamp(value: Any) -> float:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, str):
-        text = value.strip()
-        text = text[:-1] + "+00:00" if text.endswith("Z") else text
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return float("-inf")
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=dt.UTC)
-        return parsed.timestamp()
+        return _text_timestamp(value)
     return float("-inf")
+
+
+@lru_cache(maxsize=4096)
+def _text_timestamp(value: str) -> float:
+    """``_timestamp`` of a string (a group's events are compared once per member)."""
+    text = value.strip()
+    text = text[:-1] + "+00:00" if text.endswith("Z") else text
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return float("-inf")
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.UTC)
+    return parsed.timestamp()
 
 
 def _order(event: dict[str, Any]) -> tuple[float, str]:

@@ -20,6 +20,10 @@ from jmespath import functions
 
 ARN_RE = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):(?P<region>[^:]*):")
 REGION_TOKEN = "${region}"
+#: ``json.dumps(value, sort_keys=True)`` without building a new encoder per call (what
+#: ``json.dumps`` does whenever an argument is not the default): the same text.
+sorted_json = json.JSONEncoder(sort_keys=True).encode
+_compact_sorted_json = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 
 
 def parse_time(value: Any) -> dt.datetime | None:
@@ -58,7 +62,7 @@ def _canonical(value: Any, region: str | None) -> Any:
         # not meaningful in IAM policy grammar.
         if len(items) == 1:
             return items[0]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True))
+        return sorted(items, key=sorted_json)
     if isinstance(value, str):
         text = value
         if region:
@@ -85,14 +89,51 @@ def normalize_policy(policy: Any, region: str | None = None) -> str | None:
     canonical = _canonical(policy, region)
     if isinstance(canonical, dict) and isinstance(canonical.get("Statement"), dict):
         canonical["Statement"] = [canonical["Statement"]]
-    return json.dumps(canonical, sort_keys=True, separators=(",", ":"))
+    return _compact_sorted_json(canonical)
 
 
 def lookup_key(value: Any) -> str | None:
     """The hash key of a join or lookup value; None (and empty) never matches."""
     if value is None or value == "" or value == []:
         return None
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    if isinstance(value, str):
+        return value
+    return _list_json(value, 0) or sorted_json(value)
+
+
+_encode_string = json.encoder.encode_basestring_ascii
+
+
+def _json_text(value: Any) -> str:
+    """``sorted_json``; a string directly as the encoder writes one (its first case)."""
+    return _encode_string(value) if type(value) is str else sorted_json(value)
+
+
+def _list_json(value: Any, depth: int) -> str | None:
+    """``sorted_json`` of a list of strings, ``null``, booleans and integers (or of such
+    lists, a few deep), the usual join key, built as the encoder builds it (its own
+    string escaping, ``int.__repr__``); None for anything else."""
+    if type(value) is not list or depth > 3:
+        return None
+    parts = []
+    for element in value:
+        kind = type(element)
+        if kind is str:
+            parts.append(_encode_string(element))
+        elif element is None:
+            parts.append("null")
+        elif element is True:
+            parts.append("true")
+        elif element is False:
+            parts.append("false")
+        elif kind is int:
+            parts.append(int.__repr__(element))
+        else:
+            inner = _list_json(element, depth + 1)
+            if inner is None:
+                return None
+            parts.append(inner)
+    return "[" + ", ".join(parts) + "]"
 
 
 class CoreFunctions(functions.Functions):
@@ -116,8 +157,8 @@ class CoreFunctions(functions.Functions):
     @functions.signature({"types": ["array", "null"]}, {"types": ["array", "null"]})
     def _func_difference(self, left: Any, right: Any) -> list[Any]:
         """Elements of the first list that are not in the second, in their order."""
-        have = {json.dumps(v, sort_keys=True) for v in (right or [])}
-        return [v for v in (left or []) if json.dumps(v, sort_keys=True) not in have]
+        have = {_json_text(v) for v in (right or [])}
+        return [v for v in (left or []) if _json_text(v) not in have]
 
     @functions.signature({"types": ["string", "number", "null"]})
     def _func_days_until(self, value: Any) -> float | None:
@@ -144,7 +185,7 @@ class CoreFunctions(functions.Functions):
         """Unique values, sorted: SAN lists compare regardless of order and repeats."""
         if not values:
             return []
-        return sorted({json.dumps(v, sort_keys=True) for v in values})
+        return sorted({_json_text(v) for v in values})
 
     @functions.signature({"types": ["string", "object", "null"]})
     def _func_from_json(self, value: Any) -> Any:
