@@ -73,20 +73,21 @@ def _certificates(clients: Clients) -> list[dict[str, Any]]:
         feeds=["certificate"],
         Includes={"keyTypes": list(KEY_TYPES)},
     )
-    items: list[dict[str, Any]] = []
-    for summary in summaries or []:
-        arn = summary["CertificateArn"]
-        described = clients.call(
-            "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
-        )
-        item = dict(described["Certificate"]) if described else dict(summary)
-        tags = clients.call(
-            "acm", "list_tags_for_certificate", feeds=["certificate"], CertificateArn=arn
-        )
-        if tags is not None:
-            item["Tags"] = tags.get("Tags", [])
-        items.append(item)
-    return items
+    return clients.map(lambda summary: _certificate(clients, summary), summaries or [])
+
+
+def _certificate(clients: Clients, summary: dict[str, Any]) -> dict[str, Any]:
+    arn = summary["CertificateArn"]
+    described = clients.call(
+        "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
+    )
+    item = dict(described["Certificate"]) if described else dict(summary)
+    tags = clients.call(
+        "acm", "list_tags_for_certificate", feeds=["certificate"], CertificateArn=arn
+    )
+    if tags is not None:
+        item["Tags"] = tags.get("Tags", [])
+    return item
 
 
 def _private_cas(clients: Clients) -> list[dict[str, Any]]:
@@ -116,23 +117,16 @@ CRL_BUCKET_READS = (
 NO_SUCH_BUCKET = "NoSuchBucket"
 
 
-def _s3_read(clients: Clients, operation: str, bucket: str) -> tuple[str | None, Any]:
-    """(error code S3 answered or None, response); only the error code is kept, the
-    failure stays recorded unless the caller drops it."""
-    before = len(clients.errors)
-    response = clients.call("s3", operation, feeds=["crl_bucket"], Bucket=bucket)
-    if response is None and len(clients.errors) == before + 1:
-        return clients.errors[-1].code, None
-    return None, response
-
-
 def _crl_bucket(clients: Clients, bucket: str, ca_arns: list[str]) -> dict[str, Any]:
     item: dict[str, Any] = {"Name": bucket, "CertificateAuthorityArns": sorted(ca_arns)}
     item["BucketFound"] = True
     for operation, field_name, not_set in CRL_BUCKET_READS:
-        code, response = _s3_read(clients, operation, bucket)
-        if code in (not_set, NO_SUCH_BUCKET):
-            del clients.errors[-1]  # a fact about the bucket, not a failed read
+        response = clients.call("s3", operation, feeds=["crl_bucket"], Bucket=bucket)
+        # The error of this very call (never errors[-1]: buckets are read concurrently).
+        error = clients.last_error() if response is None else None
+        code = error.code if error is not None else None
+        if error is not None and code in (not_set, NO_SUCH_BUCKET):
+            clients.discard(error)  # a fact about the bucket, not a failed read
             item[field_name] = None
             if code == NO_SUCH_BUCKET:
                 item["BucketFound"] = False
@@ -147,7 +141,9 @@ def _crl_buckets(clients: Clients, cas: list[dict[str, Any]]) -> list[dict[str, 
         crl = (ca.get("RevocationConfiguration") or {}).get("CrlConfiguration") or {}
         if crl.get("S3BucketName"):
             by_bucket.setdefault(str(crl["S3BucketName"]), []).append(str(ca["Arn"]))
-    return [_crl_bucket(clients, bucket, arns) for bucket, arns in sorted(by_bucket.items())]
+    return clients.map(
+        lambda entry: _crl_bucket(clients, entry[0], entry[1]), sorted(by_bucket.items())
+    )
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:

@@ -86,21 +86,22 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
         if target:
             names_by_key.setdefault(str(target), []).append(str(alias["AliasName"]))
 
-    keys: list[dict[str, Any]] = []
-    described: dict[str, dict[str, Any]] = {}
-    for entry in listed:
+    described: dict[str, dict[str, Any]] = {}  # written by concurrent items, one key each
+
+    def one(entry: dict[str, Any]) -> dict[str, Any]:
         key_id = str(entry["KeyId"])
         response = clients.call("kms", "describe_key", feeds=["key"], KeyId=key_id)
         if response is None:
-            keys.append(dict(entry))
-            continue
+            return dict(entry)
         meta: dict[str, Any] = dict(response["KeyMetadata"])
         described[key_id] = meta
         item = dict(meta)
         item["Aliases"] = sorted(names_by_key.get(key_id, []))
         if meta.get("KeyManager") == "CUSTOMER":
             item.update(_customer_key_details(clients, key_id, meta))
-        keys.append(item)
+        return item
+
+    keys = clients.map(one, listed)
 
     alias_items: list[dict[str, Any]] = []
     for alias in aliases:
