@@ -8,9 +8,13 @@ Items (AWS field names, as the APIs return them):
     Status, NotBefore, NotAfter, InUseBy, DomainValidationOptions (requested
     certificates: ValidationMethod, ResourceRecord or ValidationEmails),
     RenewalEligibility, CertificateAuthorityArn (Private CA issued), Options, ... plus
-    ``Tags`` (ListTagsForCertificate: remediation copies them). If DescribeCertificate
-    fails for one certificate the error is recorded and its ListCertificates summary
-    stands in, so the inventory stays complete; if only the tags fail, ``Tags`` is absent.
+    ``Tags`` (remediation copies them): read for all certificates of the Region at once
+    from the Resource Groups Tagging API (GetResources, ``acm:certificate``, 100 a page;
+    a tag without a value comes as ``Value: ""``); if that API is denied, from
+    ListTagsForCertificate per certificate, as before (a note says so, not an error).
+    If DescribeCertificate fails for one certificate the error is recorded and its
+    ListCertificates summary stands in, so the inventory stays complete; if only the
+    tags fail, ``Tags`` is absent.
 
 ``private_ca`` (id ``Arn``)
     Each ListCertificateAuthorities entry as returned: Arn, Type (ROOT, SUBORDINATE),
@@ -30,7 +34,8 @@ Items (AWS field names, as the APIs return them):
 
 ListCertificates returns only RSA_1024 and RSA_2048 certificates unless every key type is
 asked for (the "ACM trap"), so the request names all seven. Nothing that returns private
-key material (ExportCertificate) is ever called.
+key material (ExportCertificate) is ever called. Per-certificate calls run concurrently
+(``clients.map``); items and errors come in ListCertificates order all the same.
 """
 
 from __future__ import annotations
@@ -45,13 +50,16 @@ RESOURCE_TYPES = {"certificate": "CertificateArn", "private_ca": "Arn", "crl_buc
 PERMISSIONS = (
     "acm:ListCertificates",
     "acm:DescribeCertificate",
-    "acm:ListTagsForCertificate",
+    "tag:GetResources",  # every certificate's tags, in pages
+    "acm:ListTagsForCertificate",  # only if tag:GetResources is denied
     "acm-pca:ListCertificateAuthorities",
     # IAM names of s3:GetPublicAccessBlock, s3:GetBucketEncryption, s3:GetBucketPolicy
     "s3:GetBucketPublicAccessBlock",
     "s3:GetEncryptionConfiguration",
     "s3:GetBucketPolicy",
 )
+
+TAG_TYPE = "acm:certificate"  # its Resource Groups Tagging API resource type
 
 # Every ACM key algorithm: without them ListCertificates hides RSA_3072/4096 and EC keys.
 KEY_TYPES = (
@@ -73,6 +81,8 @@ def _certificates(clients: Clients) -> list[dict[str, Any]]:
         feeds=["certificate"],
         Includes={"keyTypes": list(KEY_TYPES)},
     )
+    if summaries:
+        clients.resource_tags(TAG_TYPE)  # read once, before the certificates fan out
     return clients.map(lambda summary: _certificate(clients, summary), summaries or [])
 
 
@@ -82,6 +92,10 @@ def _certificate(clients: Clients, summary: dict[str, Any]) -> dict[str, Any]:
         "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
     )
     item = dict(described["Certificate"]) if described else dict(summary)
+    tagged = clients.resource_tags(TAG_TYPE)
+    if tagged is not None:
+        item["Tags"] = [dict(tag) for tag in tagged.get(arn, [])]
+        return item
     tags = clients.call(
         "acm", "list_tags_for_certificate", feeds=["certificate"], CertificateArn=arn
     )
