@@ -81,9 +81,11 @@ def _certificates(clients: Clients) -> list[dict[str, Any]]:
         feeds=["certificate"],
         Includes={"keyTypes": list(KEY_TYPES)},
     )
-    if summaries:
-        clients.resource_tags(TAG_TYPE)  # read once, before the certificates fan out
-    return clients.map(lambda summary: _certificate(clients, summary), summaries or [])
+    if not summaries:
+        return []
+    # Every certificate's tags in pages, read while the first certificates are described.
+    with clients.ahead(lambda: clients.resource_tags(TAG_TYPE)):
+        return clients.map(lambda summary: _certificate(clients, summary), summaries)
 
 
 def _certificate(clients: Clients, summary: dict[str, Any]) -> dict[str, Any]:

@@ -24,8 +24,9 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -251,6 +252,23 @@ class Clients:
                     raise exc
                 results.append(result)  # type: ignore[arg-type]
         return results
+
+    @contextmanager
+    def ahead(self, fn: Callable[[], object]) -> Iterator[None]:
+        """Run ``fn`` in a background thread while the block runs, and wait for it at the
+        end (inline, before the block, when concurrency is 1 or inside a map item). For
+        a read every item will wait for (``resource_tags``), so that it overlaps the
+        items' own calls instead of preceding them."""
+        if self.concurrency < 2 or getattr(self._local, "sink", None) is not None:
+            fn()
+            yield
+            return
+        thread = threading.Thread(target=fn, name="regionready-ahead", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
 
     def resource_tags(self, resource_type: str) -> dict[str, list[dict[str, str]]] | None:
         """Tags of every ``resource_type`` resource of this Region (``"acm:certificate"``)

@@ -216,3 +216,25 @@ def test_concurrency_setting(raw: str, expected: int) -> None:
 def test_concurrency_setting_refuses_bad_values(raw: str) -> None:
     with pytest.raises(ValueError, match="REGIONREADY_CONCURRENCY"):
         concurrency_setting(raw)
+
+
+def test_ahead_overlaps_the_block_and_is_waited_for() -> None:
+    clients = make(4)
+    meet = threading.Barrier(2, timeout=WAIT)  # breaks unless fn and the block overlap
+    done: list[str] = []
+
+    def fn() -> None:
+        meet.wait()
+        done.append("ahead")
+
+    with clients.ahead(fn):
+        meet.wait()
+    assert done == ["ahead"]
+
+
+def test_ahead_runs_first_and_inline_when_sequential() -> None:
+    clients = make(1)
+    order: list[str] = []
+    with clients.ahead(lambda: order.append(threading.current_thread().name)):
+        order.append("block")
+    assert order == [threading.current_thread().name, "block"]
