@@ -60,6 +60,12 @@ class Recorder:
         task = self._task()
         if task is None:
             return
+        with self.lock:  # per-resource calls of a task run in several threads
+            self._before(task, params, context)
+
+    def _before(
+        self, task: dict[str, Any], params: dict[str, Any], context: dict[str, Any]
+    ) -> None:
         depth = 0
         for value in params.values():
             values = [value] if isinstance(value, str) else value
@@ -74,6 +80,12 @@ class Recorder:
         task = self._task()
         if task is None:
             return
+        with self.lock:
+            self._after(task, parsed, context, model)
+
+    def _after(
+        self, task: dict[str, Any], parsed: Any, context: dict[str, Any], model: Any
+    ) -> None:
         depth = int(context.get("rr_bench_depth", 1))
         task["calls"] += 1
         task["max_depth"] = max(task["max_depth"], depth)
@@ -93,6 +105,7 @@ def measure(endpoint: str, services: list[str] | None = None) -> dict[str, Any]:
     import boto3
     from botocore import handlers as builtin
 
+    from regionready import clients as clients_mod
     from regionready import collect, registry
     from regionready.testing import moto_gaps
 
@@ -102,6 +115,33 @@ def measure(endpoint: str, services: list[str] | None = None) -> dict[str, Any]:
         ("after-call", recorder.after),
     ]
     real_run_task = collect.run_task
+    real_map = clients_mod.Clients.map
+
+    real_ahead = clients_mod.Clients.ahead
+
+    def carried(fn: Any) -> Any:
+        """``fn`` running with the calling thread's task, in whichever thread runs it."""
+        task = getattr(_local, "task", None)
+
+        def bound(*args: Any) -> Any:
+            previous = getattr(_local, "task", None)
+            _local.task = task
+            try:
+                return fn(*args)
+            finally:
+                _local.task = previous
+
+        return bound
+
+    def task_map(self: Any, fn: Any, items: Any) -> Any:
+        return real_map(self, carried(fn), items)
+
+    def task_ahead(self: Any, fn: Any) -> Any:
+        return real_ahead(self, carried(fn))
+
+    # Per-resource calls run in Clients' worker threads: carry the task there too.
+    clients_mod.Clients.map = task_map  # type: ignore[method-assign]
+    clients_mod.Clients.ahead = task_ahead  # type: ignore[method-assign]
 
     def run_task(account: Any, task: Any, options: Any = None) -> Any:
         state = {"calls": 0, "max_depth": 0, "ops": {}, "seen": {}}

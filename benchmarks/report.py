@@ -32,13 +32,6 @@ def _targets(results: dict[str, Any], targets: dict[str, float]) -> list[str]:
             "le",
         ),
         ("regionready peak RSS / c7n peak RSS", r.get("rss_vs_c7n"), "< 1", None, "lt1"),
-        (
-            "projection: fix 1 prototyped, scan / c7n",
-            r.get("prototype_scan_vs_c7n"),
-            "(<= 0.33)",
-            "scan_vs_c7n",
-            "le",
-        ),
         ("scan wall time / (chain x delay)", r.get("scan_vs_bound"), "<= 2", "bound", "le"),
         ("collection alone / (chain x delay)", r.get("collect_vs_bound"), "(<= 2)", "bound", "le"),
         (
@@ -144,9 +137,7 @@ def write_results(results: dict[str, Any], path: Path, targets: dict[str, float]
         out.append("")
         out.append(
             "The first run of each tool (listed first when a warm-up was made) fills the "
-            "proxy's read cache and is not in the median. The prototype row (if any) is a "
-            "projection of proposed fix 1 (benchmarks/prototypes.py), not regionready as "
-            "shipped; it runs after the others on the warm cache, every run counted."
+            "proxy's read cache and is not in the median."
         )
         out.append("")
         rep = results.get("regionready_report")

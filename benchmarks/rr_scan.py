@@ -9,9 +9,6 @@ allows it): the hooks that repair moto's *stored* state reach into in-process mo
 backends, which a scanner talking to a server over HTTP does not have, so importing moto
 here would only add its import cost (tens of MiB) to the scanner's measured memory. The
 response-only corrections (paging, key types, per-Region aliases, ...) still apply.
-
-``REGIONREADY_BENCH_PROTOTYPE=parallel`` patches in ``prototypes.install_parallel`` (the
-proposed per-resource parallelism) to project its gain; run.py labels that row.
 """
 
 from __future__ import annotations
@@ -25,12 +22,6 @@ def main() -> int:
         sys.modules["moto"] = None  # type: ignore[assignment]  # ImportError on import
     from regionready.cli import main as cli_main
     from regionready.testing import moto_gaps
-
-    if os.environ.get("REGIONREADY_BENCH_PROTOTYPE") == "parallel":
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from prototypes import install_parallel
-
-        install_parallel()  # a projection of proposed fix 1, never the default
 
     with moto_gaps.everywhere():
         return cli_main(sys.argv[1:])

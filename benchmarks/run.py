@@ -44,7 +44,6 @@ import synth  # noqa: E402
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
-PROTOTYPE = "regionready, prototype of fix 1 (projection)"
 TARGETS = {
     "scan_vs_c7n": 1 / 3,
     "scan_vs_prowler": 1 / 10,
@@ -67,9 +66,7 @@ def ok(flag: bool | None) -> str:
 # ------------------------------------------------------------------ scanners
 
 
-def regionready_scan(
-    endpoint: str, out: Path, *, prototype: bool = False
-) -> tuple[lib.Measured, Path]:
+def regionready_scan(endpoint: str, out: Path) -> tuple[lib.Measured, Path]:
     if out.exists():
         shutil.rmtree(out)
     cmd = [
@@ -87,8 +84,7 @@ def regionready_scan(
         "--quiet",
     ]
     out.mkdir(parents=True)
-    extra = {"REGIONREADY_BENCH_PROTOTYPE": "parallel"} if prototype else {}
-    measured = lib.run_measured(cmd, env=lib.scan_env(endpoint, **extra), cwd=out)
+    measured = lib.run_measured(cmd, env=lib.scan_env(endpoint), cwd=out)
     if measured.returncode not in (0, 1, 3):
         raise RuntimeError(f"regionready scan failed ({measured.returncode}):\n{measured.stderr}")
     return measured, out
@@ -203,19 +199,6 @@ def _scanners(
             last[tool] = _tool_runs(tool, total, fns[tool], endpoint, results)
     for tool in tools:
         _summarise(results["scanners"][tool], warm)
-    if "prototype" not in args.skip:
-        # A projection, not regionready as shipped: proposed fix 1 patched in at run time
-        # (benchmarks/prototypes.py). The proxy's cache is already warm for its requests.
-        name = PROTOTYPE
-        for _ in range(args.runs):
-            _tool_runs(
-                name,
-                args.runs,
-                lambda: regionready_scan(endpoint, work / "prototype-out", prototype=True),
-                endpoint,
-                results,
-            )
-        _summarise(results["scanners"][name], False)
     scanners = results["scanners"]
     rr_s = scanners["regionready"]["median_seconds"]
     lines = [
@@ -243,13 +226,6 @@ def _scanners(
         same = sum(1 for row in results["overlap"].values() if row["same"])
         lines.append(
             f"  overlapping checks with identical flagged sets: {same}/{len(results['overlap'])}"
-        )
-    if PROTOTYPE in scanners and "c7n" in scanners:
-        proto = scanners[PROTOTYPE]["median_seconds"]
-        ratios["prototype_scan_vs_c7n"] = proto / scanners["c7n"]["median_seconds"]
-        lines.append(
-            f"  projection, fix 1 prototyped: {proto:.2f} s = "
-            f"{ratios['prototype_scan_vs_c7n']:.2f} of c7n's time"
         )
     if "prowler" in scanners:
         ratio = rr_s / scanners["prowler"]["median_seconds"]
@@ -441,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         choices=("c7n", "prowler", "prototype", "economy", "scanners", "engine", "reporters"),
-        help="leave a piece out (repeatable)",
+        help="leave a piece out (repeatable); 'prototype' is accepted and does nothing "
+        "(fix 1, which it projected, is in regionready now)",
     )
     parser.add_argument("--no-cache", action="store_true", help="proxy without its read cache")
     parser.add_argument("--no-warmup", action="store_true", help="count every run")

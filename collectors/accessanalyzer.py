@@ -58,5 +58,6 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
         "accessanalyzer", "list_analyzers", "analyzers", feeds=["analyzer", "archive_rule"]
     )
     items = [dict(analyzer) for analyzer in analyzers or []]
-    rules = [rule for analyzer in items for rule in _archive_rules(clients, analyzer)]
+    per_analyzer = clients.map(lambda analyzer: _archive_rules(clients, analyzer), items)
+    rules = [rule for found in per_analyzer for rule in found]
     return {"analyzer": items, "archive_rule": rules}

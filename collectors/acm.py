@@ -8,9 +8,13 @@ Items (AWS field names, as the APIs return them):
     Status, NotBefore, NotAfter, InUseBy, DomainValidationOptions (requested
     certificates: ValidationMethod, ResourceRecord or ValidationEmails),
     RenewalEligibility, CertificateAuthorityArn (Private CA issued), Options, ... plus
-    ``Tags`` (ListTagsForCertificate: remediation copies them). If DescribeCertificate
-    fails for one certificate the error is recorded and its ListCertificates summary
-    stands in, so the inventory stays complete; if only the tags fail, ``Tags`` is absent.
+    ``Tags`` (remediation copies them): read for all certificates of the Region at once
+    from the Resource Groups Tagging API (GetResources, ``acm:certificate``, 100 a page;
+    a tag without a value comes as ``Value: ""``); if that API is denied, from
+    ListTagsForCertificate per certificate, as before (a note says so, not an error).
+    If DescribeCertificate fails for one certificate the error is recorded and its
+    ListCertificates summary stands in, so the inventory stays complete; if only the
+    tags fail, ``Tags`` is absent.
 
 ``private_ca`` (id ``Arn``)
     Each ListCertificateAuthorities entry as returned: Arn, Type (ROOT, SUBORDINATE),
@@ -30,7 +34,8 @@ Items (AWS field names, as the APIs return them):
 
 ListCertificates returns only RSA_1024 and RSA_2048 certificates unless every key type is
 asked for (the "ACM trap"), so the request names all seven. Nothing that returns private
-key material (ExportCertificate) is ever called.
+key material (ExportCertificate) is ever called. Per-certificate calls run concurrently
+(``clients.map``); items and errors come in ListCertificates order all the same.
 """
 
 from __future__ import annotations
@@ -45,13 +50,16 @@ RESOURCE_TYPES = {"certificate": "CertificateArn", "private_ca": "Arn", "crl_buc
 PERMISSIONS = (
     "acm:ListCertificates",
     "acm:DescribeCertificate",
-    "acm:ListTagsForCertificate",
+    "tag:GetResources",  # every certificate's tags, in pages
+    "acm:ListTagsForCertificate",  # only if tag:GetResources is denied
     "acm-pca:ListCertificateAuthorities",
     # IAM names of s3:GetPublicAccessBlock, s3:GetBucketEncryption, s3:GetBucketPolicy
     "s3:GetBucketPublicAccessBlock",
     "s3:GetEncryptionConfiguration",
     "s3:GetBucketPolicy",
 )
+
+TAG_TYPE = "acm:certificate"  # its Resource Groups Tagging API resource type
 
 # Every ACM key algorithm: without them ListCertificates hides RSA_3072/4096 and EC keys.
 KEY_TYPES = (
@@ -73,20 +81,29 @@ def _certificates(clients: Clients) -> list[dict[str, Any]]:
         feeds=["certificate"],
         Includes={"keyTypes": list(KEY_TYPES)},
     )
-    items: list[dict[str, Any]] = []
-    for summary in summaries or []:
-        arn = summary["CertificateArn"]
-        described = clients.call(
-            "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
-        )
-        item = dict(described["Certificate"]) if described else dict(summary)
-        tags = clients.call(
-            "acm", "list_tags_for_certificate", feeds=["certificate"], CertificateArn=arn
-        )
-        if tags is not None:
-            item["Tags"] = tags.get("Tags", [])
-        items.append(item)
-    return items
+    if not summaries:
+        return []
+    # Every certificate's tags in pages, read while the first certificates are described.
+    with clients.ahead(lambda: clients.resource_tags(TAG_TYPE)):
+        return clients.map(lambda summary: _certificate(clients, summary), summaries)
+
+
+def _certificate(clients: Clients, summary: dict[str, Any]) -> dict[str, Any]:
+    arn = summary["CertificateArn"]
+    described = clients.call(
+        "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
+    )
+    item = dict(described["Certificate"]) if described else dict(summary)
+    tagged = clients.resource_tags(TAG_TYPE)
+    if tagged is not None:
+        item["Tags"] = [dict(tag) for tag in tagged.get(arn, [])]
+        return item
+    tags = clients.call(
+        "acm", "list_tags_for_certificate", feeds=["certificate"], CertificateArn=arn
+    )
+    if tags is not None:
+        item["Tags"] = tags.get("Tags", [])
+    return item
 
 
 def _private_cas(clients: Clients) -> list[dict[str, Any]]:
@@ -116,23 +133,16 @@ CRL_BUCKET_READS = (
 NO_SUCH_BUCKET = "NoSuchBucket"
 
 
-def _s3_read(clients: Clients, operation: str, bucket: str) -> tuple[str | None, Any]:
-    """(error code S3 answered or None, response); only the error code is kept, the
-    failure stays recorded unless the caller drops it."""
-    before = len(clients.errors)
-    response = clients.call("s3", operation, feeds=["crl_bucket"], Bucket=bucket)
-    if response is None and len(clients.errors) == before + 1:
-        return clients.errors[-1].code, None
-    return None, response
-
-
 def _crl_bucket(clients: Clients, bucket: str, ca_arns: list[str]) -> dict[str, Any]:
     item: dict[str, Any] = {"Name": bucket, "CertificateAuthorityArns": sorted(ca_arns)}
     item["BucketFound"] = True
     for operation, field_name, not_set in CRL_BUCKET_READS:
-        code, response = _s3_read(clients, operation, bucket)
-        if code in (not_set, NO_SUCH_BUCKET):
-            del clients.errors[-1]  # a fact about the bucket, not a failed read
+        response = clients.call("s3", operation, feeds=["crl_bucket"], Bucket=bucket)
+        # The error of this very call (never errors[-1]: buckets are read concurrently).
+        error = clients.last_error() if response is None else None
+        code = error.code if error is not None else None
+        if error is not None and code in (not_set, NO_SUCH_BUCKET):
+            clients.discard(error)  # a fact about the bucket, not a failed read
             item[field_name] = None
             if code == NO_SUCH_BUCKET:
                 item["BucketFound"] = False
@@ -147,7 +157,9 @@ def _crl_buckets(clients: Clients, cas: list[dict[str, Any]]) -> list[dict[str, 
         crl = (ca.get("RevocationConfiguration") or {}).get("CrlConfiguration") or {}
         if crl.get("S3BucketName"):
             by_bucket.setdefault(str(crl["S3BucketName"]), []).append(str(ca["Arn"]))
-    return [_crl_bucket(clients, bucket, arns) for bucket, arns in sorted(by_bucket.items())]
+    return clients.map(
+        lambda entry: _crl_bucket(clients, entry[0], entry[1]), sorted(by_bucket.items())
+    )
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:

@@ -51,16 +51,17 @@ def _trails(clients: Clients) -> list[dict[str, Any]]:
     described = clients.call(
         "cloudtrail", "describe_trails", feeds=["trail"], includeShadowTrails=True
     )
-    items: list[dict[str, Any]] = []
-    for trail in (described or {}).get("trailList", []):
+
+    def one(trail: dict[str, Any]) -> dict[str, Any]:
         item = dict(trail)
         status = clients.call(
             "cloudtrail", "get_trail_status", feeds=["trail"], Name=trail["TrailARN"]
         )
         if status is not None:
             item["Status"] = status
-        items.append(item)
-    return items
+        return item
+
+    return clients.map(one, (described or {}).get("trailList", []))
 
 
 def _sts_events(clients: Clients) -> list[dict[str, Any]]:

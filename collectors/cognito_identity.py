@@ -62,4 +62,4 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
         feeds=["identity_pool"],
         MaxResults=PAGE,
     )
-    return {"identity_pool": [_pool(clients, entry) for entry in pools or []]}
+    return {"identity_pool": clients.map(lambda entry: _pool(clients, entry), pools or [])}

@@ -77,7 +77,7 @@ def _pool(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
         MaxResults=PAGE,
     )
     if listed is not None:
-        item["Clients"] = [_client(clients, pool_id, c) for c in listed]
+        item["Clients"] = clients.map(lambda c: _client(clients, pool_id, c), listed)
     return item
 
 
@@ -85,4 +85,4 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     pools = clients.paginate(
         "cognito-idp", "list_user_pools", "UserPools", feeds=["user_pool"], MaxResults=PAGE
     )
-    return {"user_pool": [_pool(clients, entry) for entry in pools or []]}
+    return {"user_pool": clients.map(lambda entry: _pool(clients, entry), pools or [])}

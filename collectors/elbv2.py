@@ -59,8 +59,8 @@ def _listener_certificates(clients: Clients, listener: dict[str, Any]) -> list[d
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     balancers = clients.paginate("elbv2", "describe_load_balancers", "LoadBalancers", feeds=FEEDS)
-    items: list[dict[str, Any]] = []
-    for balancer in balancers or []:
+
+    def one(balancer: dict[str, Any]) -> list[dict[str, Any]]:
         listeners = clients.paginate(
             "elbv2",
             "describe_listeners",
@@ -68,7 +68,9 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
             feeds=FEEDS,
             LoadBalancerArn=balancer["LoadBalancerArn"],
         )
-        for listener in listeners or []:
-            if listener.get("Protocol") in SECURE_PROTOCOLS:
-                items.extend(_listener_certificates(clients, listener))
-    return {"listener_certificate": items}
+        secure = [x for x in listeners or [] if x.get("Protocol") in SECURE_PROTOCOLS]
+        found = clients.map(lambda listener: _listener_certificates(clients, listener), secure)
+        return [item for items in found for item in items]
+
+    per_balancer = clients.map(one, balancers or [])
+    return {"listener_certificate": [item for items in per_balancer for item in items]}

@@ -76,14 +76,15 @@ def _entity_list(
     )
     if ids is None:
         return None
-    found: list[dict[str, Any]] = []
-    for raw in ids:
+
+    def one(raw: Any) -> dict[str, Any]:
         set_id = str(raw)
         got = clients.call(
             "guardduty", get_op, feeds=["detector"], DetectorId=detector_id, **{id_param: set_id}
         )
-        found.append({id_param: set_id, **(got or {})})
-    return found
+        return {id_param: set_id, **(got or {})}
+
+    return clients.map(one, ids)
 
 
 def _destinations(clients: Clients, detector_id: str) -> list[dict[str, Any]] | None:
@@ -105,8 +106,8 @@ def _destinations(clients: Clients, detector_id: str) -> list[dict[str, Any]] | 
         token = page.get("NextToken")
         if not token:
             break
-    found: list[dict[str, Any]] = []
-    for entry in listed:
+
+    def one(entry: dict[str, Any]) -> dict[str, Any]:
         described = clients.call(
             "guardduty",
             "describe_publishing_destination",
@@ -114,8 +115,9 @@ def _destinations(clients: Clients, detector_id: str) -> list[dict[str, Any]] | 
             DetectorId=detector_id,
             DestinationId=entry["DestinationId"],
         )
-        found.append(described if described is not None else dict(entry))
-    return found
+        return described if described is not None else dict(entry)
+
+    return clients.map(one, listed)
 
 
 def _detector(clients: Clients, detector_id: str) -> dict[str, Any]:
@@ -135,14 +137,15 @@ def _filters(clients: Clients, detector_id: str) -> list[dict[str, Any]]:
     names = clients.paginate(
         "guardduty", "list_filters", "FilterNames", feeds=["filter"], DetectorId=detector_id
     )
-    found: list[dict[str, Any]] = []
-    for raw in names or []:
+
+    def one(raw: Any) -> dict[str, Any]:
         name = str(raw)
         got = clients.call(
             "guardduty", "get_filter", feeds=["filter"], DetectorId=detector_id, FilterName=name
         )
-        found.append({**(got or {"Name": name}), "DetectorId": detector_id})
-    return found
+        return {**(got or {"Name": name}), "DetectorId": detector_id}
+
+    return clients.map(one, names or [])
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
@@ -151,6 +154,6 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     )
     detector_ids = [str(raw) for raw in ids or []]
     return {
-        "detector": [_detector(clients, d) for d in detector_ids],
+        "detector": clients.map(lambda d: _detector(clients, d), detector_ids),
         "filter": [f for d in detector_ids for f in _filters(clients, d)],
     }

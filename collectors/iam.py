@@ -53,20 +53,21 @@ USER_FIELDS = ("UserName", "UserId", "Arn")
 
 def _policies(clients: Clients) -> list[dict[str, Any]]:
     listed = clients.paginate("iam", "list_policies", "Policies", feeds=["policy"], Scope="Local")
-    items: list[dict[str, Any]] = []
-    for entry in listed or []:
-        item = dict(entry)
-        version = clients.call(
-            "iam",
-            "get_policy_version",
-            feeds=["policy"],
-            PolicyArn=entry["Arn"],
-            VersionId=entry["DefaultVersionId"],
-        )
-        if version is not None:
-            item["Document"] = version["PolicyVersion"].get("Document")
-        items.append(item)
-    return items
+    return clients.map(lambda entry: _policy(clients, entry), listed or [])
+
+
+def _policy(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
+    item = dict(entry)
+    version = clients.call(
+        "iam",
+        "get_policy_version",
+        feeds=["policy"],
+        PolicyArn=entry["Arn"],
+        VersionId=entry["DefaultVersionId"],
+    )
+    if version is not None:
+        item["Document"] = version["PolicyVersion"].get("Document")
+    return item
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:

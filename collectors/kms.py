@@ -15,9 +15,14 @@ Items (AWS field names, as the APIs return them):
                             rotate automatically, so for those the field is absent
                             (absent means "not applicable", never "off").
     ``Grants``              ListGrants entries
-    ``Tags``                ListResourceTags entries (TagKey/TagValue)
+    ``Tags``                [{TagKey, TagValue}] as ListResourceTags gives them, read
+                            for all keys of the Region at once from the Resource Groups
+                            Tagging API (GetResources, ``kms:key``, 100 a page); if that
+                            API is denied, with ListResourceTags per key (a note says
+                            so, not an error)
 
-    AWS managed keys get KeyMetadata and Aliases only. A field whose call failed is
+    AWS managed keys get KeyMetadata and Aliases only. Keys are read concurrently
+    (``clients.map``), in ListKeys order all the same. A field whose call failed is
     absent and the error is recorded against ``key``. If DescribeKey itself fails, the
     ListKeys entry (KeyId, KeyArn) stands in so the key is still counted.
 
@@ -44,8 +49,10 @@ PERMISSIONS = (
     "kms:GetKeyPolicy",
     "kms:GetKeyRotationStatus",
     "kms:ListGrants",
-    "kms:ListResourceTags",
+    "tag:GetResources",  # every key's tags, in pages
+    "kms:ListResourceTags",  # only if tag:GetResources is denied
 )
+TAG_TYPE = "kms:key"  # its Resource Groups Tagging API resource type
 
 KEY_SUMMARY_FIELDS = ("KeyId", "KeyState", "Enabled", "KeyManager", "MultiRegion", "KeySpec")
 
@@ -69,6 +76,13 @@ def _customer_key_details(clients: Clients, key_id: str, meta: dict[str, Any]) -
     grants = clients.paginate("kms", "list_grants", "Grants", feeds=["key"], KeyId=key_id)
     if grants is not None:
         details["Grants"] = grants
+    tagged = clients.resource_tags(TAG_TYPE)  # read once, by the first customer key
+    if tagged is not None:
+        details["Tags"] = [
+            {"TagKey": tag.get("Key"), "TagValue": tag.get("Value", "")}
+            for tag in tagged.get(str(meta.get("Arn")), [])
+        ]
+        return details
     tags = clients.paginate("kms", "list_resource_tags", "Tags", feeds=["key"], KeyId=key_id)
     if tags is not None:
         details["Tags"] = tags
@@ -86,21 +100,22 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
         if target:
             names_by_key.setdefault(str(target), []).append(str(alias["AliasName"]))
 
-    keys: list[dict[str, Any]] = []
-    described: dict[str, dict[str, Any]] = {}
-    for entry in listed:
+    described: dict[str, dict[str, Any]] = {}  # written by concurrent items, one key each
+
+    def one(entry: dict[str, Any]) -> dict[str, Any]:
         key_id = str(entry["KeyId"])
         response = clients.call("kms", "describe_key", feeds=["key"], KeyId=key_id)
         if response is None:
-            keys.append(dict(entry))
-            continue
+            return dict(entry)
         meta: dict[str, Any] = dict(response["KeyMetadata"])
         described[key_id] = meta
         item = dict(meta)
         item["Aliases"] = sorted(names_by_key.get(key_id, []))
         if meta.get("KeyManager") == "CUSTOMER":
             item.update(_customer_key_details(clients, key_id, meta))
-        keys.append(item)
+        return item
+
+    keys = clients.map(one, listed)
 
     alias_items: list[dict[str, Any]] = []
     for alias in aliases:

@@ -38,30 +38,31 @@ SCP = "SERVICE_CONTROL_POLICY"
 NOT_IN_USE = "AWSOrganizationsNotInUseException"
 
 
-def _not_in_organization(clients: Clients, errors_before: int) -> bool:
-    """True (and the error forgotten) when the failed call said "no organization"."""
-    new = clients.errors[errors_before:]
-    if len(new) == 1 and new[0].code == NOT_IN_USE:
-        del clients.errors[errors_before:]
+def _not_in_organization(clients: Clients) -> bool:
+    """True (and the error forgotten) when the call that just failed said "no
+    organization"."""
+    error = clients.last_error()
+    if error is not None and error.code == NOT_IN_USE:
+        clients.discard(error)
         return True
     return False
 
 
+def _policy(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
+    item = dict(entry)
+    described = clients.call(
+        "organizations", "describe_policy", feeds=["scp"], PolicyId=entry["Id"]
+    )
+    if described is not None:
+        item["Content"] = described["Policy"].get("Content")
+    return item
+
+
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
-    errors_before = len(clients.errors)
     listed = clients.paginate(
         "organizations", "list_policies", "Policies", feeds=["scp"], Filter=SCP
     )
     if listed is None:
-        _not_in_organization(clients, errors_before)
+        _not_in_organization(clients)
         return {"scp": []}
-    items: list[dict[str, Any]] = []
-    for entry in listed:
-        item = dict(entry)
-        described = clients.call(
-            "organizations", "describe_policy", feeds=["scp"], PolicyId=entry["Id"]
-        )
-        if described is not None:
-            item["Content"] = described["Policy"].get("Content")
-        items.append(item)
-    return {"scp": items}
+    return {"scp": clients.map(lambda entry: _policy(clients, entry), listed)}

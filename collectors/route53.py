@@ -67,7 +67,6 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     zones = clients.paginate(
         "route53", "list_hosted_zones", "HostedZones", feeds=["hosted_zone", "record"]
     )
-    records: list[dict[str, Any]] = []
-    for zone in zones or []:
-        records.extend(_records(clients, zone))
+    per_zone = clients.map(lambda zone: _records(clients, zone), zones or [])
+    records = [record for found in per_zone for record in found]
     return {"hosted_zone": [dict(z) for z in zones or []], "record": records}

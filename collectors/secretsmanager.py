@@ -46,4 +46,4 @@ def _secret(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     listed = clients.paginate("secretsmanager", "list_secrets", "SecretList", feeds=["secret"])
-    return {"secret": [_secret(clients, entry) for entry in listed or []]}
+    return {"secret": clients.map(lambda entry: _secret(clients, entry), listed or [])}

@@ -34,7 +34,6 @@ NO_QUOTAS = "NoSuchResourceException"
 
 
 def _quotas(clients: Clients, service_code: str) -> list[dict[str, Any]]:
-    before = len(clients.errors)
     found = clients.paginate(
         "service-quotas",
         "list_service_quotas",
@@ -42,14 +41,12 @@ def _quotas(clients: Clients, service_code: str) -> list[dict[str, Any]]:
         feeds=["quota"],
         ServiceCode=service_code,
     )
-    answered_none = len(clients.errors) == before + 1 and clients.errors[-1].code == NO_QUOTAS
-    if found is None and answered_none:
-        del clients.errors[-1]  # "no quotas for this service here", not a failure
+    error = clients.last_error() if found is None else None  # this call's, never errors[-1]
+    if error is not None and error.code == NO_QUOTAS:
+        clients.discard(error)  # "no quotas for this service here", not a failure
     return [dict(q) for q in found or []]
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
-    quotas: list[dict[str, Any]] = []
-    for code in SERVICE_CODES:
-        quotas.extend(_quotas(clients, code))
-    return {"quota": quotas}
+    per_code = clients.map(lambda code: _quotas(clients, code), SERVICE_CODES)
+    return {"quota": [quota for found in per_code for quota in found]}

@@ -162,7 +162,7 @@ def _backup(
     listed = clients.paginate(
         ADMIN, "list_permission_sets", "PermissionSets", feeds=["permission_set"], InstanceArn=arn
     )
-    permission_sets = [_permission_set(clients, arn, str(ps)) for ps in listed or []]
+    permission_sets = clients.map(lambda ps: _permission_set(clients, arn, str(ps)), listed or [])
     groups: list[dict[str, Any]] = []
     store = instance.get("IdentityStoreId")
     if store:
@@ -179,7 +179,7 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     listed = clients.paginate(
         ADMIN, "list_instances", "Instances", feeds=["instance", *BACKUP_TYPES]
     )
-    instances = [_instance(clients, entry) for entry in listed or []]
+    instances = clients.map(lambda entry: _instance(clients, entry), listed or [])
     permission_sets: list[dict[str, Any]] = []
     groups: list[dict[str, Any]] = []
     for instance in instances:

@@ -56,6 +56,7 @@ Pagination: WAFv2 has no boto3 paginators; the list calls are looped with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from regionready.clients import Clients
@@ -200,6 +201,19 @@ def _web_acl_extras(
             acl["ResourceArns"] = protected
 
 
+def _full(
+    clients: Clients,
+    kind: Kind,
+    summary: dict[str, Any],
+    scope: str,
+    logging: dict[str, dict[str, Any]] | None,
+) -> dict[str, Any]:
+    item = _detail(clients, kind, summary, scope)
+    if kind.name == "web_acl":
+        _web_acl_extras(clients, item, scope, logging)
+    return item
+
+
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     result: dict[str, list[dict[str, Any]]] = {kind.name: [] for kind in KINDS}
     inventory: list[dict[str, Any]] = []
@@ -212,9 +226,7 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
             logging = _logging(clients, scope) if kind.name == "web_acl" and summaries else None
             for summary in summaries or []:
                 inventory.append({**_clean(summary, scope), "Kind": kind.name})
-                item = _detail(clients, kind, summary, scope)
-                if kind.name == "web_acl":
-                    _web_acl_extras(clients, item, scope, logging)
-                result[kind.name].append(item)
+            full = partial(_full, clients, kind, scope=scope, logging=logging)
+            result[kind.name] += clients.map(full, summaries or [])
     result["inventory"] = inventory
     return result

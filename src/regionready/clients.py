@@ -5,15 +5,30 @@ A collector never handles errors itself. It calls ``clients.call`` or
 recorded (API, error code, the IAM action that was needed) and the call returns
 ``None``/``[]``. The engine then turns every rule over those resource types into ERROR,
 so a missing permission can never read as a pass.
+
+Per-resource calls run concurrently through ``clients.map(fn, items)``: ``fn(item)`` for
+every item with up to ``concurrency`` in flight (``REGIONREADY_CONCURRENCY``, default 16),
+results in item order. The errors recorded while ``fn(item)`` runs are buffered per item
+and appended to ``errors`` in item order once all items are done, so ``errors`` ends up
+exactly as a sequential loop would leave it. A collector that must look at the error of a
+call it just made (a "not configured" answer that is a fact, not a failure) uses
+``clients.last_error()`` (the error of this thread's latest call, or None) and
+``clients.discard(error)``, never ``errors[-1]``, which another thread may have appended to.
+A ``map`` inside a concurrent ``map`` runs its items one after another, so a task never
+has more than ``concurrency`` calls in flight (one connection pool per client, sized for
+it by the driver).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -27,6 +42,7 @@ IAM_PREFIX = {
     "events": "events",
     "logs": "logs",
     "apigatewayv2": "apigateway",
+    "resourcegroupstaggingapi": "tag",
 }
 
 
@@ -43,6 +59,7 @@ def api_name(operation: str) -> str:
 
 # Where the IAM action is not named like the API operation.
 IAM_ACTION_OVERRIDES = {
+    "tagging:GetResources": "tag:GetResources",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
 }
@@ -85,6 +102,34 @@ class CollectionError:
 
 _ACCOUNT_RE = re.compile(r"\b\d{12}\b")
 
+#: The Resource Groups Tagging API (IAM prefix ``tag``) and its largest page.
+TAGGING = "resourcegroupstaggingapi"
+TAGGING_PAGE = 100
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: Per-resource calls in flight per collector task (``Clients.map``).
+CONCURRENCY_ENV = "REGIONREADY_CONCURRENCY"
+DEFAULT_CONCURRENCY = 16
+MAX_CONCURRENCY = 256
+
+
+def concurrency_setting(raw: str | None = None) -> int:
+    """``REGIONREADY_CONCURRENCY`` (1..256, default 16); ValueError on a bad value."""
+    raw = (os.environ.get(CONCURRENCY_ENV, "") if raw is None else raw).strip()
+    if not raw:
+        return DEFAULT_CONCURRENCY
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 0 < value <= MAX_CONCURRENCY:
+        raise ValueError(
+            f"{CONCURRENCY_ENV}={raw!r}: expected a whole number from 1 to {MAX_CONCURRENCY}"
+        )
+    return value
+
 
 @dataclass
 class Clients:
@@ -96,13 +141,23 @@ class Clients:
     options: dict[str, Any] = field(default_factory=dict)
     errors: list[CollectionError] = field(default_factory=list)
     api_calls: int = 0
+    #: Per-resource calls in flight in ``map`` (1: one after another).
+    concurrency: int = DEFAULT_CONCURRENCY
+    #: Things worth telling the user that are not collection errors (a fallback taken).
+    notes: list[str] = field(default_factory=list)
     _cache: dict[str, Any] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    # Per thread: ``sink`` (the error buffer of the map item running on it, if any),
+    # ``last`` (the error of its latest call, or None).
+    _local: threading.local = field(default_factory=threading.local)
+    _tags: dict[str, dict[str, list[dict[str, str]]] | None] = field(default_factory=dict)
+    _tag_locks: dict[str, threading.Lock] = field(default_factory=dict)
 
     def client(self, service: str) -> Any:
-        if service not in self._cache:
-            self._cache[service] = self.make_client(service)
-        return self._cache[service]
+        with self._lock:
+            if service not in self._cache:
+                self._cache[service] = self.make_client(service)
+            return self._cache[service]
 
     def __call__(self, service: str) -> Any:
         return self.client(service)
@@ -116,21 +171,153 @@ class Clients:
             code = type(exc).__name__
             message = str(exc)
         name, action = _names(self.client(service), service, operation)
-        self.errors.append(
-            CollectionError(
-                api=f"{service}:{name}",
-                code=code,
-                message=message[:300],
-                action=action,
-                resource_types=list(types),
-            )
+        error = CollectionError(
+            api=f"{service}:{name}",
+            code=code,
+            message=message[:300],
+            action=action,
+            resource_types=list(types),
         )
+        self._add_errors([error])
+        self._local.last = error
+
+    def _add_errors(self, errors: list[CollectionError]) -> None:
+        """To the buffer of the map item running on this thread, else to ``errors``."""
+        sink: list[CollectionError] | None = getattr(self._local, "sink", None)
+        if sink is not None:
+            sink.extend(errors)
+        else:
+            with self._lock:
+                self.errors.extend(errors)
+
+    def _count(self, calls: int = 1) -> None:
+        with self._lock:
+            self.api_calls += calls
+
+    def last_error(self) -> CollectionError | None:
+        """The error recorded by this thread's latest ``call``/``paginate`` (None if it
+        succeeded): safe under ``map``, unlike ``errors[-1]``."""
+        error: CollectionError | None = getattr(self._local, "last", None)
+        return error
+
+    def discard(self, error: CollectionError) -> None:
+        """Forget a recorded error (an answer that is a fact, not a failed read)."""
+        sink: list[CollectionError] | None = getattr(self._local, "sink", None)
+        with self._lock:
+            for recorded in (sink or [], self.errors):
+                for index, found in enumerate(recorded):
+                    if found is error:
+                        del recorded[index]
+                        return
+
+    def note(self, text: str) -> None:
+        with self._lock:
+            if text not in self.notes:
+                self.notes.append(text)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """``[fn(item) for item in items]`` with up to ``concurrency`` items in flight.
+
+        Results and recorded errors come in item order, as the sequential loop gives
+        them. Inside an item of a concurrent ``map`` it runs sequentially (the task's
+        calls in flight stay bounded). If ``fn`` raises, the errors of the items before
+        the first failing one are kept and its exception propagates.
+        """
+        items = list(items)
+        nested = getattr(self._local, "sink", None) is not None
+        workers = 1 if nested else min(self.concurrency, len(items))
+        if workers < 2:
+            return [fn(item) for item in items]
+
+        def run(item: T) -> tuple[list[CollectionError], R | None, Exception | None]:
+            sink: list[CollectionError] = []
+            self._local.sink = sink
+            self._local.last = None
+            try:
+                return sink, fn(item), None
+            except Exception as exc:  # re-raised in the caller's thread, in item order
+                return sink, None, exc
+            finally:
+                self._local.sink = None
+
+        results: list[R] = []
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regionready") as pool:
+            futures = [pool.submit(run, item) for item in items]
+            for future in futures:
+                errors, result, exc = future.result()
+                self._add_errors(errors)
+                if exc is not None:
+                    for pending in futures:
+                        pending.cancel()
+                    raise exc
+                results.append(result)  # type: ignore[arg-type]
+        return results
+
+    @contextmanager
+    def ahead(self, fn: Callable[[], object]) -> Iterator[None]:
+        """Run ``fn`` in a background thread while the block runs, and wait for it at the
+        end (inline, before the block, when concurrency is 1 or inside a map item). For
+        a read every item will wait for (``resource_tags``), so that it overlaps the
+        items' own calls instead of preceding them."""
+        if self.concurrency < 2 or getattr(self._local, "sink", None) is not None:
+            fn()
+            yield
+            return
+        thread = threading.Thread(target=fn, name="regionready-ahead", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            thread.join()
+
+    def resource_tags(self, resource_type: str) -> dict[str, list[dict[str, str]]] | None:
+        """Tags of every ``resource_type`` resource of this Region (``"acm:certificate"``)
+        by ARN, read once per task from the Resource Groups Tagging API (GetResources,
+        100 resources a page) instead of one ListTags call per resource. A resource the
+        answer does not name has no tags (GetResources omits never-tagged resources).
+        Tags come as that API gives them: ``[{Key, Value}]``, Value "" for a tag
+        without one.
+
+        None when the API cannot be used (AccessDenied for a role without
+        ``tag:GetResources``, ...): the caller then reads tags per resource. That is not
+        a collection error (the data is still complete): the error is dropped and a
+        note is kept instead (``notes``), which the driver reports.
+        """
+        with self._lock:
+            once = self._tag_locks.setdefault(resource_type, threading.Lock())
+        with once:
+            if resource_type not in self._tags:
+                self._tags[resource_type] = self._read_tags(resource_type)
+            return self._tags[resource_type]
+
+    def _read_tags(self, resource_type: str) -> dict[str, list[dict[str, str]]] | None:
+        mappings = self.paginate(
+            TAGGING,
+            "get_resources",
+            "ResourceTagMappingList",
+            feeds=[],
+            page_size=TAGGING_PAGE,
+            ResourceTypeFilters=[resource_type],
+        )
+        if mappings is None:
+            error = self.last_error()
+            if error is not None:
+                self.discard(error)
+                self.note(
+                    f"{error.action} failed ({error.code}) for {resource_type}: tags were "
+                    "read one resource at a time instead (slower); grant tag:GetResources"
+                )
+            return None
+        return {
+            str(m.get("ResourceARN")): [dict(tag) for tag in m.get("Tags") or []] for m in mappings
+        }
 
     def call(
         self, service: str, operation: str, *, feeds: Iterable[str], **kwargs: Any
     ) -> dict[str, Any] | None:
         """One API call; on an AWS error, record it against ``feeds`` and return None."""
-        self.api_calls += 1
+        self._count()
+        self._local.last = None
         try:
             response: dict[str, Any] = getattr(self.client(service), operation)(**kwargs)
         except (ClientError, BotoCoreError) as exc:
@@ -152,18 +339,19 @@ class Clients:
         """Every item of a paginated list; None (error recorded) if any page fails."""
         client = self.client(service)
         items: list[dict[str, Any]] = []
+        self._local.last = None
         try:
             if client.can_paginate(operation):
                 config = {"PageSize": page_size} if page_size else {}
                 pages = client.get_paginator(operation).paginate(**kwargs, PaginationConfig=config)
                 for page in pages:
-                    self.api_calls += 1
+                    self._count()
                     items.extend(page.get(result_key, []))
             else:
-                self.api_calls += 1
+                self._count()
                 items.extend(getattr(client, operation)(**kwargs).get(result_key, []))
         except (ClientError, BotoCoreError) as exc:
-            self.api_calls += 1  # the page that failed was a call too
+            self._count()  # the page that failed was a call too
             self._record(service, operation, exc, feeds)
             return None
         return items

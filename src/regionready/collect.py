@@ -24,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready import __version__, registry
-from regionready.clients import Clients
+from regionready.clients import Clients, concurrency_setting
 from regionready.snapshot import (
     GLOBAL,
     LOCAL,
@@ -69,7 +69,21 @@ def _setting(name: str) -> Any:
     return value
 
 
-def botocore_config(max_pool: int = 16) -> Config:
+def concurrency() -> int:
+    """Per-resource calls in flight per collector task: ``REGIONREADY_CONCURRENCY``
+    (1..256, default 16; 1 makes every collector sequential)."""
+    try:
+        return concurrency_setting()
+    except ValueError as exc:
+        raise CollectError(str(exc)) from None
+
+
+def botocore_config(max_pool: int | None = None) -> Config:
+    """Adaptive retries and timeouts; a connection pool per client at least as large as
+    the per-resource calls a task keeps in flight (``Clients.map``), so none waits for a
+    connection or has its connection discarded."""
+    if max_pool is None:
+        max_pool = max(16, concurrency())
     return Config(
         retries={"mode": "adaptive", "max_attempts": _setting("REGIONREADY_MAX_ATTEMPTS")},
         connect_timeout=_setting("REGIONREADY_CONNECT_TIMEOUT"),
@@ -175,6 +189,7 @@ def run_task(
         region=client_region,
         service=task.service,
         options=dict(options or {}),
+        concurrency=concurrency(),
     )
     id_fields: dict[str, str] = dict(task.module.RESOURCE_TYPES)
     try:
@@ -188,6 +203,8 @@ def run_task(
         rtype: sort_items(jsonable(items), id_fields.get(rtype, "")) for rtype, items in raw.items()
     }
     errors = [e.to_dict() for e in clients.errors]
+    for note in clients.notes:  # complete data, read another way: worth a line, not an error
+        print(f"note: {task.service} {task.region}: {note}", file=sys.stderr)
     return ServiceData(
         status="error" if errors else "ok",
         errors=errors,

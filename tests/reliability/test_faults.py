@@ -28,6 +28,8 @@ RULES = {rule.id: rule for rule in load_rules()}
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 NOW = "2026-11-23T00:00:00Z"
+# Actions whose denial the collectors work around with other calls (Clients.resource_tags).
+TAG_FALLBACK = {"tag:GetResources"}
 
 
 class _Raw:
@@ -205,9 +207,10 @@ def test_persistent_access_denied_on_each_api_in_turn(
         owner.setdefault(key, (current[0], action))
 
     world.append(("before-parameter-build", record))
+    clean: dict[str, tuple[int, list[dict[str, Any]]]] = {}
     for collector in registry.names("collectors"):
         current[:] = [collector]
-        scan(tmp_path / f"clean-{collector}", "--services", collector)
+        clean[collector] = scan(tmp_path / f"clean-{collector}", "--services", collector)
     world.clear()
     apis = sorted(api for api in owner if api != ("sts", "GetCallerIdentity"))
     assert len(apis) > 10
@@ -225,6 +228,10 @@ def test_persistent_access_denied_on_each_api_in_turn(
         world[:] = [(f"before-call.{service}.{operation}", deny)]
         code, results = scan(tmp_path / f"denied-{service}-{operation}", "--services", collector)
         where = (collector, service, operation)
+        if action in TAG_FALLBACK:
+            # Tags are read one resource at a time instead: the same, complete scan.
+            assert (code, verdicts(results)) == (clean[collector][0], verdicts(clean[collector][1]))
+            continue
         assert code == 3, where
         gen = [r for r in results if r["rule_id"] == "GEN-005" and r["status"] == "FAIL"]
         named = [r for r in gen if action in r["message"]]
