@@ -47,27 +47,28 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r" {2,}")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;"}
 _BACKSLASHED = set("\\*_[]()#!~")
+#: One str.translate does every per-character replacement of :func:`escape`.
+_ESCAPES = {
+    **{ord(char): entity for char, entity in _ENTITIES.items()},
+    **{ord(char): "\\" + char for char in _BACKSLASHED},
+    ord("@"): "@\u2060",
+}
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/-]")
 
 
 def escape(value: object, limit: int = MAX_VALUE_CHARS) -> str:
     """Untrusted text made inert for Markdown and HTML, on one line, at most ``limit`` chars."""
-    text = _SURROGATE.sub("\ufffd", str(value))
-    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = str(value)
+    plain = text.isascii()  # surrogates and invisible characters are all non-ASCII
+    if not plain:
+        text = _SURROGATE.sub("\ufffd", text)
+    text = _CONTROL.sub(" ", text)
+    if not plain:
+        text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    out = []
-    for char in text:
-        if char in _ENTITIES:
-            out.append(_ENTITIES[char])
-        elif char in _BACKSLASHED:
-            out.append("\\" + char)
-        elif char == "@":
-            out.append("@\u2060")
-        else:
-            out.append(char)
-    return "".join(out)
+    return text.translate(_ESCAPES)
 
 
 def render(

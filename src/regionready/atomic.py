@@ -6,18 +6,26 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` to ``path`` through a temp file in the same folder, then rename."""
+    return write_stream(path, lambda handle: handle.write(text))
+
+
+def write_stream(path: str | os.PathLike[str], writer: Callable[[IO[str]], Any]) -> Path:
+    """Like :func:`write_text`, but ``writer(handle)`` writes the text (in pieces, so a
+    large document need not exist whole in memory); an exception leaves ``path`` as it was.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            writer(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
