@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from typing import IO, Any
 
+from regionready import jsonout
 from regionready.model import Report, Result, Severity
-from regionready.reporters import _jsonwriter
 from regionready.scoring import DEFAULT_FAIL_ON, redact_report, scorecard
 
 FORMAT = "json"
@@ -43,11 +43,9 @@ def render(
     """The report as indented, key-sorted JSON (deterministic, pure).
 
     The text is ``json.dumps(document(...), indent=2, sort_keys=True) + "\\n"``, written by
-    a faster encoder of the same bytes (:mod:`regionready.reporters._jsonwriter`).
+    a faster encoder of the same bytes (:mod:`regionready.jsonout`).
     """
-    return (
-        _jsonwriter.dumps(document(report, redact=redact, fail_on=fail_on), sort_keys=True) + "\n"
-    )
+    return jsonout.dumps(document(report, redact=redact, fail_on=fail_on), sort_keys=True) + "\n"
 
 
 def write(
@@ -65,7 +63,7 @@ def write(
         "schema_version": report.schema_version,
         "scan": report.scan.to_dict(),
         "rules": {rid: info.to_dict() for rid, info in sorted(report.rules.items())},
-        "results": _jsonwriter.LazyList(report.results, Result.to_dict),
+        "results": jsonout.LazyList(report.results, Result.to_dict),
         "summary": {
             "status": report.counts(),
             "failing_by_severity": report.failing_severity_counts(),
@@ -73,6 +71,6 @@ def write(
         "score": card.score_dict(),
         "verdict": card.verdict_dict(),
     }
-    for chunk in _jsonwriter.iterencode(data, sort_keys=True):
+    for chunk in jsonout.iterencode(data, sort_keys=True):
         handle.write(chunk)
     handle.write("\n")

@@ -21,7 +21,10 @@ GitHub truncates a step summary over 1 MiB, so the document is capped at ``max_b
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Iterator
+from functools import partial
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
@@ -83,20 +86,26 @@ def render(
         report = redact_report(report)
     card = scorecard(report, fail_on)
     head = _head(report, card)
-    sections = _findings(report) + _errors(report) + _suppressed(report)
+    sections = itertools.chain(_findings(report), _errors(report), _suppressed(report))
 
     budget = max_bytes - _size(head) - 200  # room for the omission notice
     body: list[str] = []
     used = 0
     full = False
     omitted = 0
-    for kind, line in sections:
-        full = full or used + _size([line]) > budget
+    for kind, entry in sections:
         if full:
+            # Past the cap only the omitted items are counted: their text is never made.
+            omitted += kind == "item"
+            continue
+        line = entry if isinstance(entry, str) else entry()
+        size = len(line.encode("utf-8")) + 1
+        if used + size > budget:
+            full = True
             omitted += kind == "item"
             continue
         body.append(line)
-        used += _size([line])
+        used += size
     if full:
         # Drop the headings the cap left without items.
         while body and (body[-1].startswith("#") or body[-1] == ""):
@@ -201,31 +210,35 @@ def _where(result: Result) -> str:
     return f" ({' · '.join(parts)})" if parts else ""
 
 
-def _findings(report: Report) -> list[tuple[str, str]]:
-    lines: list[tuple[str, str]] = []
+#: A section line: its text, or (for an item) a function that makes it, so the items
+#: past the size cap are counted without being rendered.
+_Entry = tuple[str, str | Callable[[], str]]
+
+
+def _findings(report: Report) -> Iterator[_Entry]:
     findings = report.findings()
     if not findings:
-        return [
-            ("heading", "### Findings"),
-            ("heading", ""),
-            ("text", "No findings."),
-            ("text", ""),
-        ]
-    lines += [("heading", f"### Findings ({len(findings)})"), ("heading", "")]
+        yield ("heading", "### Findings")
+        yield ("heading", "")
+        yield ("text", "No findings.")
+        yield ("text", "")
+        return
+    yield ("heading", f"### Findings ({len(findings)})")
+    yield ("heading", "")
     for severity in SEVERITIES_DESCENDING:
         group = [r for r in findings if r.severity is severity]
         if not group:
             continue
         # Root causes (not blocked) before the findings they block; report order otherwise.
         group.sort(key=lambda r: bool(r.blocked_by))
-        lines += [
-            ("heading", f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({len(group)})"),
-            ("heading", ""),
-        ]
+        yield (
+            "heading",
+            f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({len(group)})",
+        )
+        yield ("heading", "")
         for result in group:
-            lines.append(("item", _finding(result, report)))
-        lines.append(("heading", ""))
-    return lines
+            yield ("item", partial(_finding, result, report))
+        yield ("heading", "")
 
 
 def _finding(result: Result, report: Report) -> str:
@@ -245,50 +258,43 @@ def _finding(result: Result, report: Report) -> str:
     return line
 
 
-def _errors(report: Report) -> list[tuple[str, str]]:
+def _errors(report: Report) -> Iterator[_Entry]:
     errors = [r for r in report.results if r.status is Status.ERROR]
     if not errors:
-        return []
-    lines: list[tuple[str, str]] = [
-        ("heading", f"### ⚠️ Not evaluated ({len(errors)})"),
-        ("heading", ""),
-        ("text", "These checks could not run, so readiness is unproven until they do."),
-        ("text", ""),
-    ]
+        return
+    yield ("heading", f"### ⚠️ Not evaluated ({len(errors)})")
+    yield ("heading", "")
+    yield ("text", "These checks could not run, so readiness is unproven until they do.")
+    yield ("text", "")
     for result in errors:
-        resource = escape(result.resource_id or result.correlation_key or "(no resource)")
-        lines.append(
-            (
-                "item",
-                f"- **{escape(result.rule_id)}** — {resource}{_where(result)}: "
-                f"{escape(result.message)}",
-            )
-        )
-    lines.append(("heading", ""))
-    return lines
+        yield ("item", partial(_error, result))
+    yield ("heading", "")
 
 
-def _suppressed(report: Report) -> list[tuple[str, str]]:
+def _error(result: Result) -> str:
+    resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+    return f"- **{escape(result.rule_id)}** — {resource}{_where(result)}: {escape(result.message)}"
+
+
+def _suppressed(report: Report) -> Iterator[_Entry]:
     suppressed = [r for r in report.results if r.status is Status.SUPPRESSED]
     if not suppressed:
-        return []
-    lines: list[tuple[str, str]] = [
-        ("heading", f"### Suppressed ({len(suppressed)})"),
-        ("heading", ""),
-    ]
+        return
+    yield ("heading", f"### Suppressed ({len(suppressed)})")
+    yield ("heading", "")
     for result in suppressed:
-        details = result.suppression or {}
-        extra = ", ".join(
-            f"{escape(k)}: {escape(details[k])}" for k in sorted(details) if k != "reason"
-        )
-        resource = escape(result.resource_id or result.correlation_key or "(no resource)")
-        lines.append(
-            (
-                "item",
-                f"- **{escape(result.rule_id)}** ({escape(result.severity.value)}) — {resource}: "
-                f"{escape(details.get('reason', '') or 'no reason given')}"
-                + (f" ({extra})" if extra else ""),
-            )
-        )
-    lines.append(("heading", ""))
-    return lines
+        yield ("item", partial(_suppression, result))
+    yield ("heading", "")
+
+
+def _suppression(result: Result) -> str:
+    details = result.suppression or {}
+    extra = ", ".join(
+        f"{escape(k)}: {escape(details[k])}" for k in sorted(details) if k != "reason"
+    )
+    resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+    return (
+        f"- **{escape(result.rule_id)}** ({escape(result.severity.value)}) — {resource}: "
+        f"{escape(details.get('reason', '') or 'no reason given')}"
+        + (f" ({extra})" if extra else "")
+    )

@@ -37,8 +37,8 @@ import urllib.parse
 from datetime import UTC, datetime
 from typing import Any
 
+from regionready import jsonout
 from regionready.model import Report, Result, RuleInfo, Severity, Status
-from regionready.reporters import _jsonwriter
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
 
 FORMAT = "sarif"
@@ -126,7 +126,7 @@ def _dump(value: object) -> str:
 
     ``json.dumps(value, indent=2, ensure_ascii=False)``'s bytes, by a faster encoder.
     """
-    text = _jsonwriter.dumps(value, ensure_ascii=False)
+    text = jsonout.dumps(value, ensure_ascii=False)
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
+
+from regionready import jsonout
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
@@ -37,8 +38,18 @@ def write_stream(path: str | os.PathLike[str], writer: Callable[[IO[str]], Any])
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> Path:
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return write_text(path, text)
+    """``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"``, streamed.
+
+    The same bytes, written in chunks by :mod:`regionready.jsonout`: a snapshot document
+    of tens of MiB is never held whole as text (nor as the encoder's list of tokens).
+    """
+
+    def write(handle: IO[str]) -> None:
+        for chunk in jsonout.iterencode(data, sort_keys=True, ensure_ascii=False):
+            handle.write(chunk)
+        handle.write("\n")
+
+    return write_stream(path, write)
 
 
 def append_line(path: str | os.PathLike[str], line: str) -> None:
