@@ -96,6 +96,7 @@ def _write(
         emit("<testsuites />\n")
         return
     emit("<testsuites>")
+    classnames: dict[tuple[str, str], str] = {}
     for suite_id, service in enumerate(sorted(by_service)):
         results = by_service[service]
         summary = card.services[service]
@@ -136,7 +137,7 @@ def _write(
             )
         parts.append("\n    </properties>")
         for result in results:
-            parts.append("\n    " + _testcase(result, report))
+            parts.append("\n    " + _testcase(result, report, classnames))
         parts.append(
             "\n    "
             + _element(
@@ -196,16 +197,15 @@ def _element(tag: str, attributes: Iterable[tuple[str, str]], text: str) -> str:
     return _open(tag, attributes) + " />"
 
 
-def _testcase(result: Result, report: Report) -> str:
+def _testcase(result: Result, report: Report, classnames: dict[tuple[str, str], str]) -> str:
     name = result.resource_id or result.correlation_key or "(no resource)"
-    case = _open(
-        "testcase",
-        (
-            ("classname", _token(f"regionready.{result.service}.{result.rule_id}")),
-            ("name", _token(name) or "(no resource)"),
-            ("time", "0"),
-        ),
-    )
+    key = (result.service, result.rule_id)
+    classname = classnames.get(key)
+    if classname is None:  # one per rule: computed once
+        classname = _escape_attribute(_token(f"regionready.{result.service}.{result.rule_id}"))
+        classnames[key] = classname
+    name = _escape_attribute(_token(name) or "(no resource)")
+    case = f'<testcase classname="{classname}" name="{name}" time="0"'
     info = report.rules.get(result.rule_id)
     if result.status is Status.FAIL:
         lines = [result.message]
@@ -266,6 +266,8 @@ def _context(result: Result, report: Report) -> list[str]:
 
 def _clean(text: str) -> str:
     """Remove characters XML 1.0 cannot represent (ElementTree escapes the rest)."""
+    if text.isascii() and text.isprintable():  # the common case: nothing to remove
+        return text
     return _XML_INVALID.sub("", text)
 
 
@@ -279,6 +281,8 @@ def _summary(text: str) -> str:
 
 def _token(text: str) -> str:
     """An ``xs:token`` value: valid characters, whitespace collapsed, trimmed."""
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()  # no other whitespace than single spaces
     return _SPACES.sub(" ", _clean(text)).strip()
 
 
