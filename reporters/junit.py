@@ -46,6 +46,9 @@ EPOCH = "1970-01-01T00:00:00"
 #: as titles); the element text carries the whole message.
 MAX_MESSAGE_CHARS = 500
 
+#: Test cases per write when streaming.
+_BATCH = 256
+
 _XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACES = re.compile(r"\s+")
 
@@ -138,6 +141,9 @@ def _write(
         parts.append("\n    </properties>")
         for result in results:
             parts.append("\n    " + _testcase(result, report, classnames))
+            if len(parts) >= _BATCH:  # a suite can hold most of the report: emit as we go
+                emit("".join(parts))
+                parts.clear()
         parts.append(
             "\n    "
             + _element(

@@ -25,6 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from functools import partial
+from typing import IO
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
@@ -82,6 +83,37 @@ def render(
     max_bytes: int = MAX_BYTES,
 ) -> str:
     """The report as GitHub-flavoured Markdown (deterministic, pure)."""
+    return "\n".join(_lines(report, redact=redact, fail_on=fail_on, max_bytes=max_bytes)) + "\n"
+
+
+def write(
+    report: Report,
+    handle: IO[str],
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+    max_bytes: int = MAX_BYTES,
+) -> None:
+    """Write :func:`render`'s text to ``handle`` line by line.
+
+    The document holds emoji, so as one string it takes 4 bytes per character: written
+    line by line it never exists whole.
+    """
+    lines = _lines(report, redact=redact, fail_on=fail_on, max_bytes=max_bytes)
+    for line in lines:
+        handle.write(line + "\n")
+    if not lines:
+        handle.write("\n")
+
+
+def _lines(
+    report: Report,
+    *,
+    redact: bool,
+    fail_on: Severity | None,
+    max_bytes: int,
+) -> list[str]:
+    """The document's lines: ``"\\n".join(lines) + "\\n"`` is the text."""
     if redact:
         report = redact_report(report)
     card = scorecard(report, fail_on)
@@ -115,7 +147,13 @@ def render(
             f"_… {omitted} more entries omitted to stay under {max_bytes} bytes; "
             "the SARIF and JSON reports have every result._",
         ]
-    return "\n".join(head + body).rstrip("\n") + "\n"
+    lines = head + body
+    # What "\n".join(lines).rstrip("\n") drops: trailing empty lines, trailing newlines.
+    while lines and not lines[-1].rstrip("\n"):
+        lines.pop()
+    if lines:
+        lines[-1] = lines[-1].rstrip("\n")
+    return lines
 
 
 def _size(lines: list[str]) -> int:

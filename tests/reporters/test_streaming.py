@@ -69,7 +69,7 @@ def test_lazy_list_encodes_like_the_converted_list() -> None:
     assert "".join(jsonout.iterencode(lazy)) == json.dumps(plain, indent=2)
 
 
-@pytest.mark.parametrize("name", ["json", "junit"])
+@pytest.mark.parametrize("name", ["json", "junit", "sarif", "markdown"])
 @pytest.mark.parametrize(
     "options",
     [{}, {"redact": True}, {"fail_on": None}, {"fail_on": Severity.LOW}],
@@ -83,7 +83,7 @@ def test_write_gives_the_rendered_bytes(report: Report, name: str, options: Any)
 
 def test_write_empty_report(report: Report) -> None:
     empty = dataclasses.replace(report, results=[], rules={})
-    for name in ("json", "junit"):
+    for name in ("json", "junit", "sarif", "markdown"):
         module = registry.reporter(name)
         handle = io.StringIO()
         module.write(empty, handle)
