@@ -21,7 +21,11 @@ GitHub truncates a step summary over 1 MiB, so the document is capped at ``max_b
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import IO
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
@@ -47,27 +51,28 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _SPACES = re.compile(r" {2,}")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "`": "&#96;"}
 _BACKSLASHED = set("\\*_[]()#!~")
+#: One str.translate does every per-character replacement of :func:`escape`.
+_ESCAPES = {
+    **{ord(char): entity for char, entity in _ENTITIES.items()},
+    **{ord(char): "\\" + char for char in _BACKSLASHED},
+    ord("@"): "@\u2060",
+}
 _MERMAID_UNSAFE = re.compile(r"[^A-Za-z0-9 ._/-]")
 
 
 def escape(value: object, limit: int = MAX_VALUE_CHARS) -> str:
     """Untrusted text made inert for Markdown and HTML, on one line, at most ``limit`` chars."""
-    text = _SURROGATE.sub("\ufffd", str(value))
-    text = _INVISIBLE.sub("", _CONTROL.sub(" ", text))
+    text = str(value)
+    plain = text.isascii()  # surrogates and invisible characters are all non-ASCII
+    if not plain:
+        text = _SURROGATE.sub("\ufffd", text)
+    text = _CONTROL.sub(" ", text)
+    if not plain:
+        text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    out = []
-    for char in text:
-        if char in _ENTITIES:
-            out.append(_ENTITIES[char])
-        elif char in _BACKSLASHED:
-            out.append("\\" + char)
-        elif char == "@":
-            out.append("@\u2060")
-        else:
-            out.append(char)
-    return "".join(out)
+    return text.translate(_ESCAPES)
 
 
 def render(
@@ -78,24 +83,61 @@ def render(
     max_bytes: int = MAX_BYTES,
 ) -> str:
     """The report as GitHub-flavoured Markdown (deterministic, pure)."""
+    return "\n".join(_lines(report, redact=redact, fail_on=fail_on, max_bytes=max_bytes)) + "\n"
+
+
+def write(
+    report: Report,
+    handle: IO[str],
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+    max_bytes: int = MAX_BYTES,
+) -> None:
+    """Write :func:`render`'s text to ``handle`` line by line.
+
+    The document holds emoji, so as one string it takes 4 bytes per character: written
+    line by line it never exists whole.
+    """
+    lines = _lines(report, redact=redact, fail_on=fail_on, max_bytes=max_bytes)
+    for line in lines:
+        handle.write(line + "\n")
+    if not lines:
+        handle.write("\n")
+
+
+def _lines(
+    report: Report,
+    *,
+    redact: bool,
+    fail_on: Severity | None,
+    max_bytes: int,
+) -> list[str]:
+    """The document's lines: ``"\\n".join(lines) + "\\n"`` is the text."""
     if redact:
         report = redact_report(report)
     card = scorecard(report, fail_on)
     head = _head(report, card)
-    sections = _findings(report) + _errors(report) + _suppressed(report)
+    sections = itertools.chain(_findings(report), _errors(report), _suppressed(report))
 
     budget = max_bytes - _size(head) - 200  # room for the omission notice
     body: list[str] = []
     used = 0
     full = False
     omitted = 0
-    for kind, line in sections:
-        full = full or used + _size([line]) > budget
+    for kind, entry in sections:
         if full:
+            # Past the cap only the omitted items are counted: their text is never made.
+            omitted += kind == "item"
+            continue
+        line = entry if isinstance(entry, str) else entry()
+        size = len(line.encode("utf-8")) + 1
+        if used + size > budget:
+            full = True
             omitted += kind == "item"
             continue
         body.append(line)
-        used += _size([line])
+        used += size
     if full:
         # Drop the headings the cap left without items.
         while body and (body[-1].startswith("#") or body[-1] == ""):
@@ -105,7 +147,13 @@ def render(
             f"_… {omitted} more entries omitted to stay under {max_bytes} bytes; "
             "the SARIF and JSON reports have every result._",
         ]
-    return "\n".join(head + body).rstrip("\n") + "\n"
+    lines = head + body
+    # What "\n".join(lines).rstrip("\n") drops: trailing empty lines, trailing newlines.
+    while lines and not lines[-1].rstrip("\n"):
+        lines.pop()
+    if lines:
+        lines[-1] = lines[-1].rstrip("\n")
+    return lines
 
 
 def _size(lines: list[str]) -> int:
@@ -200,31 +248,35 @@ def _where(result: Result) -> str:
     return f" ({' · '.join(parts)})" if parts else ""
 
 
-def _findings(report: Report) -> list[tuple[str, str]]:
-    lines: list[tuple[str, str]] = []
+#: A section line: its text, or (for an item) a function that makes it, so the items
+#: past the size cap are counted without being rendered.
+_Entry = tuple[str, str | Callable[[], str]]
+
+
+def _findings(report: Report) -> Iterator[_Entry]:
     findings = report.findings()
     if not findings:
-        return [
-            ("heading", "### Findings"),
-            ("heading", ""),
-            ("text", "No findings."),
-            ("text", ""),
-        ]
-    lines += [("heading", f"### Findings ({len(findings)})"), ("heading", "")]
+        yield ("heading", "### Findings")
+        yield ("heading", "")
+        yield ("text", "No findings.")
+        yield ("text", "")
+        return
+    yield ("heading", f"### Findings ({len(findings)})")
+    yield ("heading", "")
     for severity in SEVERITIES_DESCENDING:
         group = [r for r in findings if r.severity is severity]
         if not group:
             continue
         # Root causes (not blocked) before the findings they block; report order otherwise.
         group.sort(key=lambda r: bool(r.blocked_by))
-        lines += [
-            ("heading", f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({len(group)})"),
-            ("heading", ""),
-        ]
+        yield (
+            "heading",
+            f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({len(group)})",
+        )
+        yield ("heading", "")
         for result in group:
-            lines.append(("item", _finding(result, report)))
-        lines.append(("heading", ""))
-    return lines
+            yield ("item", partial(_finding, result, report))
+        yield ("heading", "")
 
 
 def _finding(result: Result, report: Report) -> str:
@@ -244,50 +296,43 @@ def _finding(result: Result, report: Report) -> str:
     return line
 
 
-def _errors(report: Report) -> list[tuple[str, str]]:
+def _errors(report: Report) -> Iterator[_Entry]:
     errors = [r for r in report.results if r.status is Status.ERROR]
     if not errors:
-        return []
-    lines: list[tuple[str, str]] = [
-        ("heading", f"### ⚠️ Not evaluated ({len(errors)})"),
-        ("heading", ""),
-        ("text", "These checks could not run, so readiness is unproven until they do."),
-        ("text", ""),
-    ]
+        return
+    yield ("heading", f"### ⚠️ Not evaluated ({len(errors)})")
+    yield ("heading", "")
+    yield ("text", "These checks could not run, so readiness is unproven until they do.")
+    yield ("text", "")
     for result in errors:
-        resource = escape(result.resource_id or result.correlation_key or "(no resource)")
-        lines.append(
-            (
-                "item",
-                f"- **{escape(result.rule_id)}** — {resource}{_where(result)}: "
-                f"{escape(result.message)}",
-            )
-        )
-    lines.append(("heading", ""))
-    return lines
+        yield ("item", partial(_error, result))
+    yield ("heading", "")
 
 
-def _suppressed(report: Report) -> list[tuple[str, str]]:
+def _error(result: Result) -> str:
+    resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+    return f"- **{escape(result.rule_id)}** — {resource}{_where(result)}: {escape(result.message)}"
+
+
+def _suppressed(report: Report) -> Iterator[_Entry]:
     suppressed = [r for r in report.results if r.status is Status.SUPPRESSED]
     if not suppressed:
-        return []
-    lines: list[tuple[str, str]] = [
-        ("heading", f"### Suppressed ({len(suppressed)})"),
-        ("heading", ""),
-    ]
+        return
+    yield ("heading", f"### Suppressed ({len(suppressed)})")
+    yield ("heading", "")
     for result in suppressed:
-        details = result.suppression or {}
-        extra = ", ".join(
-            f"{escape(k)}: {escape(details[k])}" for k in sorted(details) if k != "reason"
-        )
-        resource = escape(result.resource_id or result.correlation_key or "(no resource)")
-        lines.append(
-            (
-                "item",
-                f"- **{escape(result.rule_id)}** ({escape(result.severity.value)}) — {resource}: "
-                f"{escape(details.get('reason', '') or 'no reason given')}"
-                + (f" ({extra})" if extra else ""),
-            )
-        )
-    lines.append(("heading", ""))
-    return lines
+        yield ("item", partial(_suppression, result))
+    yield ("heading", "")
+
+
+def _suppression(result: Result) -> str:
+    details = result.suppression or {}
+    extra = ", ".join(
+        f"{escape(k)}: {escape(details[k])}" for k in sorted(details) if k != "reason"
+    )
+    resource = escape(result.resource_id or result.correlation_key or "(no resource)")
+    return (
+        f"- **{escape(result.rule_id)}** ({escape(result.severity.value)}) — {resource}: "
+        f"{escape(details.get('reason', '') or 'no reason given')}"
+        + (f" ({extra})" if extra else "")
+    )

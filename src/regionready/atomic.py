@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from regionready import jsonout
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` to ``path`` through a temp file in the same folder, then rename."""
+    return write_stream(path, lambda handle: handle.write(text))
+
+
+def write_stream(path: str | os.PathLike[str], writer: Callable[[IO[str]], Any]) -> Path:
+    """Like :func:`write_text`, but ``writer(handle)`` writes the text (in pieces, so a
+    large document need not exist whole in memory); an exception leaves ``path`` as it was.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            writer(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -29,8 +38,18 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
 
 
 def write_json(path: str | os.PathLike[str], data: Any) -> Path:
-    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    return write_text(path, text)
+    """``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"``, streamed.
+
+    The same bytes, written in chunks by :mod:`regionready.jsonout`: a snapshot document
+    of tens of MiB is never held whole as text (nor as the encoder's list of tokens).
+    """
+
+    def write(handle: IO[str]) -> None:
+        for chunk in jsonout.iterencode(data, sort_keys=True, ensure_ascii=False):
+            handle.write(chunk)
+        handle.write("\n")
+
+    return write_stream(path, write)
 
 
 def append_line(path: str | os.PathLike[str], line: str) -> None:

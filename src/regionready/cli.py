@@ -270,12 +270,13 @@ def _apply_gate_inputs(args: argparse.Namespace, report: Any) -> list[Any]:
 
 
 def _emit(args: argparse.Namespace, report: Any) -> int:
-    from regionready.console import print_summary
     from regionready.runner import write_reports
 
     report_formats = _check_formats(args.format)
     gated = _apply_gate_inputs(args, report)
     if "table" in args.format or not report_formats:
+        from regionready.console import print_summary  # rich: only for the table
+
         print_summary(report, fail_on=args.fail_on)
     if report_formats:
         out = args.out or Path(".")
@@ -316,8 +317,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     rules = _load_rules(args)
     _check_formats(args.format)
-    scan = read_scan(args.snapshot)
-    report = build_report(scan, rules, _clock(args))
+    # The snapshot is released as soon as the report exists: the reporters reuse its memory.
+    report = build_report(read_scan(args.snapshot), rules, _clock(args))
     return _emit(args, report)
 
 
@@ -342,6 +343,7 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    _limit_malloc_arenas()
     started = dt.datetime.now(dt.UTC)
     spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
     session = collect.open_session(spec)
@@ -396,6 +398,48 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
     return out
 
 
+#: glibc's malloc arenas for the collector threads (its default is 8 per core). The
+#: threads spend their time waiting on the network or holding the GIL, so more arenas buy
+#: no speed, only memory that stays mapped after each burst of parsing (~15 MiB in a
+#: full-catalogue scan). ``MALLOC_ARENA_MAX`` in the environment wins.
+MALLOC_ARENAS = 2
+_M_ARENA_MAX = -8  # mallopt() parameter number, from glibc's malloc.h
+
+
+def _libc() -> Any:
+    """glibc through ctypes, or None (another C library, another OS)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt  # noqa: B018 - present in glibc only
+        libc.malloc_trim  # noqa: B018
+    except (OSError, AttributeError):
+        return None
+    return libc
+
+
+def _limit_malloc_arenas() -> None:
+    """Cap glibc's malloc arenas before the collector threads start (see MALLOC_ARENAS)."""
+    if "MALLOC_ARENA_MAX" in os.environ:
+        return
+    libc = _libc()
+    if libc is not None:
+        libc.mallopt(_M_ARENA_MAX, MALLOC_ARENAS)
+
+
+def _release_memory() -> None:
+    """Collect garbage and return free heap memory to the OS (glibc's malloc_trim)."""
+    import gc
+
+    gc.collect()
+    libc = _libc()
+    if libc is not None:
+        libc.malloc_trim(0)
+
+
 def _check_regions(args: argparse.Namespace) -> None:
     import re
 
@@ -424,6 +468,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
     _check_formats(args.format)
     snapshot_dir = args.snapshot_dir or (args.out or Path(".")) / "snapshot"
     _collect(args, snapshot_dir)
+    # The collection's clients, models and documents are garbage now: hand their memory
+    # back before the snapshot is read again and evaluated.
+    _release_memory()
     report = build_report(read_scan(snapshot_dir), rules, _clock(args))
     return _emit(args, report)
 

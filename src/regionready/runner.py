@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from regionready import __version__, atomic, registry
@@ -54,13 +56,23 @@ def write_reports(
     redact: bool = False,
     fail_on: str = "high",
 ) -> list[Path]:
-    """Render each format and write it atomically as ``<out>/regionready.<ext>``."""
+    """Render each format and write it atomically as ``<out>/regionready.<ext>``.
+
+    A reporter with a ``write(report, handle, **options)`` streams its document into the
+    temporary file; otherwise ``render``'s text is written. One format at a time: each
+    rendering is released before the next starts.
+    """
     written = []
     gate = Severity(fail_on) if fail_on != "none" else None
     for name in formats:
         module = registry.reporter(name)
-        text = module.render(report, redact=redact, fail_on=gate)
         path = out / f"{REPORT_BASENAME}{module.EXTENSION}"
-        atomic.write_text(path, text)
+        stream: Callable[..., object] | None = getattr(module, "write", None)
+        if stream is not None:
+            atomic.write_stream(path, partial(stream, report, redact=redact, fail_on=gate))
+        else:
+            text = module.render(report, redact=redact, fail_on=gate)
+            atomic.write_text(path, text)
+            del text
         written.append(path)
     return written
