@@ -44,6 +44,7 @@ _SEARCH_ERRORS = (JMESPathError, TypeError, ValueError, OverflowError, Recursion
 _TEST_ERRORS = (TypeError, ValueError, re.error, RecursionError)
 # Enum members read once (each ``Status.X`` is a metaclass attribute lookup).
 _PASS, _FAIL, _NOT_APPLICABLE = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
+_UNPAIRED = {"fail": _FAIL, "pass": _PASS, "not_applicable": _NOT_APPLICABLE}
 
 
 def _fingerprinter(
@@ -131,6 +132,7 @@ class _Compiled:
         self._predicates: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
         self._templates: dict[str, tuple[list[tuple[str, str, str]], str]] = {}
         self._all_predicates: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
+        self._plain: set[int] = set()  # ids of predicates giving a bool (kept alive)
 
     def expr(self, text: str) -> Any:
         """The expression as a closure (jmespath_compile), placeholders substituted."""
@@ -203,6 +205,11 @@ class _Compiled:
         def searched(text: str, exc: Exception) -> EvaluationError:
             return EvaluationError(f"{rule.path}: {rule.id}: {text!r}: {exc}")
 
+        inline = _inline_predicate(cond.op, cond.key, key, constant, searched)
+        if inline is not None and value_expr is None:
+            self._plain.add(id(inline))
+            return inline
+
         def holds(data: Any) -> bool:
             try:
                 left = key(data)
@@ -231,12 +238,15 @@ class _Compiled:
         if found is not None:
             return found[1]
         tests = [self.predicate(c) for c in conditions]
+        built: Callable[[Any], bool]
         if not tests:
 
             def none(data: Any) -> bool:
                 return True
 
             built = none
+        elif len(tests) == 1 and id(tests[0]) in self._plain:
+            built = tests[0]  # already a bool
         elif len(tests) == 1:
             (only,) = tests
 
@@ -278,6 +288,57 @@ class _Compiled:
     @cached_property
     def pair_expr(self) -> str | None:
         return self.rule.pair_by
+
+
+def _inline_predicate(
+    op: str,
+    text: str,
+    key: Callable[[Any], Any],
+    constant: Any,
+    searched: Callable[[str, Exception], EvaluationError],
+) -> Callable[[Any], bool] | None:
+    """``holds`` of the commonest operators against a constant, the operator's test
+    written out (``OPERATORS`` gives the same answers; none of these can raise)."""
+    if op == "present":
+
+        def present(data: Any) -> bool:
+            try:
+                return key(data) is not None
+            except _SEARCH_ERRORS as exc:
+                raise searched(text, exc) from exc
+
+        return present
+    if op == "absent":
+
+        def absent(data: Any) -> bool:
+            try:
+                return key(data) is None
+            except _SEARCH_ERRORS as exc:
+                raise searched(text, exc) from exc
+
+        return absent
+    if type(constant) is str or type(constant) is bool:  # ``==`` of JSON values: a bool
+        if op == "eq":
+
+            def eq(data: Any) -> bool:
+                try:
+                    left = key(data)
+                except _SEARCH_ERRORS as exc:
+                    raise searched(text, exc) from exc
+                return bool(left == constant)
+
+            return eq
+        if op == "ne":
+
+            def ne(data: Any) -> bool:
+                try:
+                    left = key(data)
+                except _SEARCH_ERRORS as exc:
+                    raise searched(text, exc) from exc
+                return bool(left != constant)
+
+            return ne
+    return None
 
 
 def _split_template(template: str) -> tuple[list[tuple[str, str, str]], str]:
@@ -789,6 +850,26 @@ class Engine:
             source_region=source_region,
             target_region=target_region,
         )
+        unpaired_status = _UNPAIRED.get(rule.on_unpaired)
+        unpaired = {
+            status: _result_maker(
+                rule_id=rule.id,
+                status=status,
+                severity=rule.severity,
+                service=rule.service,
+                kind=rule.kind,
+                message="no counterpart in the target",
+                account=account,
+                region=target_region,
+                resource_type=rule.resource,
+                source_region=source_region,
+                target_region=target_region,
+            )
+            for status in _UNPAIRED.values()
+        }
+        compare = [(condition, compiled.predicate(condition)) for condition in rule.compare]
+        failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
+        tgt_id = tgt.id_field
         for item in src.items:
             sid = str(item.get(src_id, "")) or "-"
             if not in_scope(item):
@@ -798,33 +879,21 @@ class Engine:
             twin = index.get(key) if key is not None else None
             pair = {"source": item, "target": twin, **base}
             if twin is None:
-                status = {
-                    "fail": Status.FAIL,
-                    "pass": Status.PASS,
-                    "not_applicable": Status.NOT_APPLICABLE,
-                }[rule.on_unpaired]
-                template = rule.unpaired_message or rule.message
-                results.append(
-                    self._result(
-                        compiled,
-                        status=status,
-                        account=account,
-                        region=target_region,
-                        resource_id=sid,
-                        correlation_key=key or sid,
-                        message=compiled.render(template, pair)
-                        if status is Status.FAIL
-                        else "no counterpart in the target",
-                        severity=self._severity(compiled, pair) if status is Status.FAIL else None,
-                        details={"source": sid, "target": None},
-                    )
-                )
+                status = unpaired_status or _UNPAIRED[rule.on_unpaired]
+                result = unpaired[status](sid, key or sid)
+                if status is _FAIL:
+                    template = rule.unpaired_message or rule.message
+                    result.message = compiled.render(template, pair)
+                    result.severity = self._severity(compiled, pair) or rule.severity
+                result.details = {"source": sid, "target": None}
+                results.append(result)
                 continue
-            tid = str(twin.get(tgt.id_field, "")) or "-"
-            drift = [c.describe() for c in rule.compare if not compiled.holds(c, pair)]
-            fails = bool(drift) or (
-                bool(rule.fail_when) and compiled.all_hold(rule.fail_when, pair)
-            )
+            tid = str(twin.get(tgt_id, "")) or "-"
+            drift = []
+            for condition, holds in compare:
+                if not holds(pair):
+                    drift.append(condition.describe())
+            fails = bool(drift) or (failing is not None and failing(pair))
             result = matching(tid, key or tid)
             if fails:
                 result.status = _FAIL

@@ -1,6 +1,9 @@
-"""Results made from a prototype (engine._result_maker) are the ones Result(...) makes."""
+"""Engine shortcuts against what they stand for: results made from a prototype
+(engine._result_maker) against Result(...), inline predicates against OPERATORS."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -8,6 +11,7 @@ from hypothesis import strategies as st
 
 from regionready import engine
 from regionready.model import Result, Severity, Status, fingerprint
+from regionready.operators import OPERATORS
 
 CONSTANTS = {
     "rule_id": "ACM-001",
@@ -63,3 +67,25 @@ def test_unknown_fresh_defaults_fall_back_to_the_constructor(
     make = engine._result_maker(**CONSTANTS)
     made = make("a", "k")
     assert made == Result(resource_id="a", correlation_key="k", **CONSTANTS)
+
+
+json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner),
+    max_leaves=10,
+)
+
+
+@given(json_values, st.text(max_size=5) | st.booleans() | json_values)
+def test_inline_predicates_are_the_operators(left: Any, constant: Any) -> None:
+    def searched(text: str, exc: Exception) -> engine.EvaluationError:
+        return engine.EvaluationError(text)
+
+    for op in ("present", "absent", "eq", "ne"):
+        inline = engine._inline_predicate(op, "k", lambda data: data, constant, searched)
+        if inline is None:
+            assert op in ("eq", "ne") and type(constant) not in (str, bool)
+            continue
+        want = OPERATORS[op].test(left, constant)
+        assert inline(left) is bool(want)
