@@ -89,3 +89,30 @@ def test_inline_predicates_are_the_operators(left: Any, constant: Any) -> None:
             continue
         want = OPERATORS[op].test(left, constant)
         assert inline(left) is bool(want)
+
+
+events = st.lists(
+    st.fixed_dictionaries(
+        {
+            "EventId": st.text(max_size=3),
+            "EventTime": st.none() | st.integers() | st.sampled_from(["2026-01-01T00:00:00Z", "x"]),
+        }
+    )
+    | json_scalars,
+    max_size=6,
+)
+
+
+@given(events, st.integers(min_value=0, max_value=5))
+def test_latest_in_group_kept_per_group_is_computed_again(group: list[Any], pick: int) -> None:
+    from regionready import fn_iam
+
+    def uncached(event: Any, members: Any) -> bool:
+        dicts = [e for e in members if isinstance(e, dict)]
+        latest = max(dicts, key=fn_iam._order, default=None)
+        return latest is None or str(latest.get("EventId")) == str(event.get("EventId"))
+
+    for event in [e for e in group if isinstance(e, dict)] + [{"EventId": "z"}]:
+        assert fn_iam.sts_latest_in_group(event, group) is uncached(event, group) or not group
+    group.append({"EventId": "new", "EventTime": float("inf")})  # a longer group: computed again
+    assert fn_iam.sts_latest_in_group({"EventId": "new"}, group) is True
