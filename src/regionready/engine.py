@@ -53,12 +53,13 @@ def _fingerprinter(
     """``model.fingerprint`` of results that differ only in their correlation key: the
     same bytes hashed, the common prefix once (a copy of its hash state per key)."""
     prefix = hashlib.sha256("\x1f".join((rule_id, account, "")).encode("utf-8"))
-    suffix = "\x1f".join(("", source_region, target_region))
+    suffix = "\x1f".join(("", source_region, target_region)).encode("utf-8")
     copy = prefix.copy
 
     def of(correlation_key: str) -> str:
         state = copy()
-        state.update((correlation_key + suffix).encode("utf-8"))
+        state.update(correlation_key.encode("utf-8"))
+        state.update(suffix)
         return state.hexdigest()[:32]
 
     return of
