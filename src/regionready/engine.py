@@ -75,8 +75,8 @@ def _result_maker(**constants: Any) -> Callable[[str, str], Result]:
     rule, account, Region and resource type that differ only in their resource id and
     correlation key: a prototype's fields copied, the fingerprint hashed with the
     common prefix once. The constructor itself if ``Result`` has fresh defaults other
-    than ``blocked_by`` and ``details``."""
-    if {"blocked_by", "details"} != _FRESH_FIELDS:
+    than ``blocked_by`` and ``details``, or slots."""
+    if {"blocked_by", "details"} != _FRESH_FIELDS or "__slots__" in vars(Result):
 
         def construct(resource_id: str, correlation_key: str) -> Result:
             return Result(resource_id=resource_id, correlation_key=correlation_key, **constants)
