@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property, partial
 from operator import attrgetter
 from typing import Any
@@ -43,6 +44,61 @@ _SEARCH_ERRORS = (JMESPathError, TypeError, ValueError, OverflowError, Recursion
 _TEST_ERRORS = (TypeError, ValueError, re.error, RecursionError)
 # Enum members read once (each ``Status.X`` is a metaclass attribute lookup).
 _PASS, _FAIL, _NOT_APPLICABLE = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
+_UNPAIRED = {"fail": _FAIL, "pass": _PASS, "not_applicable": _NOT_APPLICABLE}
+
+
+def _fingerprinter(
+    rule_id: str, account: str, source_region: str, target_region: str
+) -> Callable[[str], str]:
+    """``model.fingerprint`` of results that differ only in their correlation key: the
+    same bytes hashed, the common prefix once (a copy of its hash state per key)."""
+    prefix = hashlib.sha256("\x1f".join((rule_id, account, "")).encode("utf-8"))
+    suffix = "\x1f".join(("", source_region, target_region)).encode("utf-8")
+    copy = prefix.copy
+
+    def of(correlation_key: str) -> str:
+        state = copy()
+        state.update(correlation_key.encode("utf-8"))
+        state.update(suffix)
+        return state.hexdigest()[:32]
+
+    return of
+
+
+# The fields a Result gets a fresh mutable default for (``field(default_factory=...)``).
+_FRESH_FIELDS = {f.name for f in fields(Result) if f.default_factory is not MISSING}
+_new_result = object.__new__
+
+
+def _result_maker(**constants: Any) -> Callable[[str, str], Result]:
+    """``Result(resource_id=..., correlation_key=..., **constants)`` for results of one
+    rule, account, Region and resource type that differ only in their resource id and
+    correlation key: a prototype's fields copied, the fingerprint hashed with the
+    common prefix once. The constructor itself if ``Result`` has fresh defaults other
+    than ``blocked_by`` and ``details``, or slots."""
+    if {"blocked_by", "details"} != _FRESH_FIELDS or "__slots__" in vars(Result):
+
+        def construct(resource_id: str, correlation_key: str) -> Result:
+            return Result(resource_id=resource_id, correlation_key=correlation_key, **constants)
+
+        return construct
+    proto = Result(resource_id="", correlation_key="", **constants)
+    base = proto.__dict__
+    copy = base.copy
+    hashed = _fingerprinter(proto.rule_id, proto.account, proto.source_region, proto.target_region)
+
+    def make(resource_id: str, correlation_key: str) -> Result:
+        values = copy()
+        values["resource_id"] = resource_id
+        values["correlation_key"] = correlation_key
+        values["blocked_by"] = []
+        values["details"] = {}
+        values["fingerprint"] = hashed(correlation_key)
+        result: Result = _new_result(Result)
+        result.__dict__ = values
+        return result
+
+    return make
 
 
 @dataclass
@@ -77,6 +133,7 @@ class _Compiled:
         self._predicates: dict[int, tuple[Condition, Callable[[Any], bool]]] = {}
         self._templates: dict[str, tuple[list[tuple[str, str, str]], str]] = {}
         self._all_predicates: dict[int, tuple[Any, Callable[[Any], bool]]] = {}
+        self._plain: set[int] = set()  # ids of predicates giving a bool (kept alive)
 
     def expr(self, text: str) -> Any:
         """The expression as a closure (jmespath_compile), placeholders substituted."""
@@ -149,6 +206,11 @@ class _Compiled:
         def searched(text: str, exc: Exception) -> EvaluationError:
             return EvaluationError(f"{rule.path}: {rule.id}: {text!r}: {exc}")
 
+        inline = _inline_predicate(cond.op, cond.key, key, constant, searched)
+        if inline is not None and value_expr is None:
+            self._plain.add(id(inline))
+            return inline
+
         def holds(data: Any) -> bool:
             try:
                 left = key(data)
@@ -177,12 +239,15 @@ class _Compiled:
         if found is not None:
             return found[1]
         tests = [self.predicate(c) for c in conditions]
+        built: Callable[[Any], bool]
         if not tests:
 
             def none(data: Any) -> bool:
                 return True
 
             built = none
+        elif len(tests) == 1 and id(tests[0]) in self._plain:
+            built = tests[0]  # already a bool
         elif len(tests) == 1:
             (only,) = tests
 
@@ -224,6 +289,57 @@ class _Compiled:
     @cached_property
     def pair_expr(self) -> str | None:
         return self.rule.pair_by
+
+
+def _inline_predicate(
+    op: str,
+    text: str,
+    key: Callable[[Any], Any],
+    constant: Any,
+    searched: Callable[[str, Exception], EvaluationError],
+) -> Callable[[Any], bool] | None:
+    """``holds`` of the commonest operators against a constant, the operator's test
+    written out (``OPERATORS`` gives the same answers; none of these can raise)."""
+    if op == "present":
+
+        def present(data: Any) -> bool:
+            try:
+                return key(data) is not None
+            except _SEARCH_ERRORS as exc:
+                raise searched(text, exc) from exc
+
+        return present
+    if op == "absent":
+
+        def absent(data: Any) -> bool:
+            try:
+                return key(data) is None
+            except _SEARCH_ERRORS as exc:
+                raise searched(text, exc) from exc
+
+        return absent
+    if type(constant) is str or type(constant) is bool:  # ``==`` of JSON values: a bool
+        if op == "eq":
+
+            def eq(data: Any) -> bool:
+                try:
+                    left = key(data)
+                except _SEARCH_ERRORS as exc:
+                    raise searched(text, exc) from exc
+                return bool(left == constant)
+
+            return eq
+        if op == "ne":
+
+            def ne(data: Any) -> bool:
+                try:
+                    left = key(data)
+                except _SEARCH_ERRORS as exc:
+                    raise searched(text, exc) from exc
+                return bool(left != constant)
+
+            return ne
+    return None
 
 
 def _split_template(template: str) -> tuple[list[tuple[str, str, str]], str]:
@@ -629,69 +745,55 @@ class Engine:
         in_scope = compiled.all_predicate(rule.where)
         failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
         id_field = ds.id_field
-        rule_id, service, kind, severity = rule.id, rule.service, rule.kind, rule.severity
         resource_type = resource or rule.resource
-        source_region, target_region = self.source_region, self.target_region
+        common = {
+            "rule_id": rule.id,
+            "severity": rule.severity,
+            "service": rule.service,
+            "kind": rule.kind,
+            "account": account,
+            "resource_type": resource_type,
+            "source_region": self.source_region,
+            "target_region": self.target_region,
+        }
+        # Results as ``Result(...)`` makes them, per Region of the items (one, unless
+        # the items name their own).
+        makers: dict[str, tuple[Callable[[str, str], Result], Callable[[str, str], Result]]]
+        makers = {}
+
+        def makers_for(
+            item_region: str,
+        ) -> tuple[Callable[[str, str], Result], Callable[[str, str], Result]]:
+            found = makers.get(item_region)
+            if found is None:
+                found = makers[item_region] = (
+                    _result_maker(
+                        status=_NOT_APPLICABLE,
+                        message="not in scope of this check",
+                        region=item_region,
+                        **common,
+                    ),
+                    _result_maker(status=_PASS, message="passes", region=item_region, **common),
+                )
+            return found
+
+        if region is not None:
+            not_applicable, passing = makers_for(region)
         append = results.append
         for item in ds.items:
-            item_region = str(item.get("Region", region)) if region is None else region
+            if region is None:
+                not_applicable, passing = makers_for(str(item.get("Region", region)))
             rid = str(item.get(id_field, "")) or "-"
             if not in_scope(item):
-                append(
-                    Result(
-                        rule_id=rule_id,
-                        status=_NOT_APPLICABLE,
-                        severity=severity,
-                        service=service,
-                        kind=kind,
-                        message="not in scope of this check",
-                        account=account,
-                        region=item_region,
-                        resource_type=resource_type,
-                        resource_id=rid,
-                        correlation_key=rid,
-                        source_region=source_region,
-                        target_region=target_region,
-                        details={},
-                    )
-                )
+                append(not_applicable(rid, rid))
                 continue
+            result = passing(rid, rid)
             if failing is not None and failing(item):
-                context = {**item, **self._context(compiled, account, item_region)}
+                context = {**item, **self._context(compiled, account, result.region)}
                 message = compiled.render(rule.message, context)
-                result = Result(
-                    rule_id=rule_id,
-                    status=_FAIL,
-                    severity=self._severity(compiled, item) or severity,
-                    service=service,
-                    kind=kind,
-                    message=message,
-                    account=account,
-                    region=item_region,
-                    resource_type=resource_type,
-                    resource_id=rid,
-                    correlation_key=rid,
-                    source_region=source_region,
-                    target_region=target_region,
-                    details={},
-                )
-            else:
-                result = Result(
-                    rule_id=rule_id,
-                    status=_PASS,
-                    severity=severity,
-                    service=service,
-                    kind=kind,
-                    message="passes",
-                    account=account,
-                    region=item_region,
-                    resource_type=resource_type,
-                    resource_id=rid,
-                    correlation_key=rid,
-                    source_region=source_region,
-                    target_region=target_region,
-                    details={},
-                )
+                result.status = _FAIL
+                result.severity = self._severity(compiled, item) or rule.severity
+                result.message = message
             if rule.location:
                 result.location = _location(compiled.search(rule.location, item))
             append(result)
@@ -723,76 +825,83 @@ class Engine:
         base = self._context(compiled, account, target_region)
         in_scope = compiled.all_predicate(rule.where)
         src_id = src.id_field
-        rule_id, service, kind, severity = rule.id, rule.service, rule.kind, rule.severity
-        resource_type = rule.resource
+        not_applicable = _result_maker(
+            rule_id=rule.id,
+            status=_NOT_APPLICABLE,
+            severity=rule.severity,
+            service=rule.service,
+            kind=rule.kind,
+            message="not in scope of this check",
+            account=account,
+            region=source_region,
+            resource_type=rule.resource,
+            source_region=source_region,
+            target_region=target_region,
+        )
+        matching = _result_maker(
+            rule_id=rule.id,
+            status=_PASS,
+            severity=rule.severity,
+            service=rule.service,
+            kind=rule.kind,
+            message="matches its source counterpart",
+            account=account,
+            region=target_region,
+            resource_type=rule.resource,
+            source_region=source_region,
+            target_region=target_region,
+        )
+        unpaired_status = _UNPAIRED.get(rule.on_unpaired)
+        unpaired = {
+            status: _result_maker(
+                rule_id=rule.id,
+                status=status,
+                severity=rule.severity,
+                service=rule.service,
+                kind=rule.kind,
+                message="no counterpart in the target",
+                account=account,
+                region=target_region,
+                resource_type=rule.resource,
+                source_region=source_region,
+                target_region=target_region,
+            )
+            for status in _UNPAIRED.values()
+        }
+        compare = [(condition, compiled.predicate(condition)) for condition in rule.compare]
+        failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
+        tgt_id = tgt.id_field
         for item in src.items:
             sid = str(item.get(src_id, "")) or "-"
             if not in_scope(item):
-                results.append(
-                    Result(  # as ``_result`` makes it
-                        rule_id=rule_id,
-                        status=_NOT_APPLICABLE,
-                        severity=severity,
-                        service=service,
-                        kind=kind,
-                        message="not in scope of this check",
-                        account=account,
-                        region=source_region,
-                        resource_type=resource_type,
-                        resource_id=sid,
-                        correlation_key=sid,
-                        source_region=source_region,
-                        target_region=target_region,
-                        details={},
-                    )
-                )
+                results.append(not_applicable(sid, sid))
                 continue
             key = key_of(item)
             twin = index.get(key) if key is not None else None
             pair = {"source": item, "target": twin, **base}
             if twin is None:
-                status = {
-                    "fail": Status.FAIL,
-                    "pass": Status.PASS,
-                    "not_applicable": Status.NOT_APPLICABLE,
-                }[rule.on_unpaired]
-                template = rule.unpaired_message or rule.message
-                results.append(
-                    self._result(
-                        compiled,
-                        status=status,
-                        account=account,
-                        region=target_region,
-                        resource_id=sid,
-                        correlation_key=key or sid,
-                        message=compiled.render(template, pair)
-                        if status is Status.FAIL
-                        else "no counterpart in the target",
-                        severity=self._severity(compiled, pair) if status is Status.FAIL else None,
-                        details={"source": sid, "target": None},
-                    )
-                )
+                status = unpaired_status or _UNPAIRED[rule.on_unpaired]
+                result = unpaired[status](sid, key or sid)
+                if status is _FAIL:
+                    template = rule.unpaired_message or rule.message
+                    result.message = compiled.render(template, pair)
+                    result.severity = self._severity(compiled, pair) or rule.severity
+                result.details = {"source": sid, "target": None}
+                results.append(result)
                 continue
-            tid = str(twin.get(tgt.id_field, "")) or "-"
-            drift = [c.describe() for c in rule.compare if not compiled.holds(c, pair)]
-            fails = bool(drift) or (
-                bool(rule.fail_when) and compiled.all_hold(rule.fail_when, pair)
-            )
-            results.append(
-                self._result(
-                    compiled,
-                    status=Status.FAIL if fails else Status.PASS,
-                    account=account,
-                    region=target_region,
-                    resource_id=tid,
-                    correlation_key=key or tid,
-                    message=compiled.render(rule.message, {**pair, "drift": drift})
-                    if fails
-                    else "matches its source counterpart",
-                    severity=self._severity(compiled, pair) if fails else None,
-                    details={"source": sid, "target": tid, "drift": drift},
-                )
-            )
+            tid = str(twin.get(tgt_id, "")) or "-"
+            drift = []
+            for condition, holds in compare:
+                if not holds(pair):
+                    drift.append(condition.describe())
+            fails = bool(drift) or (failing is not None and failing(pair))
+            result = matching(tid, key or tid)
+            if fails:
+                result.status = _FAIL
+                result.message = compiled.render(rule.message, {**pair, "drift": drift})
+                result.severity = self._severity(compiled, pair) or rule.severity
+            result.details = {"source": sid, "target": tid, "drift": drift}
+            results.append(result)
         if not results:
             results.append(
                 self._not_applicable(compiled, account, target_region, "no source resources")

@@ -531,10 +531,27 @@ def _order(event: dict[str, Any]) -> tuple[float, str]:
     return (_timestamp(event.get("EventTime")), str(event.get("EventId", "")))
 
 
+# The latest event of a group, per group: every member of a group (a ``lookup`` list)
+# asks for it. The group is kept (its id cannot be reused while it is) with its length;
+# snapshot data is not changed while rules run.
+_LATEST: dict[int, tuple[list[Any], int, Any]] = {}
+
+
+def _latest(group: list[Any]) -> Any:
+    found = _LATEST.get(id(group))
+    if found is not None and found[0] is group and found[1] == len(group):
+        return found[2]
+    latest = max((e for e in group if isinstance(e, dict)), key=_order, default=None)
+    if len(_LATEST) >= 1024:
+        _LATEST.clear()
+    _LATEST[id(group)] = (group, len(group), latest)
+    return latest
+
+
 def sts_latest_in_group(event: Any, group: Any) -> bool:
     if not isinstance(event, dict) or not isinstance(group, list) or not group:
         return True
-    latest = max((e for e in group if isinstance(e, dict)), key=_order, default=None)
+    latest = _latest(group)
     return latest is None or str(latest.get("EventId")) == str(event.get("EventId"))
 
 

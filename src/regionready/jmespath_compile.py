@@ -38,7 +38,17 @@ from jmespath import visitor
 
 Compiled = Callable[[Any], Any]
 
-_equals = visitor._equals
+_interpreter_equals = visitor._equals
+
+
+def _equals(x: Any, y: Any) -> Any:
+    """``==`` as the interpreter's: ``0``/``1`` never equal ``false``/``true``. Only a
+    comparison with a boolean can be that special case (bool has no subclasses)."""
+    if type(x) is bool or type(y) is bool:
+        return _interpreter_equals(x, y)
+    return x == y
+
+
 _ORDERING: dict[str, Callable[[Any, Any], Any]] = {
     "lt": operator.lt,
     "gt": operator.gt,
@@ -61,6 +71,9 @@ def is_false(value: Any) -> bool:
 
 
 def _is_actual_number(value: Any) -> bool:
+    kind = type(value)
+    if kind is int or kind is float:  # JSON's numbers, without the ABC check
+        return True
     return not isinstance(value, bool) and isinstance(value, Number)
 
 
@@ -361,6 +374,26 @@ class Compiler:
     def _multi_select_list(self, node: dict[str, Any]) -> Compiled:
         parts = [self.node(child) for child in node["children"]]
 
+        if len(parts) == 2:
+            first, second = parts
+
+            def multi_list2(value: Any) -> Any:
+                if value is None:
+                    return None
+                return [first(value), second(value)]
+
+            return multi_list2
+
+        if len(parts) == 3:
+            first, second, third = parts
+
+            def multi_list3(value: Any) -> Any:
+                if value is None:
+                    return None
+                return [first(value), second(value), third(value)]
+
+            return multi_list3
+
         def multi_list(value: Any) -> Any:
             if value is None:
                 return None
@@ -448,6 +481,20 @@ class Compiler:
                 return method(functions, resolved)
 
             return call1
+
+        if len(checks) == 2:
+            (first, first_types), (second, second_types) = checks
+
+            def call2(value: Any) -> Any:
+                a = first(value)
+                b = second(value)
+                if (first_types is not None and type(a).__name__ not in first_types) or (
+                    second_types is not None and type(b).__name__ not in second_types
+                ):
+                    return functions.call_function(name, [a, b])
+                return method(functions, a, b)
+
+            return call2
 
         def call(value: Any) -> Any:
             resolved = [arg(value) for arg in args]

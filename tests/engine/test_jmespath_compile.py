@@ -20,9 +20,11 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from jmespath import visitor
 from jmespath.exceptions import JMESPathError
 
 from regionready import engine as engine_module
+from regionready import jmespath_compile
 from regionready import rules as rules_module
 from regionready.engine import Clock, Engine, EvaluationError, _Compiled
 from regionready.fixtures import DEFAULT_NOW, scan_from_case
@@ -433,3 +435,11 @@ def test_errors_are_the_interpreters() -> None:
 def test_fixture_files_are_found() -> None:
     assert len(FIXTURES) >= 70
     assert all(isinstance(p, Path) for p in FIXTURES)
+
+
+@settings(max_examples=300, deadline=None)
+@given(x=json_values, y=json_values)
+def test_equality_and_numbers_are_the_interpreters(x: Any, y: Any) -> None:
+    for a, b in ((x, y), (x, x), (y, x), (0, False), (1, True), (1.0, True), (0, 0.0)):
+        assert jmespath_compile._equals(a, b) == visitor._equals(a, b)
+        assert jmespath_compile._is_actual_number(a) == visitor._is_actual_number(a)
