@@ -1,15 +1,26 @@
-"""The collector driver: sessions, threads across service x Region, retries, errors.
+"""The collector driver: sessions, processes and threads across service x Region,
+retries, errors.
 
 Collectors are resolved by name and given a ``Clients`` factory; the driver owns
 everything else: credentials (standard chain, ``--profile``, ``--role-arn``), the
 endpoint (``--endpoint-url`` / ``AWS_ENDPOINT_URL``), botocore adaptive retries and
 timeouts, a thread pool, per-collector error capture and progress on stderr.
+
+A large collection is CPU-bound in botocore (building, signing and parsing thousands of
+requests), so on Linux the (service x Region) tasks are shared among up to
+``REGIONREADY_PROCESSES`` processes (default: the usable cores, at most 4; 1 keeps
+everything in this process): the process forks before it starts any thread, each child
+runs its share in its own thread pool and sends back each task's ``ServiceData`` (plain
+JSON data) through a pipe, and this process runs the first share itself. A child that
+dies leaves its unfinished tasks as collection errors, never a hang or a silent pass.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -183,6 +194,20 @@ def plan_tasks(services: list[str], regions: list[str]) -> list[Task]:
 def run_task(
     account: AccountSession, task: Task, options: dict[str, Any] | None = None
 ) -> ServiceData:
+    data, notes = _run_task(account, task, options)
+    _print_notes(task, notes)
+    return data
+
+
+def _print_notes(task: Task, notes: list[str]) -> None:
+    for note in notes:  # complete data, read another way: worth a line, not an error
+        print(f"note: {task.service} {task.region}: {note}", file=sys.stderr)
+
+
+def _run_task(
+    account: AccountSession, task: Task, options: dict[str, Any] | None = None
+) -> tuple[ServiceData, list[str]]:
+    """One task's data and its notes (printed by the caller, in the parent process)."""
     client_region = task.region if task.region not in (GLOBAL, LOCAL) else GLOBAL_CLIENT_REGION
     clients = Clients(
         make_client=lambda svc: account.client(svc, client_region),
@@ -203,14 +228,23 @@ def run_task(
         rtype: sort_items(jsonable(items), id_fields.get(rtype, "")) for rtype, items in raw.items()
     }
     errors = [e.to_dict() for e in clients.errors]
-    for note in clients.notes:  # complete data, read another way: worth a line, not an error
-        print(f"note: {task.service} {task.region}: {note}", file=sys.stderr)
-    return ServiceData(
+    data = ServiceData(
         status="error" if errors else "ok",
         errors=errors,
         id_fields=id_fields,
         resources=resources,
         api_calls=clients.api_calls,
+    )
+    return data, list(clients.notes)
+
+
+def _crash_data(task: Task, exc: Exception) -> ServiceData:
+    """A task whose collection failed outside its collector (e.g. its worker died)."""
+    types = list(task.module.RESOURCE_TYPES)
+    return ServiceData(
+        status="error",
+        errors=[_crash_error(task, exc, types).to_dict()],
+        id_fields=dict(task.module.RESOURCE_TYPES),
     )
 
 
@@ -220,10 +254,227 @@ def _crash_error(task: Task, exc: Exception, types: list[str]) -> Any:
     return CollectionError(
         api=f"{task.service}:collect",
         code=type(exc).__name__,
-        message=f"collector failed: {exc}"[:300],
+        message=(str(exc) if isinstance(exc, WorkerDied) else f"collector failed: {exc}")[:300],
         action=f"{task.service}:*",
         resource_types=types,
     )
+
+
+#: Collection worker processes: ``REGIONREADY_PROCESSES`` (1..64; 1 collects in this
+#: process only). Default: the cores this process may use, at most DEFAULT_MAX_PROCESSES.
+PROCESSES_ENV = "REGIONREADY_PROCESSES"
+DEFAULT_MAX_PROCESSES = 4
+MAX_PROCESSES = 64
+
+#: Expected relative work of a task (its API calls in a typical account: one call or more
+#: per certificate, per key, ...), to balance the shares of the processes; 1 otherwise.
+TASK_WEIGHTS = {"acm": 20, "kms": 15, "iam": 4, "wafv2": 3, "secretsmanager": 2, "ssm": 1}
+
+
+class WorkerDied(Exception):
+    """A collection worker process ended before it sent a task's data."""
+
+
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def processes_setting() -> int:
+    """``REGIONREADY_PROCESSES`` (1..64); default: the usable cores, at most 4."""
+    raw = os.environ.get(PROCESSES_ENV, "").strip()
+    if not raw:
+        return min(DEFAULT_MAX_PROCESSES, usable_cores())
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 0 < value <= MAX_PROCESSES:
+        raise CollectError(
+            f"{PROCESSES_ENV}={raw!r}: expected a whole number from 1 to {MAX_PROCESSES}"
+        )
+    return value
+
+
+def can_fork() -> bool:
+    """Worker processes are forked (they inherit the session, its credentials and botocore
+    hooks): only on Linux (fork is unsafe on macOS), and only from the main thread (a
+    scan of several accounts runs each in a thread: those stay in-process)."""
+    return (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+def partition(tasks: list[Task], count: int) -> list[list[int]]:
+    """Task indexes in at most ``count`` shares of about equal expected work: heaviest
+    first, each to the lightest share; on a tie, to the share with fewest tasks of the
+    same Region (ACM of the source and KMS of the target on one side, so a busy source
+    Region and a nearly empty target still split). Each share in plan order."""
+    shares: list[list[int]] = [[] for _ in range(max(1, count))]
+    loads = [0] * len(shares)
+    regions: list[dict[str, int]] = [{} for _ in shares]
+    order = sorted(range(len(tasks)), key=lambda i: -TASK_WEIGHTS.get(tasks[i].service, 1))
+    for index in order:
+        task = tasks[index]
+        best = min(range(len(shares)), key=lambda k: (loads[k], regions[k].get(task.region, 0), k))
+        shares[best].append(index)
+        loads[best] += TASK_WEIGHTS.get(task.service, 1)
+        regions[best][task.region] = regions[best].get(task.region, 0) + 1
+    return [sorted(share) for share in shares if share]
+
+
+Outcome = tuple[int, ServiceData, list[str]]
+
+
+def _run_share(
+    account: AccountSession,
+    tasks: list[Task],
+    share: list[int],
+    options: dict[str, Any] | None,
+    workers: int,
+    deliver: Callable[[Outcome], None],
+) -> None:
+    """Run the tasks ``share`` in a thread pool, ``deliver`` each outcome as it ends."""
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(_run_task, account, tasks[i], options): i for i in share}
+        for future in as_completed(futures):
+            index = futures[future]
+            try:
+                data, notes = future.result()
+            except Exception as exc:  # outside the collector (its Clients, ...)
+                data, notes = _crash_data(tasks[index], exc), []
+            deliver((index, data, notes))
+
+
+def _child_main(
+    account: AccountSession,
+    tasks: list[Task],
+    share: list[int],
+    options: dict[str, Any] | None,
+    workers: int,
+    conn: Any,
+) -> None:
+    """A forked worker: its share's outcomes, one message per task, down ``conn``."""
+    try:
+        _run_share(account, tasks, share, options, workers, conn.send)
+    finally:
+        conn.close()
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Any
+    share: list[int]
+
+
+def _start_workers(
+    account: AccountSession,
+    tasks: list[Task],
+    shares: list[list[int]],
+    options: dict[str, Any] | None,
+    workers: int,
+) -> tuple[list[int], list[_Worker]]:
+    """Fork a process for every share but the first (this process runs it): called
+    before any thread of the collection starts. A share whose fork fails runs here."""
+    context = multiprocessing.get_context("fork")
+    local = list(shares[0])
+    started: list[_Worker] = []
+    for share in shares[1:]:
+        reader, writer = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_child_main,
+            args=(account, tasks, share, options, workers, writer),
+            name="regionready-collect",
+            daemon=True,
+        )
+        try:
+            process.start()
+        except OSError:
+            reader.close()
+            local.extend(share)
+            continue
+        finally:
+            writer.close()  # the child's end: EOF here once the child has gone
+        started.append(_Worker(process, reader, share))
+    return sorted(local), started
+
+
+def _read_worker(
+    worker: _Worker, tasks: list[Task], deliver: Callable[[Outcome | None], None]
+) -> None:
+    """Forward a worker's outcomes; the tasks it did not send become ERROR data."""
+    pending = set(worker.share)
+    try:
+        while pending:
+            try:
+                outcome: Outcome = worker.conn.recv()
+            except (EOFError, OSError):
+                break
+            pending.discard(outcome[0])
+            deliver(outcome)
+    finally:
+        worker.conn.close()
+        worker.process.join(timeout=30)
+        if pending:
+            code = worker.process.exitcode
+            how = (
+                f"was killed by signal {-code}"
+                if code is not None and code < 0
+                else f"exited with status {code}"
+            )
+            exc = WorkerDied(f"collection worker process (pid {worker.process.pid}) {how}")
+            for index in sorted(pending):
+                deliver((index, _crash_data(tasks[index], exc), []))
+        deliver(None)
+
+
+def _outcomes(
+    account: AccountSession,
+    tasks: list[Task],
+    local: list[int],
+    workers_started: list[_Worker],
+    options: dict[str, Any] | None,
+    workers: int,
+) -> Iterator[Outcome]:
+    """Every task's outcome as it ends: this process's share and the workers'."""
+    events: queue.Queue[Outcome | None] = queue.Queue()
+    readers = [
+        threading.Thread(
+            target=_read_worker, args=(w, tasks, events.put), name="regionready-worker", daemon=True
+        )
+        for w in workers_started
+    ]
+    for reader in readers:
+        reader.start()
+
+    def run_local() -> None:
+        try:
+            _run_share(account, tasks, local, options, workers, events.put)
+        finally:
+            events.put(None)
+
+    runner = threading.Thread(target=run_local, name="regionready-local", daemon=True)
+    runner.start()
+    try:
+        open_sources = len(readers) + 1
+        while open_sources:
+            event = events.get()
+            if event is None:
+                open_sources -= 1
+            else:
+                yield event
+    finally:
+        for w in workers_started:
+            if w.process.is_alive():
+                w.process.kill()
+        runner.join()
+        for reader in readers:
+            reader.join()
 
 
 class Progress:
@@ -285,20 +536,35 @@ def collect_account(
     progress: bool = True,
     options: dict[str, Any] | None = None,
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    processes: int | None = None,
 ) -> CollectResult:
+    """One account's snapshot. ``processes``: worker processes (None: the
+    ``REGIONREADY_PROCESSES`` setting; 1, or where fork cannot be used: threads only)."""
     account_number = account_id(account, regions[-1])
     tasks = plan_tasks(services, regions)
+    count = processes_setting() if processes is None else max(1, processes)
+    shares = partition(tasks, count) if count > 1 and len(tasks) > 1 and can_fork() else []
     by_region: dict[str, dict[str, ServiceData]] = {}
     api_calls: dict[str, int] = {}
+
+    def record(task: Task, data: ServiceData) -> None:
+        by_region.setdefault(task.region, {})[task.service] = data
+        api_calls[task.service] = api_calls.get(task.service, 0) + data.api_calls
+        bar.advance(f"{task.service} {task.region}", data)
+
     bar = Progress(len(tasks), enabled=progress)
-    with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run_task, account, task, options): task for task in tasks}
-        for future in as_completed(futures):
-            task = futures[future]
-            data = future.result()
-            by_region.setdefault(task.region, {})[task.service] = data
-            api_calls[task.service] = api_calls.get(task.service, 0) + data.api_calls
-            bar.advance(f"{task.service} {task.region}", data)
+    if len(shares) > 1:
+        # Fork first: no thread of this collection (progress bar, pools) may exist yet.
+        mine, started = _start_workers(account, tasks, shares, options, workers)
+        with bar.running():
+            for index, data, notes in _outcomes(account, tasks, mine, started, options, workers):
+                _print_notes(tasks[index], notes)
+                record(tasks[index], data)
+    else:
+        with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(run_task, account, task, options): task for task in tasks}
+            for future in as_completed(futures):
+                record(futures[future], future.result())
     stamp = iso(clock())
     local_data = by_region.pop(LOCAL, None)
     documents = {
@@ -368,6 +634,7 @@ def collect_organisation(
                 workers=workers,
                 progress=False,
                 options=options,
+                processes=1,  # accounts already run in threads: no fork from a thread
             )
             if result.account != spec.id:
                 raise CollectError(
