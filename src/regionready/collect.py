@@ -18,6 +18,7 @@ dies leaves its unfinished tasks as collection errors, never a hang or a silent 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import os
 import queue
@@ -127,6 +128,31 @@ class AccountSession:
                 service, region_name=region, endpoint_url=self.endpoint_url, config=self.config
             )
 
+    def forget_models(self) -> None:
+        """Drop the service models botocore's loader keeps for the session's whole life.
+
+        A client created later reloads what it needs; the clients alive now keep theirs.
+        Shared data (endpoints, partitions, retry config) stays cached. The loader's
+        cache is private to botocore: if its shape changes, nothing is dropped.
+        """
+        loader = self.session._session.get_component("data_loader")
+        cache = getattr(loader, "_cache", None)
+        if not isinstance(cache, dict):
+            return
+        with self._lock:
+            for key in list(cache):
+                if not isinstance(key, tuple) or len(key) < 2:
+                    continue
+                if key[0] == "load_service_model" or (
+                    key[0] == "load_data_with_path"
+                    and any(f"/{name}" in str(key[1]) for name in _MODEL_FILES)
+                ):
+                    cache.pop(key, None)
+
+
+#: The per-service files of botocore's data (the service model and its companions).
+_MODEL_FILES = ("service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1")
+
 
 def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.Session:
     """The standard credential chain, a named profile, and optionally an assumed role."""
@@ -208,6 +234,20 @@ def _run_task(
     account: AccountSession, task: Task, options: dict[str, Any] | None = None
 ) -> tuple[ServiceData, list[str]]:
     """One task's data and its notes (printed by the caller, in the parent process)."""
+    try:
+        return _collect_task(account, task, options)
+    finally:
+        # The task's clients are garbage now, but in reference cycles (client <-> event
+        # hooks): only a full collection frees them and the service model each holds;
+        # then the loader's copies go too. Measured on the benchmark account (one
+        # process): scan peak RSS 117 -> 88 MiB, wall time unchanged within noise.
+        gc.collect()
+        account.forget_models()
+
+
+def _collect_task(
+    account: AccountSession, task: Task, options: dict[str, Any] | None
+) -> tuple[ServiceData, list[str]]:
     client_region = task.region if task.region not in (GLOBAL, LOCAL) else GLOBAL_CLIENT_REGION
     clients = Clients(
         make_client=lambda svc: account.client(svc, client_region),
