@@ -567,6 +567,33 @@ class CollectResult:
     local: dict[str, Any] | None = None
 
 
+_FROZEN_LOCK = threading.Lock()
+_frozen_users = 0
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Objects alive before the collection (imports, rules, botocore's shared data) are
+    kept out of the garbage collector's reach while it runs: the full collection each
+    task ends with (``_run_task``) then walks only what the collection made (measured:
+    ~100 ms -> a few ms per task), and forked workers do not write to, and so do not
+    copy, the parent's pages. Nested and concurrent collections (an organisation scan
+    runs accounts in threads) share one freeze; the last one out undoes it."""
+    global _frozen_users
+    with _FROZEN_LOCK:
+        if _frozen_users == 0:
+            gc.collect()
+            gc.freeze()
+        _frozen_users += 1
+    try:
+        yield
+    finally:
+        with _FROZEN_LOCK:
+            _frozen_users -= 1
+            if _frozen_users == 0:
+                gc.unfreeze()
+
+
 def collect_account(
     account: AccountSession,
     *,
@@ -593,18 +620,21 @@ def collect_account(
         bar.advance(f"{task.service} {task.region}", data)
 
     bar = Progress(len(tasks), enabled=progress)
-    if len(shares) > 1:
-        # Fork first: no thread of this collection (progress bar, pools) may exist yet.
-        mine, started = _start_workers(account, tasks, shares, options, workers)
-        with bar.running():
-            for index, data, notes in _outcomes(account, tasks, mine, started, options, workers):
-                _print_notes(tasks[index], notes)
-                record(tasks[index], data)
-    else:
-        with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(run_task, account, task, options): task for task in tasks}
-            for future in as_completed(futures):
-                record(futures[future], future.result())
+    with _frozen_heap():
+        if len(shares) > 1:
+            # Fork first: no thread of this collection (progress bar, pools) may exist yet.
+            mine, started = _start_workers(account, tasks, shares, options, workers)
+            with bar.running():
+                for index, data, notes in _outcomes(
+                    account, tasks, mine, started, options, workers
+                ):
+                    _print_notes(tasks[index], notes)
+                    record(tasks[index], data)
+        else:
+            with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                futures = {pool.submit(run_task, account, task, options): task for task in tasks}
+                for future in as_completed(futures):
+                    record(futures[future], future.result())
     stamp = iso(clock())
     local_data = by_region.pop(LOCAL, None)
     documents = {

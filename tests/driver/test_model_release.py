@@ -38,3 +38,29 @@ def test_every_task_releases_its_models() -> None:
         data = collect.run_task(account, task)
     assert data.status == "ok" and data.api_calls > 0
     assert _models(session) == []
+
+
+def test_the_heap_is_frozen_only_while_collections_run() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with collect._frozen_heap():
+        outer = gc.get_freeze_count()
+        assert outer > 0
+        with collect._frozen_heap():  # a second account's collection, in another thread
+            assert gc.get_freeze_count() == outer
+        assert gc.get_freeze_count() == outer  # still frozen: the first one is running
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_collection_leaves_nothing_frozen() -> None:
+    import gc
+
+    session = boto3.Session(region_name="eu-central-1")
+    account = collect.AccountSession(session, None, collect.botocore_config())
+    with mock_aws():
+        result = collect.collect_account(
+            account, regions=["eu-central-1"], services=["kms"], progress=False, processes=1
+        )
+    assert result.api_calls["kms"] > 0
+    assert gc.get_freeze_count() == 0
