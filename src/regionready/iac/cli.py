@@ -62,6 +62,9 @@ class _NoAws:
     def client(self, service: str, region: str) -> Any:
         raise RuntimeError(f"regionready iac makes no AWS calls (asked for {service})")
 
+    def forget_models(self) -> None:
+        """No client, so no cached service model to drop."""
+
 
 def collect_options(args: argparse.Namespace) -> dict[str, Any]:
     """The collector options of an IaC scan (also what ``scan --iac`` passes)."""
