@@ -21,7 +21,6 @@ it by the driver).
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +30,8 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
+
+from regionready.settings import whole_setting
 
 # IAM action prefixes that differ from the boto3 service name.
 IAM_PREFIX = {
@@ -117,18 +118,7 @@ MAX_CONCURRENCY = 256
 
 def concurrency_setting(raw: str | None = None) -> int:
     """``REGIONREADY_CONCURRENCY`` (1..256, default 16); ValueError on a bad value."""
-    raw = (os.environ.get(CONCURRENCY_ENV, "") if raw is None else raw).strip()
-    if not raw:
-        return DEFAULT_CONCURRENCY
-    try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 0 < value <= MAX_CONCURRENCY:
-        raise ValueError(
-            f"{CONCURRENCY_ENV}={raw!r}: expected a whole number from 1 to {MAX_CONCURRENCY}"
-        )
-    return value
+    return whole_setting(CONCURRENCY_ENV, DEFAULT_CONCURRENCY, high=MAX_CONCURRENCY, raw=raw)
 
 
 @dataclass

@@ -37,6 +37,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready import __version__, registry
 from regionready.clients import Clients, concurrency_setting
+from regionready.settings import number_setting, whole_setting
 from regionready.snapshot import (
     GLOBAL,
     LOCAL,
@@ -69,16 +70,11 @@ TIMEOUT_SETTINGS: dict[str, tuple[type, float]] = {
 
 def _setting(name: str) -> Any:
     cast, default = TIMEOUT_SETTINGS[name]
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return cast(default)
     try:
-        value = cast(raw)
-    except ValueError:
-        value = None
-    if value is None or not 0 < value <= 3600:
-        raise CollectError(f"{name}={raw!r}: expected a positive number (at most 3600)")
-    return value
+        value = number_setting(name, default, high=3600, whole=cast is int)
+    except ValueError as exc:
+        raise CollectError(str(exc)) from None
+    return cast(value)
 
 
 def concurrency() -> int:
@@ -324,18 +320,11 @@ def usable_cores() -> int:
 
 def processes_setting() -> int:
     """``REGIONREADY_PROCESSES`` (1..64); default: the usable cores, at most 4."""
-    raw = os.environ.get(PROCESSES_ENV, "").strip()
-    if not raw:
-        return min(DEFAULT_MAX_PROCESSES, usable_cores())
+    default = min(DEFAULT_MAX_PROCESSES, usable_cores())
     try:
-        value = int(raw)
-    except ValueError:
-        value = 0
-    if not 0 < value <= MAX_PROCESSES:
-        raise CollectError(
-            f"{PROCESSES_ENV}={raw!r}: expected a whole number from 1 to {MAX_PROCESSES}"
-        )
-    return value
+        return whole_setting(PROCESSES_ENV, default, high=MAX_PROCESSES)
+    except ValueError as exc:
+        raise CollectError(str(exc)) from None
 
 
 def can_fork() -> bool:
