@@ -746,16 +746,7 @@ class Engine:
         failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
         id_field = ds.id_field
         resource_type = resource or rule.resource
-        common = {
-            "rule_id": rule.id,
-            "severity": rule.severity,
-            "service": rule.service,
-            "kind": rule.kind,
-            "account": account,
-            "resource_type": resource_type,
-            "source_region": self.source_region,
-            "target_region": self.target_region,
-        }
+        common = self._result_fields(rule, account, resource_type)
         # Results as ``Result(...)`` makes them, per Region of the items (one, unless
         # the items name their own).
         makers: dict[str, tuple[Callable[[str, str], Result], Callable[[str, str], Result]]]
@@ -803,6 +794,19 @@ class Engine:
             )
         return results
 
+    def _result_fields(self, rule: Rule, account: str, resource_type: str) -> dict[str, Any]:
+        """The fields every result of ``rule`` in ``account`` shares."""
+        return {
+            "rule_id": rule.id,
+            "severity": rule.severity,
+            "service": rule.service,
+            "kind": rule.kind,
+            "account": account,
+            "resource_type": resource_type,
+            "source_region": self.source_region,
+            "target_region": self.target_region,
+        }
+
     def _parity(self, compiled: _Compiled, account: str) -> list[Result]:
         rule = compiled.rule
         source_region, target_region = self.source_region, self.target_region
@@ -825,46 +829,23 @@ class Engine:
         base = self._context(compiled, account, target_region)
         in_scope = compiled.all_predicate(rule.where)
         src_id = src.id_field
+        common = self._result_fields(rule, account, rule.resource)
         not_applicable = _result_maker(
-            rule_id=rule.id,
             status=_NOT_APPLICABLE,
-            severity=rule.severity,
-            service=rule.service,
-            kind=rule.kind,
             message="not in scope of this check",
-            account=account,
             region=source_region,
-            resource_type=rule.resource,
-            source_region=source_region,
-            target_region=target_region,
+            **common,
         )
         matching = _result_maker(
-            rule_id=rule.id,
-            status=_PASS,
-            severity=rule.severity,
-            service=rule.service,
-            kind=rule.kind,
-            message="matches its source counterpart",
-            account=account,
-            region=target_region,
-            resource_type=rule.resource,
-            source_region=source_region,
-            target_region=target_region,
+            status=_PASS, message="matches its source counterpart", region=target_region, **common
         )
         unpaired_status = _UNPAIRED.get(rule.on_unpaired)
         unpaired = {
             status: _result_maker(
-                rule_id=rule.id,
                 status=status,
-                severity=rule.severity,
-                service=rule.service,
-                kind=rule.kind,
                 message="no counterpart in the target",
-                account=account,
                 region=target_region,
-                resource_type=rule.resource,
-                source_region=source_region,
-                target_region=target_region,
+                **common,
             )
             for status in _UNPAIRED.values()
         }
