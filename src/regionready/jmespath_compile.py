@@ -28,7 +28,7 @@ exactly as ``jmespath.search`` with the same ``Options`` does (the differential 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from numbers import Number
 from typing import Any
 
@@ -68,6 +68,19 @@ def is_false(value: Any) -> bool:
     if kind is int or kind is float or kind is bool:
         return False
     return value == "" or value == [] or value == {}
+
+
+def _mapped(elements: Iterable[Any], right: Compiled, keep: Compiled | None = None) -> list[Any]:
+    """A projection's right-hand side applied to each element (that ``keep`` does not
+    judge false), None results dropped."""
+    collected = []
+    for element in elements:
+        if keep is not None and is_false(keep(element)):
+            continue
+        current = right(element)
+        if current is not None:
+            collected.append(current)
+    return collected
 
 
 def _is_actual_number(value: Any) -> bool:
@@ -310,12 +323,7 @@ class Compiler:
             base = left(value)
             if not isinstance(base, list):
                 return None
-            collected = []
-            for element in base:
-                current = right(element)
-                if current is not None:
-                    collected.append(current)
-            return collected
+            return _mapped(base, right)
 
         return project
 
@@ -328,12 +336,7 @@ class Compiler:
                 base = base.values()
             except AttributeError:
                 return None
-            collected = []
-            for element in base:
-                current = right(element)
-                if current is not None:
-                    collected.append(current)
-            return collected
+            return _mapped(base, right)
 
         return project_values
 
@@ -344,13 +347,7 @@ class Compiler:
             base = left(value)
             if not isinstance(base, list):
                 return None
-            collected = []
-            for element in base:
-                if not is_false(condition(element)):
-                    current = right(element)
-                    if current is not None:
-                        collected.append(current)
-            return collected
+            return _mapped(base, right, condition)
 
         return filter_
 
