@@ -53,9 +53,8 @@ def _float(value: float) -> str:
     return float.__repr__(value)
 
 
-def _key(key: Any) -> str | None:
-    if isinstance(key, str):
-        return key
+def _key(key: Any) -> str:
+    """A non-string dict key as ``json.dumps`` coerces it."""
     if isinstance(key, float):
         return _float(key)
     if key is True:
@@ -85,6 +84,13 @@ class _Encoder:
         while len(newlines) <= depth:
             newlines.append("\n" + self.step * len(newlines))
         return newlines[depth]
+
+    def member(self, key: Any, first: bool, inner: str) -> str:
+        """What comes before a dict member's value: ``{`` or ``,``, the newline and
+        indentation ``inner``, the key (coerced as ``json.dumps`` does) and ``": "``."""
+        if not isinstance(key, str):
+            key = _key(key)
+        return ("{" if first else ",") + inner + self.string(key) + ": "
 
     def scalar(self, value: Any) -> str | None:
         """The encoding of a non-container value; None for a container."""
@@ -117,15 +123,10 @@ class _Encoder:
                 append("{}")
                 return
             items = sorted(value.items()) if self.sort_keys else value.items()
-            string = self.string
             scalar = self.scalar
             first = True
             for key, item in items:
-                if not isinstance(key, str):
-                    coerced = _key(key)
-                    assert coerced is not None
-                    key = coerced
-                append(("{" if first else ",") + inner + string(key) + ": ")
+                append(self.member(key, first, inner))
                 first = False
                 text = scalar(item)
                 if text is None:
@@ -181,11 +182,7 @@ def _stream(encoder: _Encoder, value: Any, depth: int) -> Iterator[str]:
         items = sorted(value.items()) if encoder.sort_keys else value.items()
         first = True
         for key, item in items:
-            if not isinstance(key, str):
-                coerced = _key(key)
-                assert coerced is not None
-                key = coerced
-            out.append(("{" if first else ",") + inner + encoder.string(key) + ": ")
+            out.append(encoder.member(key, first, inner))
             first = False
             yield from _stream(encoder, item, depth + 1)
         out.append(encoder._newline(depth) + "}")
