@@ -77,3 +77,32 @@ def hooked_sessions(monkeypatch: pytest.MonkeyPatch) -> Hooks:
 
     monkeypatch.setattr(collect, "open_session", open_session)
     return hooks
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """One moto server on 127.0.0.1 for the whole session: scans over real HTTP."""
+    import logging
+
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def empty_moto_server(moto_server: str) -> str:
+    """The session's moto server with every backend reset, for a module to seed afresh
+    (two modules seeding the same demo account would otherwise see each other's)."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    return moto_server

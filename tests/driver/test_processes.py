@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import multiprocessing
 import os
 import signal
@@ -192,25 +191,11 @@ def test_no_fork_from_a_thread() -> None:
 # -- over HTTP: a moto server in this process, the workers its clients --------------------
 
 
-@pytest.fixture(scope="module")
-def moto_server() -> Iterator[str]:
-    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
 @needs_fork
 def test_over_http_two_processes_scan_exactly_as_one(
-    moto_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alarm: None
+    empty_moto_server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, alarm: None
 ) -> None:
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", empty_moto_server)
     with moto_gaps.everywhere():
         plan = seed_demo(
             boto3.Session(region_name=SOURCE),

@@ -20,10 +20,12 @@ TARGET = "eu-central-1"
 
 
 @pytest.fixture(scope="module")
-def scanned(moto_server: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[DemoPlan, Path]:
+def scanned(
+    empty_moto_server: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[DemoPlan, Path]:
     out = tmp_path_factory.mktemp("e2e")
     with pytest.MonkeyPatch.context() as mp, moto_gaps.everywhere():
-        mp.setenv("AWS_ENDPOINT_URL", moto_server)
+        mp.setenv("AWS_ENDPOINT_URL", empty_moto_server)
         plan = seed_demo(
             boto3.Session(region_name=SOURCE),
             source=SOURCE,
