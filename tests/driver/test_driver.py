@@ -188,3 +188,49 @@ def test_iam_policy_command_prints_the_declared_actions(capsys: pytest.CaptureFi
     actions = policy["Statement"][0]["Action"]
     assert "acm:ListCertificates" in actions and "sts:GetCallerIdentity" in actions
     assert not any(a.startswith("kms:") for a in actions)
+
+
+def test_cloudtrail_window_and_cap_flags_reach_the_lookup(
+    hooked_sessions: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    from moto import mock_aws
+
+    seen: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        seen.append(dict(params))
+
+    hooked_sessions.extra.append(("before-parameter-build.cloudtrail.LookupEvents", record))
+    base = ["collect", "--source", SOURCE, "--target", TARGET, "--services", "cloudtrail"]
+    with mock_aws():
+        before = dt.datetime.now(dt.UTC)
+        assert main([*base, "--out", str(tmp_path / "d"), "--quiet"]) == 0
+        default = list(seen)
+        seen.clear()
+        flags = ["--cloudtrail-days", "30", "--cloudtrail-max-events", "20"]
+        assert main([*base, *flags, "--out", str(tmp_path / "f"), "--quiet"]) == 0
+    assert len(default) == len(seen) == 2, "one LookupEvents per Region"
+
+    def days_back(params: dict[str, Any]) -> float:
+        return (before - params["StartTime"]).total_seconds() / 86400
+
+    assert all(6.99 < days_back(p) <= 7 and p["MaxResults"] == 50 for p in default)
+    assert all(29.99 < days_back(p) <= 30 and p["MaxResults"] == 20 for p in seen)
+    for bad in (
+        ["--cloudtrail-days", "0"],
+        ["--cloudtrail-days", "91"],
+        ["--cloudtrail-max-events", "0"],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*base, *bad, "--out", str(tmp_path / "x")])
+        assert exit_info.value.code == 2
+    assert "--cloudtrail-days wants a number of days" in capsys.readouterr().err
+
+
+def test_code_is_the_issue_spelling_of_iac() -> None:
+    from regionready.cli import build_parser
+
+    argv = ["scan", "--source", SOURCE, "--target", TARGET, "--code", "app", "--iac", "infra"]
+    assert build_parser().parse_args(argv).iac == [Path("app"), Path("infra")]
