@@ -234,3 +234,41 @@ def test_code_is_the_issue_spelling_of_iac() -> None:
 
     argv = ["scan", "--source", SOURCE, "--target", TARGET, "--code", "app", "--iac", "infra"]
     assert build_parser().parse_args(argv).iac == [Path("app"), Path("infra")]
+
+
+def test_global_services_are_collected_once_per_account(
+    hooked_sessions: Any, tmp_path: Path
+) -> None:
+    from moto import mock_aws
+
+    calls: list[str] = []
+    hooked_sessions.extra.append(
+        (
+            "before-parameter-build",
+            lambda model, **_: calls.append(f"{model.service_model.service_name}:{model.name}"),
+        )
+    )
+    services = "iam,route53,cloudfront,organizations,account,acm"
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--services", services]
+    with mock_aws():
+        assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
+    for once in (
+        "iam:ListRoles",
+        "route53:ListHostedZones",
+        "cloudfront:ListDistributions",
+        "organizations:ListPolicies",
+        "account:ListRegions",
+    ):
+        assert calls.count(once) == 1, once
+    assert calls.count("acm:ListCertificates") == 2  # a Regional service: once per Region
+    account = next(p for p in tmp_path.iterdir() if p.is_dir())
+    documents = {p.stem: json.loads(p.read_text()) for p in account.glob("*.json")}
+    assert set(documents) == {"global", SOURCE, TARGET}
+    assert set(documents["global"]["services"]) == {
+        "iam",
+        "route53",
+        "cloudfront",
+        "organizations",
+        "account",
+    }
+    assert set(documents[SOURCE]["services"]) == set(documents[TARGET]["services"]) == {"acm"}
