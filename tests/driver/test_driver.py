@@ -272,3 +272,92 @@ def test_global_services_are_collected_once_per_account(
         "account",
     }
     assert set(documents[SOURCE]["services"]) == set(documents[TARGET]["services"]) == {"acm"}
+
+
+def _seed_the_rest(region: str) -> None:
+    """What the demo seed leaves empty: a load balancer's HTTPS listener, a CloudFront
+    distribution, an organization with an SCP, an OIDC provider and a user."""
+    import boto3
+
+    session = boto3.Session(region_name=region)
+    certificate = session.client("acm").list_certificates()["CertificateSummaryList"][0]
+    ec2, elb = session.client("ec2"), session.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{region}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
+    lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]
+    group = elb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)
+    elb.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTPS",
+        Port=443,
+        Certificates=[{"CertificateArn": certificate["CertificateArn"]}],
+        DefaultActions=[
+            {"Type": "forward", "TargetGroupArn": group["TargetGroups"][0]["TargetGroupArn"]}
+        ],
+    )
+    origin = {
+        "Id": "o",
+        "DomainName": "b.s3.amazonaws.com",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    session.client("cloudfront").create_distribution(
+        DistributionConfig={
+            "CallerReference": "audit",
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "o",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+            },
+        }
+    )
+    org = session.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    org.create_policy(
+        Content=json.dumps({"Version": "2012-10-17", "Statement": []}),
+        Description="guard",
+        Name="guard",
+        Type="SERVICE_CONTROL_POLICY",
+    )
+    iam = session.client("iam")
+    iam.create_open_id_connect_provider(
+        Url="https://token.actions.githubusercontent.com", ThumbprintList=["a" * 40]
+    )
+    iam.create_user(UserName="audit")
+
+
+def test_a_scan_of_an_account_with_every_service_fills_every_collector(
+    seeded: DemoPlan, hooked_sessions: Any, tmp_path: Path
+) -> None:
+    """The issue's "done when": every collector ok, and each with data to judge."""
+    _seed_the_rest(TARGET)
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--out", str(tmp_path)]
+    assert main([*args, "--quiet"]) == 0
+    services: dict[str, list[dict[str, Any]]] = {}
+    for path in tmp_path.rglob("*.json"):
+        if path.name != "manifest.json":
+            for name, data in json.loads(path.read_text())["services"].items():
+                services.setdefault(name, []).append(data)
+    expected = {registry.collector(name).SERVICE for name in registry.names("collectors")}
+    assert set(services) == expected
+    not_ok = {name for name, docs in services.items() for d in docs if d["status"] != "ok"}
+    assert not_ok == set()
+    # iac reads only the paths given with --iac/--code (none here).
+    empty = {
+        name
+        for name, docs in services.items()
+        if not any(items for d in docs for items in d["resources"].values())
+    }
+    assert empty == {"iac"}
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(manifest["api_calls"]) == expected
+    assert all(manifest["api_calls"][name] > 0 for name in expected - {"iac", "local"})
