@@ -71,6 +71,33 @@ def _csv(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+#: CloudTrail event history keeps 90 days of management events.
+CLOUDTRAIL_MAX_DAYS = 90
+
+
+def _cloudtrail_days(text: str) -> float:
+    try:
+        days = float(text)
+    except ValueError:
+        days = float("nan")
+    if not 0 < days <= CLOUDTRAIL_MAX_DAYS:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"--cloudtrail-days wants a number of days above 0 and at most "
+            f"{CLOUDTRAIL_MAX_DAYS}, got {text!r}"
+        )
+    return days
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def _param(text: str) -> tuple[str, str, Any]:
     """``ACM-003.days=45`` -> ("ACM-003", "days", 45)."""
     if "=" not in text or "." not in text.split("=", 1)[0]:
@@ -191,7 +218,22 @@ def _add_collect_options(parser: argparse.ArgumentParser) -> None:
         help="with --accounts: scan only the I-th of N slices (CI matrix); join with 'merge'",
     )
     parser.add_argument(
+        "--cloudtrail-days",
+        type=_cloudtrail_days,
+        default=7,
+        metavar="DAYS",
+        help="STS calls are looked up in this many days of CloudTrail history (default 7)",
+    )
+    parser.add_argument(
+        "--cloudtrail-max-events",
+        type=_positive_int,
+        default=1000,
+        metavar="N",
+        help="read at most N CloudTrail events per Region, newest first (default 1000)",
+    )
+    parser.add_argument(
         "--iac",
+        "--code",
         action="append",
         type=Path,
         default=[],
@@ -329,9 +371,12 @@ def _collect(args: argparse.Namespace, out: Path) -> Path:
     services = list(args.services or _collectors())
     for name in services:
         registry.collector(name)
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = {
+        "cloudtrail_days": args.cloudtrail_days,
+        "cloudtrail_max_events": args.cloudtrail_max_events,
+    }
     if args.iac:
-        options = {
+        options |= {
             "code_paths": [str(p) for p in args.iac],
             "code_base": str(Path.cwd()),
             "source_region": args.source,

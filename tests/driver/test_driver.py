@@ -188,3 +188,176 @@ def test_iam_policy_command_prints_the_declared_actions(capsys: pytest.CaptureFi
     actions = policy["Statement"][0]["Action"]
     assert "acm:ListCertificates" in actions and "sts:GetCallerIdentity" in actions
     assert not any(a.startswith("kms:") for a in actions)
+
+
+def test_cloudtrail_window_and_cap_flags_reach_the_lookup(
+    hooked_sessions: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    from moto import mock_aws
+
+    seen: list[dict[str, Any]] = []
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        seen.append(dict(params))
+
+    hooked_sessions.extra.append(("before-parameter-build.cloudtrail.LookupEvents", record))
+    base = ["collect", "--source", SOURCE, "--target", TARGET, "--services", "cloudtrail"]
+    with mock_aws():
+        before = dt.datetime.now(dt.UTC)
+        assert main([*base, "--out", str(tmp_path / "d"), "--quiet"]) == 0
+        default = list(seen)
+        seen.clear()
+        flags = ["--cloudtrail-days", "30", "--cloudtrail-max-events", "20"]
+        assert main([*base, *flags, "--out", str(tmp_path / "f"), "--quiet"]) == 0
+    assert len(default) == len(seen) == 2, "one LookupEvents per Region"
+
+    def days_back(params: dict[str, Any]) -> float:
+        return (before - params["StartTime"]).total_seconds() / 86400
+
+    assert all(6.99 < days_back(p) <= 7 and p["MaxResults"] == 50 for p in default)
+    assert all(29.99 < days_back(p) <= 30 and p["MaxResults"] == 20 for p in seen)
+    for bad in (
+        ["--cloudtrail-days", "0"],
+        ["--cloudtrail-days", "91"],
+        ["--cloudtrail-max-events", "0"],
+    ):
+        with pytest.raises(SystemExit) as exit_info:
+            main([*base, *bad, "--out", str(tmp_path / "x")])
+        assert exit_info.value.code == 2
+    assert "--cloudtrail-days wants a number of days" in capsys.readouterr().err
+
+
+def test_code_is_the_issue_spelling_of_iac() -> None:
+    from regionready.cli import build_parser
+
+    argv = ["scan", "--source", SOURCE, "--target", TARGET, "--code", "app", "--iac", "infra"]
+    assert build_parser().parse_args(argv).iac == [Path("app"), Path("infra")]
+
+
+def test_global_services_are_collected_once_per_account(
+    hooked_sessions: Any, tmp_path: Path
+) -> None:
+    from moto import mock_aws
+
+    calls: list[str] = []
+    hooked_sessions.extra.append(
+        (
+            "before-parameter-build",
+            lambda model, **_: calls.append(f"{model.service_model.service_name}:{model.name}"),
+        )
+    )
+    services = "iam,route53,cloudfront,organizations,account,acm"
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--services", services]
+    with mock_aws():
+        assert main([*args, "--out", str(tmp_path), "--quiet"]) == 0
+    for once in (
+        "iam:ListRoles",
+        "route53:ListHostedZones",
+        "cloudfront:ListDistributions",
+        "organizations:ListPolicies",
+        "account:ListRegions",
+    ):
+        assert calls.count(once) == 1, once
+    assert calls.count("acm:ListCertificates") == 2  # a Regional service: once per Region
+    account = next(p for p in tmp_path.iterdir() if p.is_dir())
+    documents = {p.stem: json.loads(p.read_text()) for p in account.glob("*.json")}
+    assert set(documents) == {"global", SOURCE, TARGET}
+    assert set(documents["global"]["services"]) == {
+        "iam",
+        "route53",
+        "cloudfront",
+        "organizations",
+        "account",
+    }
+    assert set(documents[SOURCE]["services"]) == set(documents[TARGET]["services"]) == {"acm"}
+
+
+def _seed_the_rest(region: str) -> None:
+    """What the demo seed leaves empty: a load balancer's HTTPS listener, a CloudFront
+    distribution, an organization with an SCP, an OIDC provider and a user."""
+    import boto3
+
+    session = boto3.Session(region_name=region)
+    certificate = session.client("acm").list_certificates()["CertificateSummaryList"][0]
+    ec2, elb = session.client("ec2"), session.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"{region}{z}")[
+            "Subnet"
+        ]["SubnetId"]
+        for i, z in enumerate("ab")
+    ]
+    lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]
+    group = elb.create_target_group(Name="web", Protocol="HTTP", Port=80, VpcId=vpc)
+    elb.create_listener(
+        LoadBalancerArn=lb["LoadBalancerArn"],
+        Protocol="HTTPS",
+        Port=443,
+        Certificates=[{"CertificateArn": certificate["CertificateArn"]}],
+        DefaultActions=[
+            {"Type": "forward", "TargetGroupArn": group["TargetGroups"][0]["TargetGroupArn"]}
+        ],
+    )
+    origin = {
+        "Id": "o",
+        "DomainName": "b.s3.amazonaws.com",
+        "S3OriginConfig": {"OriginAccessIdentity": ""},
+    }
+    session.client("cloudfront").create_distribution(
+        DistributionConfig={
+            "CallerReference": "audit",
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {
+                "TargetOriginId": "o",
+                "ViewerProtocolPolicy": "redirect-to-https",
+                "MinTTL": 0,
+                "ForwardedValues": {"QueryString": False, "Cookies": {"Forward": "none"}},
+                "TrustedSigners": {"Enabled": False, "Quantity": 0},
+            },
+        }
+    )
+    org = session.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    org.create_policy(
+        Content=json.dumps({"Version": "2012-10-17", "Statement": []}),
+        Description="guard",
+        Name="guard",
+        Type="SERVICE_CONTROL_POLICY",
+    )
+    iam = session.client("iam")
+    iam.create_open_id_connect_provider(
+        Url="https://token.actions.githubusercontent.com", ThumbprintList=["a" * 40]
+    )
+    iam.create_user(UserName="audit")
+
+
+def test_a_scan_of_an_account_with_every_service_fills_every_collector(
+    seeded: DemoPlan, hooked_sessions: Any, tmp_path: Path
+) -> None:
+    """The issue's "done when": every collector ok, and each with data to judge."""
+    _seed_the_rest(TARGET)
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--out", str(tmp_path)]
+    assert main([*args, "--quiet"]) == 0
+    services: dict[str, list[dict[str, Any]]] = {}
+    for path in tmp_path.rglob("*.json"):
+        if path.name != "manifest.json":
+            for name, data in json.loads(path.read_text())["services"].items():
+                services.setdefault(name, []).append(data)
+    expected = {registry.collector(name).SERVICE for name in registry.names("collectors")}
+    assert set(services) == expected
+    not_ok = {name for name, docs in services.items() for d in docs if d["status"] != "ok"}
+    assert not_ok == set()
+    # iac reads only the paths given with --iac/--code (none here).
+    empty = {
+        name
+        for name, docs in services.items()
+        if not any(items for d in docs for items in d["resources"].values())
+    }
+    assert empty == {"iac"}
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert set(manifest["api_calls"]) == expected
+    assert all(manifest["api_calls"][name] > 0 for name in expected - {"iac", "local"})

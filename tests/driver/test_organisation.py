@@ -194,3 +194,32 @@ def test_shard_spec_errors(
     ]
     assert main(base) == 2
     assert "--shard needs --accounts" in capsys.readouterr().err
+
+
+def test_external_id_and_an_accounts_own_region_pair_are_used(
+    organisation: Path, tmp_path: Path, hooked_sessions: Any
+) -> None:
+    assumed_with: dict[str, str | None] = {}
+
+    def record(params: dict[str, Any], **_: Any) -> None:
+        assumed_with[params["RoleArn"].split(":")[4]] = params.get("ExternalId")
+
+    hooked_sessions.extra.append(("before-parameter-build.sts.AssumeRole", record))
+    # 111111111111 has its alias only in SOURCE: with its own pair (eu-west-1 -> SOURCE)
+    # nothing of it is missing, while the default pair would report KMS-001.
+    text = organisation.read_text().replace(
+        'id: "111111111111",', f'id: "111111111111", source: eu-west-1, target: {SOURCE},'
+    )
+    organisation.write_text(text)
+    assert main(collect_args(tmp_path / "all", organisation)) == 0
+    assert assumed_with == {a: f"ext-{a[:3]}" for a in ACCOUNTS}
+    own = sorted(p.name for p in (tmp_path / "all" / "111111111111").glob("*.json"))
+    assert own == ["eu-west-1.json", f"{SOURCE}.json"]
+    manifest = json.loads((tmp_path / "all" / "manifest.json").read_text())
+    assert manifest["account_regions"] == {
+        "111111111111": {"source": "eu-west-1", "target": SOURCE}
+    }
+    found = results(tmp_path / "all", tmp_path / "r")
+    failing = {r["account"] for r in found if r["rule_id"] == "KMS-001" and r["status"] == "FAIL"}
+    assert failing == {"333333333333"}
+    assert not any(r["status"] == "ERROR" for r in found)
