@@ -12,6 +12,7 @@ def test_cfn_resource_type_missing_in_the_target_fails_iac_001_at_its_line() -> 
     outcome = run_scan("cfn_unavailable", source="eu-central-1", target="me-central-1")
     assert hits(outcome) == {("IAC-001", "cfn_unavailable/waf.yaml", 4, 5, "E3006")}
     found = item(outcome, "cfn_unavailable/waf.yaml:4:5:E3006")
+    assert found["Message"].startswith("cfn-lint E3006 for me-central-1: ")
     assert "AWS::WAFRegional::WebACL" in found["Message"]
     assert "(not reported for eu-central-1)" in found["Message"]
     assert found["Severity"] == "error"
@@ -56,6 +57,8 @@ def test_json_template_with_tabs_keeps_exact_columns() -> None:
     assert hits(outcome) == {
         ("IAC-002", "cfn_region_json/template.json", 7, 50, "source-region-literal")
     }
+    assert outcome.items["file"][0]["Kind"] == "cloudformation"  # JSON, by content
+    assert ("IAC-001", "cfn_region_json/template.json") in clean(outcome)
 
 
 def test_terraform_provider_and_heredoc_arn_fail_variable_default_and_comments_do_not() -> None:

@@ -53,6 +53,21 @@ def test_audience_in_a_github_workflow_is_not_an_endpoint() -> None:
     assert endpoints.scan(source(".github/workflows/deploy.yml", text)) == []
 
 
+def test_terraform_global_endpoints_are_flagged_outside_comments() -> None:
+    text = (
+        'provider "aws" {\n'
+        '  # sts = "https://sts.amazonaws.com"\n'
+        '  endpoints { sts = "https://sts.amazonaws.com" }\n'
+        "}\n"
+        'locals { saml = "https://signin.aws.amazon.com/saml" } // signin.aws.amazon.com\n'
+    )
+    found = endpoints.scan(source("main.tf", text))
+    assert [(f.check, f.line, f.column, f.code) for f in found] == [
+        ("IAC-004", 3, 30, "sts-global-endpoint"),
+        ("IAC-004", 5, 26, "signin-us-east-1-endpoint"),
+    ]
+
+
 def test_signin_endpoint_in_a_saml_audience_is_flagged() -> None:
     text = '{"Condition": {"StringEquals": {"SAML:aud": "https://signin.aws.amazon.com/saml"}}}'
     found = endpoints.scan(source("trust.json", text))
