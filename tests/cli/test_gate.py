@@ -140,6 +140,8 @@ def test_baseline_fails_only_on_new_findings(
     code, out, _ = run(capsys, "diff", str(baseline), str(third / "regionready.json"))
     assert code == 1
     assert "1 new, 0 fixed, 1 unchanged findings" in out
+    listed = [line.split()[0] for line in out.splitlines()[:-1]]
+    assert listed == ["new", "unchanged"]
     code, out, _ = run(
         capsys, "diff", str(third / "regionready.json"), str(baseline), "--format", "json"
     )
