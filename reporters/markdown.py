@@ -3,10 +3,10 @@
 Layout: the verdict is the first line (``## ✅ READY for cutover`` or
 ``## ❌ NOT READY for cutover: N findings``, N counting FAIL results at or above
 ``fail_on``), then the Region pair, score and counts by severity, a per-service readiness
-table, a mermaid bar chart of the per-service score, the root causes (findings that
-block others), then every finding grouped by severity (critical first; within a severity,
-root causes before the findings they block, which say "blocked by X"), the checks that
-could not be evaluated, and the suppressions.
+table, mermaid bar charts of the per-service score and of the passing and failing checks
+per service, the root causes (findings that block others), then every finding grouped by
+severity (critical first; within a severity, root causes before the findings they block,
+which say "blocked by X"), the checks that could not be evaluated, and the suppressions.
 
 Resource ids, names, messages, tags and suppression reasons are untrusted input (anyone
 who can tag a resource writes them). Every such value goes through :func:`escape`:
@@ -36,6 +36,9 @@ EXTENSION = ".md"
 #: GitHub's step summary limit is 1 MiB; keep a margin for the omission notice.
 MAX_BYTES = 1024 * 1024
 MAX_VALUE_CHARS = 300
+#: Bar colours of the pass/fail chart (GitHub's danger and success colours).
+CHART_FAIL_COLOR = "#cf222e"
+CHART_PASS_COLOR = "#2da44e"
 
 SEVERITY_ICONS = {
     Severity.CRITICAL: "🟥",
@@ -216,6 +219,27 @@ def _head(report: Report, card: Scorecard) -> list[str]:
             f"    x-axis [{labels}]",
             '    y-axis "score" 0 --> 100',
             f"    bar [{scores}]",
+            "```",
+        ]
+        # Pass and fail checks per service as stacked bars: mermaid draws the bar series
+        # of an xychart over each other, so the pass+fail bar (red, behind) shows its fail
+        # part above the pass bar (green, in front).
+        passed = [s.passed for s in card.services.values()]
+        totals = [s.passed + s.failed for s in card.services.values()]
+        lines += [
+            "",
+            "```mermaid",
+            '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "'
+            + CHART_FAIL_COLOR
+            + ", "
+            + CHART_PASS_COLOR
+            + '"}}}}%%',
+            "xychart-beta",
+            '    title "Checks by service, pass (green) and fail (red)"',
+            f"    x-axis [{labels}]",
+            f'    y-axis "checks" 0 --> {max([1, *totals])}',
+            f"    bar [{', '.join(map(str, totals))}]",
+            f"    bar [{', '.join(map(str, passed))}]",
             "```",
         ]
     roots = _root_causes(report)

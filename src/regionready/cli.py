@@ -661,10 +661,14 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(changes.to_dict(), indent=2, sort_keys=True))
     else:
-        for label, items in (("new", changes.new), ("fixed", changes.fixed)):
+        for label, items in (
+            ("new", changes.new),
+            ("fixed", changes.fixed),
+            ("unchanged", changes.unchanged),
+        ):
             for item in items:
                 print(
-                    f"{label:6} {item.get('severity', ''):8} {item.get('rule_id', '')} "
+                    f"{label:9} {item.get('severity', ''):8} {item.get('rule_id', '')} "
                     f"{item.get('region', '')}: {item.get('message', '')}"
                 )
         print(

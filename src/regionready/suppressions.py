@@ -114,8 +114,10 @@ def load(path: Path) -> list[Suppression]:
 
 
 def apply(results: list[Result], suppressions: list[Suppression], today: dt.date) -> list[str]:
-    """Suppress matching findings in place; return notices about expired entries used."""
+    """Suppress matching findings in place; return notices about expired entries (those
+    that match a finding, which fails again, and those that match none)."""
     notices: list[str] = []
+    matched_expired: set[int] = set()
     for result in results:
         if result.status is not Status.FAIL:
             continue
@@ -128,6 +130,7 @@ def apply(results: list[Result], suppressions: list[Suppression], today: dt.date
                 "expires": entry.expires.isoformat(),
             }
             if entry.expired(today):
+                matched_expired.add(id(entry))
                 result.details["expired_suppression"] = record
                 notices.append(
                     f"suppression for {entry.rule} {entry.resource} (owner {entry.owner}) "
@@ -137,4 +140,10 @@ def apply(results: list[Result], suppressions: list[Suppression], today: dt.date
             result.status = Status.SUPPRESSED
             result.suppression = record
             break
+    for entry in suppressions:
+        if entry.expired(today) and id(entry) not in matched_expired:
+            notices.append(
+                f"suppression for {entry.rule} {entry.resource} (owner {entry.owner}) "
+                f"expired on {entry.expires.isoformat()} and matches no finding: remove it"
+            )
     return notices

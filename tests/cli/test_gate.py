@@ -82,6 +82,26 @@ suppressions:
     assert result["details"]["expired_suppression"]["owner"] == "ops"
 
 
+def test_expired_suppression_that_matches_nothing_is_reported(
+    acm_scan: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = suppressions(
+        tmp_path,
+        """\
+suppressions:
+  - {rule: ACM-001, resource: "arn:aws:acm:*:gone", reason: old, owner: ops, expires: 2026-11-01}
+  - {rule: ACM-001, resource: "arn:aws:acm:*:gone", reason: new, owner: ops, expires: 2027-01-01}
+""",
+    )
+    code, _, err = run(capsys, *evaluate(acm_scan, tmp_path / "o", "--suppressions", str(path)))
+    assert code == 1  # nothing was suppressed
+    warnings = [line for line in err.splitlines() if "suppression for" in line]
+    assert warnings == [
+        "regionready: warning: suppression for ACM-001 arn:aws:acm:*:gone (owner ops) "
+        "expired on 2026-11-01 and matches no finding: remove it"
+    ]
+
+
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
@@ -140,6 +160,8 @@ def test_baseline_fails_only_on_new_findings(
     code, out, _ = run(capsys, "diff", str(baseline), str(third / "regionready.json"))
     assert code == 1
     assert "1 new, 0 fixed, 1 unchanged findings" in out
+    listed = [line.split()[0] for line in out.splitlines()[:-1]]
+    assert listed == ["new", "unchanged"]
     code, out, _ = run(
         capsys, "diff", str(third / "regionready.json"), str(baseline), "--format", "json"
     )

@@ -94,6 +94,19 @@ def test_mermaid_chart(report: Report) -> None:
     assert "bar [38.5, 50.0, 0.0, 5.0]" in block
 
 
+def test_mermaid_pass_fail_chart(report: Report) -> None:
+    text = markdown.render(report)
+    blocks = [b.split("```", 1)[0] for b in text.split("```mermaid\n")[1:]]
+    (chart,) = [b for b in blocks if "pass (green) and fail (red)" in b]
+    lines = chart.splitlines()
+    assert lines[0].startswith("%%{init: ") and '"#cf222e, #2da44e"' in lines[0]
+    assert lines[1] == "xychart-beta"
+    assert '    x-axis ["acm", "gen", "iac", "kms"]' in lines
+    # Pass+fail behind (fail colour), pass in front: acm 1 pass 3 fail, kms 1 pass 4 fail.
+    assert lines[-2:] == ["    bar [4, 1, 1, 5]", "    bar [1, 1, 0, 1]"]
+    assert '    y-axis "checks" 0 --> 5' in lines
+
+
 def test_findings_grouped_by_severity_critical_first(report: Report) -> None:
     headings = [line for line in markdown.render(report).splitlines() if line.startswith("#### ")]
     assert [h.split()[2] for h in headings] == ["Critical", "High", "Medium", "Low", "Note"]
