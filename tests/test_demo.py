@@ -27,6 +27,28 @@ def test_demo_writes_snapshot_and_every_report(demo_out: Path) -> None:
     manifest = json.loads((demo_out / "snapshot" / "manifest.json").read_text())
     assert manifest["source_region"] == "me-central-1"
     assert manifest["target_region"] == "eu-central-1"
+    # One file per account and Region, plus global.json, local.json and manifest.json.
+    snapshot = demo_out / "snapshot"
+    [account] = manifest["accounts"]
+    files = sorted(str(p.relative_to(snapshot)) for p in snapshot.rglob("*") if p.is_file())
+    assert files == [
+        f"{account}/eu-central-1.json",
+        f"{account}/global.json",
+        f"{account}/me-central-1.json",
+        "local.json",
+        "manifest.json",
+    ]
+    from regionready.snapshot import SNAPSHOT_SCHEMA_VERSION
+    from regionready.snapshot import schema as load_schema
+
+    validator = jsonschema.Draft202012Validator(load_schema("snapshot.schema.json"))
+    for name in files[:4]:
+        doc = json.loads((snapshot / name).read_text())
+        validator.validate(doc)
+        assert doc["schema_version"] == SNAPSHOT_SCHEMA_VERSION
+        # Every collector records its status.
+        assert doc["services"] and all(s["status"] == "ok" for s in doc["services"].values())
+    assert {"acm", "kms"} <= set(json.loads((snapshot / files[0]).read_text())["services"])
 
 
 def test_demo_reports_are_valid(demo_out: Path) -> None:

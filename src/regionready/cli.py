@@ -23,7 +23,7 @@ from regionready import __version__, registry
 from regionready.gate import EXIT_OK, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from regionready.rules import Rule, RuleError, load_rules
 
-REGION_HELP = "AWS Region code, e.g. me-central-1"
+REGION_HELP = "AWS Region code"
 EPILOG = textwrap.dedent(
     """\
     exit codes:
@@ -188,8 +188,12 @@ def _add_evaluate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_collect_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", required=True, metavar="REGION", help=f"source {REGION_HELP}")
-    parser.add_argument("--target", required=True, metavar="REGION", help=f"target {REGION_HELP}")
+    parser.add_argument(
+        "--source", required=True, metavar="REGION", help=f"source {REGION_HELP}, e.g. me-central-1"
+    )
+    parser.add_argument(
+        "--target", required=True, metavar="REGION", help=f"target {REGION_HELP}, e.g. eu-central-1"
+    )
     parser.add_argument(
         "--services",
         type=_csv,
@@ -836,7 +840,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("demo", cmd_demo, "scan a simulated account (moto, in-process): no AWS account needed")
     p.add_argument("--out", type=Path, default=Path("regionready-demo"), help="output directory")
-    p.add_argument("--fail-on", choices=FAIL_ON_CHOICES, default="high")
+    p.add_argument(
+        "--fail-on",
+        choices=FAIL_ON_CHOICES,
+        default="high",
+        help="lowest severity the verdict counts as failing (default: high); the demo exits 0",
+    )
     p.add_argument(
         "--remediate",
         action="store_true",
@@ -930,11 +939,15 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     p = radd("list", cmd_rules_list, "list every rule (id, service, kind, severity, title)")
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--format", choices=("table", "json"), default="table", help="output (default: table)"
+    )
     p = radd("validate", cmd_rules_validate, "check rule files against the schema and engine")
     p.add_argument("paths", nargs="*", type=Path, help="rule files or directories (default: all)")
     p = radd("test", cmd_rules_test, "run every rule's fixtures (fires / stays quiet)")
-    p.add_argument("--only", type=_csv, default=None, metavar="IDS")
+    p.add_argument(
+        "--only", type=_csv, default=None, metavar="IDS", help="only these rule ids (comma list)"
+    )
     p.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
     p = radd("docs", cmd_rules_docs, "write docs/rules/<ID>.md from the rule files")
     p.add_argument("--out", type=Path, default=Path("docs/rules"), help="default: docs/rules")
