@@ -6,7 +6,9 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from regionready.engine import evaluate
+import pytest
+
+from regionready.engine import Engine, evaluate
 from regionready.fixtures import scan_from_case
 from regionready.model import Status
 from regionready.rules import Rule, parse_rule
@@ -184,8 +186,23 @@ message: "{DomainName}"
     assert len(set(first)) == 2
 
 
-def test_parity_join_is_linear(tmp_path: Path) -> None:
-    """20,000 source items against 20,000 targets: a pairwise scan would be 4e8 compares."""
+def test_parity_join_is_linear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """20,000 source items against 20,000 targets: a pairwise scan would be 4e8 compares.
+    A hash join computes each item's key once and looks each source key up once."""
+    key_calls = 0
+    join_key = Engine._join_key
+
+    def counted(self: Engine, compiled: Any, text: str) -> Any:
+        key_of = join_key(self, compiled, text)
+
+        def key(item: Any) -> Any:
+            nonlocal key_calls
+            key_calls += 1
+            return key_of(item)
+
+        return key
+
+    monkeypatch.setattr(Engine, "_join_key", counted)
     r = rule(
         tmp_path,
         """\
@@ -205,6 +222,7 @@ message: "{source.DomainName}"
     results = run([r], case)
     assert sum(x.status is Status.FAIL for x in results) == 1
     assert len(results) == 20_000
+    assert 20_000 <= key_calls <= 20_000 + 19_999
 
 
 def test_location_expression_puts_file_findings_on_their_line(tmp_path: Path) -> None:
