@@ -22,6 +22,7 @@ import pytest
 from regionready import remediation
 from regionready.actions import (
     add_region,
+    create_key,
     create_trail,
     enable_key_rotation,
     reimport,
@@ -433,6 +434,26 @@ def test_reimport_imports_an_imported_source_with_no_twin(harness: Harness, tmp_
 
 
 # --------------------------------------------------------------------------- KMS
+
+
+def test_create_key_plans_nothing_for_an_alias_on_a_disabled_target_key() -> None:
+    source_key = {"KeyId": "k-src", "KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT"}
+    alias = {"AliasName": "alias/orders", "TargetKeyId": "k-src"}
+    scan = _scan_of(
+        "111111111111", {(SOURCE, "kms", "alias"): [alias], (SOURCE, "kms", "key"): [source_key]}
+    )
+    ctx = PlanContext(scan, "111111111111", SOURCE, TARGET)
+    # Missing in the target: a new key behind the alias.
+    missing = _finding("KMS-001", "alias/orders", source="alias/orders", target=None)
+    [change] = create_key.plan(missing, ctx)
+    assert (change.action, change.resource) == ("create-key", "alias/orders")
+    assert ctx.notes == []
+    # Present on a disabled key: apply would only say "already present"; the plan says why.
+    paired = _finding("KMS-001", "alias/orders", source="alias/orders", target="alias/orders")
+    assert create_key.plan(paired, ctx) == []
+    [note] = ctx.notes
+    assert note.startswith("KMS-001 alias/orders: not planned: the alias exists in ")
+    assert "KMS-006" in note
 
 
 def test_enable_key_rotation(seeded: DemoPlan, seeded_harness: Harness, tmp_path: Path) -> None:
