@@ -507,18 +507,6 @@ IDC_TARGET = "eu-central-1"
 IDC_SERVICES = ["account", "kms", "sso"]
 
 
-def _allow_add_region(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The guard change proposed for remediation.py, applied here until it is merged."""
-    original = remediation._cross_region_create
-
-    def patched(operation: str, params: dict[str, Any], target: str) -> bool:
-        if operation == "AddRegion":
-            return params.get("RegionName") == target
-        return original(operation, params, target)
-
-    monkeypatch.setattr(remediation, "_cross_region_create", patched)
-
-
 def _identity_center(session: boto3.Session, *, replica: bool) -> str:
     kms = session.client("kms", region_name=IDC_SOURCE)
     key = kms.create_key(Description="Identity Center", MultiRegion=True)["KeyMetadata"]
@@ -528,10 +516,7 @@ def _identity_center(session: boto3.Session, *, replica: bool) -> str:
     return sso_gaps.configure_instance(admin, name="corp", kms_key_arn=key["Arn"])
 
 
-def test_add_region_after_idc003_passes(
-    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _allow_add_region(monkeypatch)
+def test_add_region_after_idc003_passes(harness: Harness, tmp_path: Path) -> None:
     h = harness
     h.source, h.target = IDC_SOURCE, IDC_TARGET
     instance = _identity_center(h.session, replica=True)
@@ -559,7 +544,7 @@ def test_add_region_after_idc003_passes(
     assert h.writes() == []
     assert [e["region"] for e in audit(log)] == [IDC_TARGET, IDC_TARGET]
 
-    # Even with AddRegion allowed, the guard refuses it toward any other Region.
+    # The guard (remediation.py's own, not patched) refuses AddRegion toward any other Region.
     clients = TargetClients(h.make_client, IDC_SOURCE, IDC_TARGET)
     with pytest.raises(UnsafeCall, match=f"acts only in {IDC_TARGET}"):
         clients.in_source("sso-admin").add_region(InstanceArn=instance, RegionName="us-west-2")
