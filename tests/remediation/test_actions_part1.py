@@ -26,6 +26,7 @@ from regionready.actions import (
     create_trail,
     enable_key_rotation,
     reimport,
+    replicate_key,
     request_certificate,
     set_sts_regional,
     sync_key_policy,
@@ -585,6 +586,38 @@ def test_add_region_waits_for_the_key_replica(harness: Harness, tmp_path: Path) 
     [outcome] = h.apply([forced])
     assert outcome.status == "failed" and "no replica" in outcome.detail
     assert h.writes() == []
+
+
+def test_replicate_key_fixes_idc003_then_add_region_is_planned(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    h.source, h.target = IDC_SOURCE, IDC_TARGET
+    instance = _identity_center(h.session, replica=False)
+    before = h.collect(IDC_SERVICES)
+    assert h.failing(before, "IDC-003") == {("IDC-003", instance)}
+    changes, notes = h.plan(before, "IDC-003")
+    assert notes == []
+    [change] = changes
+    key_id = scan_key(before, change.account, instance)
+    assert (change.action, change.resource, change.region) == ("replicate-key", key_id, IDC_TARGET)
+
+    log = tmp_path / "audit.jsonl"
+    assert _outcomes(h.apply(changes, log)) == ["applied"]
+    [write] = h.writes()
+    assert (write.operation, write.region, write.params["ReplicaRegion"]) == (
+        "ReplicateKey",
+        IDC_SOURCE,
+        IDC_TARGET,
+    )
+    assert_permissions(replicate_key, h.calls)
+
+    after = h.collect(IDC_SERVICES)
+    assert h.status(after, "IDC-003", instance) is Status.PASS
+    assert _outcomes(h.apply(changes, log)) == ["unchanged"]
+    assert h.writes() == []
+    # IDC-001 is no longer blocked: add-region is planned now.
+    assert [c.action for c in h.plan(after, "IDC-001")[0]] == ["add-region"]
 
 
 def _idc_policy(account: str) -> str:
