@@ -187,3 +187,22 @@ def test_iam_policy_for_remediation(capsys: pytest.CaptureFixture[str]) -> None:
     actions = json.loads(capsys.readouterr().out)["Statement"][0]["Action"]
     assert {"kms:CreateKey", "kms:ReplicateKey", "kms:PutKeyPolicy"} <= set(actions)
     assert not any(a.split(":")[1].startswith("Delete") for a in actions)
+
+
+def test_plan_table_filtered_by_resource_glob(
+    seeded: DemoPlan, hooked_sessions: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = collect(tmp_path / "before")
+    args = ["remediate", str(before), *(f"--rule={r}" for r in KMS_RULES)]
+    assert main(args) == 0
+    everything = capsys.readouterr()
+    assert "remediation plan: 3 change(s)" in everything.out
+    assert "dry run: nothing was changed" in everything.err
+    # --resource GLOB keeps the findings whose resource matches (alias/* but not mrk-*).
+    assert main([*args, "--resource", "alias/*"]) == 0
+    out = capsys.readouterr().out
+    assert "remediation plan: 1 change(s)" in out
+    [row] = [line for line in out.splitlines() if "create-key" in line]
+    assert TARGET in row and "alias/billing" in row and "KMS-001" in row
+    assert "replicate-key" not in out and "sync-key-policy" not in out
+    assert failing(collect(tmp_path / "after"), tmp_path) == failing(before, tmp_path)

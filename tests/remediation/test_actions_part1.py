@@ -22,11 +22,14 @@ import pytest
 from regionready import remediation
 from regionready.actions import (
     add_region,
+    create_key,
     create_trail,
     enable_key_rotation,
     reimport,
+    replicate_key,
     request_certificate,
     set_sts_regional,
+    sync_key_policy,
 )
 from regionready.cli import main
 from regionready.demo.seed import DemoPlan
@@ -434,6 +437,26 @@ def test_reimport_imports_an_imported_source_with_no_twin(harness: Harness, tmp_
 # --------------------------------------------------------------------------- KMS
 
 
+def test_create_key_plans_nothing_for_an_alias_on_a_disabled_target_key() -> None:
+    source_key = {"KeyId": "k-src", "KeySpec": "SYMMETRIC_DEFAULT", "KeyUsage": "ENCRYPT_DECRYPT"}
+    alias = {"AliasName": "alias/orders", "TargetKeyId": "k-src"}
+    scan = _scan_of(
+        "111111111111", {(SOURCE, "kms", "alias"): [alias], (SOURCE, "kms", "key"): [source_key]}
+    )
+    ctx = PlanContext(scan, "111111111111", SOURCE, TARGET)
+    # Missing in the target: a new key behind the alias.
+    missing = _finding("KMS-001", "alias/orders", source="alias/orders", target=None)
+    [change] = create_key.plan(missing, ctx)
+    assert (change.action, change.resource) == ("create-key", "alias/orders")
+    assert ctx.notes == []
+    # Present on a disabled key: apply would only say "already present"; the plan says why.
+    paired = _finding("KMS-001", "alias/orders", source="alias/orders", target="alias/orders")
+    assert create_key.plan(paired, ctx) == []
+    [note] = ctx.notes
+    assert note.startswith("KMS-001 alias/orders: not planned: the alias exists in ")
+    assert "KMS-006" in note
+
+
 def test_enable_key_rotation(seeded: DemoPlan, seeded_harness: Harness, tmp_path: Path) -> None:
     h = seeded_harness
     before = h.collect(["kms"])
@@ -485,18 +508,6 @@ IDC_TARGET = "eu-central-1"
 IDC_SERVICES = ["account", "kms", "sso"]
 
 
-def _allow_add_region(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The guard change proposed for remediation.py, applied here until it is merged."""
-    original = remediation._cross_region_create
-
-    def patched(operation: str, params: dict[str, Any], target: str) -> bool:
-        if operation == "AddRegion":
-            return params.get("RegionName") == target
-        return original(operation, params, target)
-
-    monkeypatch.setattr(remediation, "_cross_region_create", patched)
-
-
 def _identity_center(session: boto3.Session, *, replica: bool) -> str:
     kms = session.client("kms", region_name=IDC_SOURCE)
     key = kms.create_key(Description="Identity Center", MultiRegion=True)["KeyMetadata"]
@@ -506,10 +517,7 @@ def _identity_center(session: boto3.Session, *, replica: bool) -> str:
     return sso_gaps.configure_instance(admin, name="corp", kms_key_arn=key["Arn"])
 
 
-def test_add_region_after_idc003_passes(
-    harness: Harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _allow_add_region(monkeypatch)
+def test_add_region_after_idc003_passes(harness: Harness, tmp_path: Path) -> None:
     h = harness
     h.source, h.target = IDC_SOURCE, IDC_TARGET
     instance = _identity_center(h.session, replica=True)
@@ -537,7 +545,7 @@ def test_add_region_after_idc003_passes(
     assert h.writes() == []
     assert [e["region"] for e in audit(log)] == [IDC_TARGET, IDC_TARGET]
 
-    # Even with AddRegion allowed, the guard refuses it toward any other Region.
+    # The guard (remediation.py's own, not patched) refuses AddRegion toward any other Region.
     clients = TargetClients(h.make_client, IDC_SOURCE, IDC_TARGET)
     with pytest.raises(UnsafeCall, match=f"acts only in {IDC_TARGET}"):
         clients.in_source("sso-admin").add_region(InstanceArn=instance, RegionName="us-west-2")
@@ -578,6 +586,125 @@ def test_add_region_waits_for_the_key_replica(harness: Harness, tmp_path: Path) 
     [outcome] = h.apply([forced])
     assert outcome.status == "failed" and "no replica" in outcome.detail
     assert h.writes() == []
+
+
+def test_replicate_key_fixes_idc003_then_add_region_is_planned(
+    harness: Harness, tmp_path: Path
+) -> None:
+    h = harness
+    h.source, h.target = IDC_SOURCE, IDC_TARGET
+    instance = _identity_center(h.session, replica=False)
+    before = h.collect(IDC_SERVICES)
+    assert h.failing(before, "IDC-003") == {("IDC-003", instance)}
+    changes, notes = h.plan(before, "IDC-003")
+    assert notes == []
+    [change] = changes
+    key_id = scan_key(before, change.account, instance)
+    assert (change.action, change.resource, change.region) == ("replicate-key", key_id, IDC_TARGET)
+
+    log = tmp_path / "audit.jsonl"
+    assert _outcomes(h.apply(changes, log)) == ["applied"]
+    [write] = h.writes()
+    assert (write.operation, write.region, write.params["ReplicaRegion"]) == (
+        "ReplicateKey",
+        IDC_SOURCE,
+        IDC_TARGET,
+    )
+    assert_permissions(replicate_key, h.calls)
+
+    after = h.collect(IDC_SERVICES)
+    assert h.status(after, "IDC-003", instance) is Status.PASS
+    assert _outcomes(h.apply(changes, log)) == ["unchanged"]
+    assert h.writes() == []
+    # IDC-001 is no longer blocked: add-region is planned now.
+    assert [c.action for c in h.plan(after, "IDC-001")[0]] == ["add-region"]
+
+
+def _idc_policy(account: str) -> str:
+    """A key policy that serves Identity Center: administrators and both service principals."""
+    use = ["kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey"]
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "KeyAdministrators",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": f"arn:aws:iam::{account}:root"},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "IdentityCenter",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "sso.amazonaws.com"},
+                    "Action": use,
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "IdentityStore",
+                    "Effect": "Allow",
+                    "Principal": {"Service": "identitystore.amazonaws.com"},
+                    "Action": use,
+                    "Resource": "*",
+                },
+            ],
+        }
+    )
+
+
+def test_sync_key_policy_fixes_idc007_on_the_instance_key(harness: Harness, tmp_path: Path) -> None:
+    h = harness
+    h.source, h.target = IDC_SOURCE, IDC_TARGET
+    account = h.session.client("sts").get_caller_identity()["Account"]
+    kms = h.session.client("kms", region_name=IDC_SOURCE)
+    key = kms.create_key(
+        Description="Identity Center", MultiRegion=True, Policy=_idc_policy(account)
+    )["KeyMetadata"]
+    kms.replicate_key(KeyId=key["KeyId"], ReplicaRegion=IDC_TARGET, Policy=_idc_policy(account))
+    # The replica's policy lost the Identity Center statements (policies are not synced).
+    replica = h.session.client("kms", region_name=IDC_TARGET)
+    admins_only = json.loads(_idc_policy(account))
+    admins_only["Statement"] = admins_only["Statement"][:1]
+    replica.put_key_policy(KeyId=key["KeyId"], PolicyName="default", Policy=json.dumps(admins_only))
+    admin = h.session.client("sso-admin", region_name=IDC_SOURCE)
+    instance = sso_gaps.configure_instance(admin, name="corp", kms_key_arn=key["Arn"])
+
+    before = h.collect(IDC_SERVICES)
+    assert h.failing(before, "IDC-007") == {("IDC-007", instance)}
+    changes, notes = h.plan(before, "IDC-007")
+    assert notes == []
+    [change] = changes
+    assert (change.action, change.resource, change.region) == (
+        "sync-key-policy",
+        key["KeyId"],
+        IDC_TARGET,
+    )
+
+    log = tmp_path / "audit.jsonl"
+    assert _outcomes(h.apply(changes, log)) == ["applied"]
+    assert [(c.operation, c.region) for c in h.writes()] == [("PutKeyPolicy", IDC_TARGET)]
+    assert_only_in_target(h.calls, IDC_TARGET)
+    assert_permissions(sync_key_policy, h.calls)
+
+    after = h.collect(IDC_SERVICES)
+    assert h.failing(after, "IDC-007") == set()
+    assert h.plan(after, "IDC-007") == ([], [])
+    assert _outcomes(h.apply(changes, log)) == ["unchanged"]
+    assert h.writes() == []
+
+
+def test_sync_key_policy_does_not_copy_a_primary_policy_that_lacks_idc(harness: Harness) -> None:
+    h = harness
+    h.source, h.target = IDC_SOURCE, IDC_TARGET
+    instance = _identity_center(h.session, replica=True)  # default policies: no IDC statements
+    scan = h.collect(IDC_SERVICES)
+    assert h.failing(scan, "IDC-007") == {("IDC-007", instance)}
+    changes, notes = h.plan(scan, "IDC-007")
+    assert changes == []
+    [note] = notes
+    assert note.startswith(f"IDC-007 {instance}: not planned: the primary key ")
+    assert "sso.amazonaws.com" in note and "fix it in the source first" in note
 
 
 def scan_key(scan: Scan, account: str, instance: str) -> str:

@@ -346,6 +346,40 @@ def test_clone_web_acl_refuses_a_web_acl_over_capacity(
     }
 
 
+def test_clone_web_acl_checks_the_recorded_capacity_before_any_call(
+    seeded: DemoPlan, hooked_sessions: Hooks, tmp_path: Path
+) -> None:
+    findings, ctx = failed_findings(collect(tmp_path / "before", ("wafv2",)), "WAF-001")
+    admin = next(f for f in findings if "admin-portal" in f.resource_id)
+    module = action("clone-web-acl")
+    [change] = module.plan(admin, ctx)
+    # The source web ACL, as recorded in the snapshot, needs more than a web ACL may use.
+    [acl] = [a for a in ctx.items(SOURCE, "wafv2", "web_acl") if a["Name"] == "admin-portal"]
+    acl["Capacity"] = 6000
+    notes: list[str] = []
+    setattr(ctx, "notes", notes)  # noqa: B010 - the runner's notes, when it provides them
+    assert module.plan(admin, ctx) == []
+    [message] = notes
+    assert message.startswith(f"WAF-001 {admin.resource_id}: not planned: ")
+    assert "uses 6000 WCU, over the 5000 WCU" in message
+    # A change carrying that capacity is refused at apply before any call.
+    calls: list[str] = []
+
+    def make(service: str, region: str) -> Any:
+        client = aws(service, region)
+        client.meta.events.register_first(
+            "before-call", lambda model, **_: calls.append(model.name)
+        )
+        return client
+
+    over = Change(**{**change.to_dict(), "params": {**change.params, "Capacity": 6000}})
+    with pytest.raises(RemediationError, match="over the 5000 WCU a web ACL may use: not cloned"):
+        module.apply(over, TargetClients(make, SOURCE, TARGET))
+    assert calls == [], "nothing was read or written"
+    assert module.apply(change, TargetClients(make, SOURCE, TARGET)).startswith("created")
+    assert "CreateWebACL" in calls, "the watcher sees calls"
+
+
 # -- Access Analyzer ---------------------------------------------------------------------
 
 AA_RULES = ("AA-001", "AA-002")

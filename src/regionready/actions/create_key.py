@@ -24,6 +24,15 @@ PERMISSIONS = (
 
 def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     alias_name = str(finding.details.get("source") or finding.resource_id)
+    if finding.details.get("target"):
+        # The alias exists in the target on a key that is not Enabled: a new key would not
+        # take the alias (apply keeps an existing alias), and enabling is not this action's.
+        ctx.notes.append(
+            f"{finding.rule_id} {alias_name}: not planned: the alias exists in {ctx.target} "
+            "on a key that is not Enabled; enable or cancel the deletion of that key "
+            "(KMS-006), or move the alias"
+        )
+        return []
     alias = ctx.find(ctx.source, "kms", "alias", "AliasName", alias_name)
     if alias is None or not alias.get("TargetKeyId"):
         return []
