@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
@@ -12,6 +13,23 @@ import xmlschema
 from regionready.cli import main
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+README = Path(__file__).resolve().parents[1] / "README.md"
+#: Every service of the check catalogue (CHECKS.md), as results name it.
+CATALOGUE_SERVICES = {
+    "acm",
+    "kms",
+    "idc",
+    "iam",
+    "sts",
+    "accessanalyzer",
+    "guardduty",
+    "secretsmanager",
+    "cognito-idp",
+    "cognito-identity",
+    "waf",
+    "gen",
+    "iac",
+}
 
 
 @pytest.fixture(scope="module")
@@ -70,21 +88,7 @@ def test_demo_shows_failing_and_passing_checks_per_service(demo_out: Path) -> No
         by_service.setdefault(result["service"], set()).add(result["status"])
     for service, statuses in by_service.items():
         assert {"PASS", "FAIL"} <= statuses, service
-    assert {
-        "acm",
-        "kms",
-        "idc",
-        "iam",
-        "sts",
-        "accessanalyzer",
-        "guardduty",
-        "secretsmanager",
-        "cognito-idp",
-        "cognito-identity",
-        "waf",
-        "gen",
-        "iac",
-    } <= set(by_service)
+    assert set(by_service) >= CATALOGUE_SERVICES
     assert not [r for r in report["results"] if r["status"] == "ERROR"]
 
 
@@ -119,3 +123,17 @@ def test_demo_remediate_shows_before_and_after(
     local = [e for e in audit if e["region"] == "local"]
     assert [e["action"] for e in local] == ["set-sts-regional"]
     assert f"{tmp_path}/local/config" in local[0]["detail"]
+
+
+def test_readme_shows_the_demo_output_for_every_service() -> None:
+    """The README's demo block is real output: its readiness table has a failing and a
+    passing check for every service of the catalogue."""
+    text = README.read_text()
+    block = text.split("## What the demo shows", 1)[1].split("```", 2)[1]
+    assert "NOT READY for cutover me-central-1 -> eu-central-1" in block
+    rows = {
+        m[1]: (int(m[2]), int(m[3]))
+        for m in re.finditer(r"^│ (\S+)\s+│\s+(\d+) │\s+(\d+) │", block, re.MULTILINE)
+    }
+    assert set(rows) == CATALOGUE_SERVICES
+    assert all(passed and failed for passed, failed in rows.values()), rows
