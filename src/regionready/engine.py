@@ -817,14 +817,20 @@ class Engine:
             return [self._error(compiled, account, target_region, bad)]
         assert rule.pair_by is not None
         key_of = self._join_key(compiled, rule.pair_by)
-        index: dict[str, dict[str, Any]] = {}
+        # Every target counterpart of a key, in snapshot order: a source item is matched
+        # when any of them passes (a stale copy beside its re-created twin is not drift).
+        index: dict[str, list[dict[str, Any]]] = {}
         target_scope = compiled.all_predicate(rule.target_where) if rule.target_where else None
         for item in tgt.items:
             if target_scope is not None and not target_scope(item):
                 continue
             key = key_of(item)
             if key is not None:
-                index.setdefault(key, item)
+                twins = index.get(key)
+                if twins is None:
+                    index[key] = [item]
+                else:
+                    twins.append(item)
         results: list[Result] = []
         base = self._context(compiled, account, target_region)
         in_scope = compiled.all_predicate(rule.where)
@@ -858,9 +864,9 @@ class Engine:
                 results.append(not_applicable(sid, sid))
                 continue
             key = key_of(item)
-            twin = index.get(key) if key is not None else None
-            pair = {"source": item, "target": twin, **base}
-            if twin is None:
+            twins = index.get(key) if key is not None else None
+            if twins is None:
+                pair = {"source": item, "target": None, **base}
                 status = unpaired_status or _UNPAIRED[rule.on_unpaired]
                 result = unpaired[status](sid, key or sid)
                 if status is _FAIL:
@@ -870,12 +876,21 @@ class Engine:
                 result.details = {"source": sid, "target": None}
                 results.append(result)
                 continue
+            for twin in twins:
+                pair = {"source": item, "target": twin, **base}
+                drift = [condition.describe() for condition, holds in compare if not holds(pair)]
+                fails = bool(drift) or (failing is not None and failing(pair))
+                if not fails:
+                    break
+            else:
+                # None matches: the finding is about the first counterpart.
+                twin = twins[0]
+                if len(twins) > 1:
+                    pair = {"source": item, "target": twin, **base}
+                    drift = [
+                        condition.describe() for condition, holds in compare if not holds(pair)
+                    ]
             tid = str(twin.get(tgt_id, "")) or "-"
-            drift = []
-            for condition, holds in compare:
-                if not holds(pair):
-                    drift.append(condition.describe())
-            fails = bool(drift) or (failing is not None and failing(pair))
             result = matching(tid, key or tid)
             if fails:
                 result.status = _FAIL
