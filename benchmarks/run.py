@@ -52,6 +52,7 @@ TARGETS = {
     "engine_growth": 12.0,
     "engine_rss_mib": 400.0,
     "reporters": 2.0,
+    "demo_seconds": 30.0,
 }
 
 
@@ -389,6 +390,29 @@ def run_reporters(args: argparse.Namespace, results: dict[str, Any]) -> None:
     )
 
 
+def run_demo(args: argparse.Namespace, work: Path, results: dict[str, Any]) -> None:
+    """``regionready demo`` as a newcomer runs it (issue 2: under 30 s on 2 cores)."""
+    script = Path(sys.executable).with_name("regionready")
+    seconds = []
+    for run in range(1 if args.quick else 3):
+        measured = lib.run_measured(
+            [str(script), "demo", "--out", str(work / f"demo-{run}")],
+            env=lib.scan_env(),
+            timeout=600,
+        )
+        if measured.returncode not in (0, 1):
+            raise RuntimeError(f"regionready demo failed:\n{measured.stderr[-3000:]}")
+        seconds.append(measured.seconds)
+    median = lib.median(seconds)
+    results["demo"] = {"seconds": [round(x, 2) for x in seconds], "median": round(median, 2)}
+    ratio = median / TARGETS["demo_seconds"]
+    results.setdefault("ratios", {})["demo_vs_budget"] = ratio
+    say(
+        f"[demo] regionready demo {median:.1f} s (median of {len(seconds)}); / 30 s budget = "
+        f"{ratio:.2f} (target <= 1: {ok(ratio <= 1)})"
+    )
+
+
 # ------------------------------------------------------------------ main
 
 
@@ -416,7 +440,16 @@ def main(argv: list[str] | None = None) -> int:
         "--skip",
         action="append",
         default=[],
-        choices=("c7n", "prowler", "prototype", "economy", "scanners", "engine", "reporters"),
+        choices=(
+            "c7n",
+            "prowler",
+            "prototype",
+            "economy",
+            "scanners",
+            "engine",
+            "reporters",
+            "demo",
+        ),
         help="leave a piece out (repeatable); 'prototype' is accepted and does nothing "
         "(fix 1, which it projected, is in regionready now)",
     )
@@ -458,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
         ("scanners", lambda: run_scanners(args, work, results)),
         ("engine", lambda: run_engine(args, work, results)),
         ("reporters", lambda: run_reporters(args, results)),
+        ("demo", lambda: run_demo(args, work, results)),
     ]
     for name, piece in pieces:
         if name in args.skip:
