@@ -1,16 +1,22 @@
 """Test-wide settings. moto reads some settings at import time, so they are set here,
 before any test module imports moto."""
 
+import datetime as _dt
 import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
 
 os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
-os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-os.environ.setdefault("AWS_SESSION_TOKEN", "testing")
-os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-# Never reach a real AWS endpoint or a developer's profile from the tests.
-os.environ.pop("AWS_PROFILE", None)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+# Never let the developer's or CI machine's AWS settings (a legacy
+# AWS_STS_REGIONAL_ENDPOINTS, a profile, an endpoint) reach a scan the tests judge.
+for _name in [name for name in os.environ if name.startswith("AWS_")]:
+    del os.environ[_name]
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+os.environ["AWS_SESSION_TOKEN"] = "testing"
+os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
 os.environ["AWS_CONFIG_FILE"] = os.devnull
 os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 # Collect in this process: a forked collection worker runs the botocore hooks a test
@@ -24,11 +30,6 @@ os.environ["REGIONREADY_PROCESSES"] = "1"
 # -- fixtures shared by the driver, remediation and end-to-end tests -------------------
 # (moto is imported inside them, after the environment above is set)
 
-import datetime as _dt
-from collections.abc import Iterator
-from typing import Any
-
-import pytest
 
 DEMO_SOURCE = "me-central-1"
 DEMO_TARGET = "eu-central-1"
