@@ -1,4 +1,4 @@
-"""Amazon GuardDuty detectors and their saved filters in one Region.
+"""Amazon GuardDuty detectors, their saved filters and administrator in one Region.
 
 Items (AWS field names, as the APIs return them):
 
@@ -28,9 +28,18 @@ Items (AWS field names, as the APIs return them):
     so each missing filter is its own finding (and its own create-filter remediation),
     and a denied ListFilters leaves only the filter checks without data.
 
-No detector in a Region (GuardDuty never enabled there) is a valid, empty answer.
-GetAdministratorAccount is not read: no check needs it, and a denial would leave every
-detector check without data.
+``administrator`` (id ``DetectorId``)
+    The ``Administrator`` of the GetAdministratorAccount response of each detector
+    (AccountId of the GuardDuty administrator account, InvitationId, RelationshipStatus
+    e.g. Enabled, InvitedAt, an ISO 8601 string) plus ``DetectorId``: the account is a
+    GuardDuty member there. A standalone account, or the administrator account itself,
+    gets an empty answer (HTTP 200, no content) and has no item. GuardDuty membership is
+    Regional, so a member in the source may be standalone in the target. Its own type so
+    that a denied GetAdministratorAccount leaves only this type without data, never the
+    detector checks; no check reads it yet.
+
+No detector in a Region (GuardDuty never enabled there) is a valid, empty answer. A
+denied ListDetectors leaves every type without data.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from regionready.clients import Clients
 
 SERVICE = "guardduty"
 GLOBAL = False
-RESOURCE_TYPES = {"detector": "DetectorId", "filter": "Name"}
+RESOURCE_TYPES = {"detector": "DetectorId", "filter": "Name", "administrator": "DetectorId"}
 PERMISSIONS = (
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
@@ -53,6 +62,7 @@ PERMISSIONS = (
     "guardduty:DescribePublishingDestination",
     "guardduty:ListFilters",
     "guardduty:GetFilter",
+    "guardduty:GetAdministratorAccount",
 )
 
 # Item field -> (list operation, list result key, get operation, id parameter).
@@ -148,12 +158,22 @@ def _filters(clients: Clients, detector_id: str) -> list[dict[str, Any]]:
     return clients.map(one, names or [])
 
 
-def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
-    ids = clients.paginate(
-        "guardduty", "list_detectors", "DetectorIds", feeds=["detector", "filter"]
+def _administrator(clients: Clients, detector_id: str) -> dict[str, Any] | None:
+    got = clients.call(
+        "guardduty", "get_administrator_account", feeds=["administrator"], DetectorId=detector_id
     )
+    administrator = (got or {}).get("Administrator")
+    return {**administrator, "DetectorId": detector_id} if administrator else None
+
+
+def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
+    ids = clients.paginate("guardduty", "list_detectors", "DetectorIds", feeds=list(RESOURCE_TYPES))
     detector_ids = [str(raw) for raw in ids or []]
+    detectors = clients.map(lambda d: _detector(clients, d), detector_ids)
+    filters = [f for d in detector_ids for f in _filters(clients, d)]
+    administrators = clients.map(lambda d: _administrator(clients, d), detector_ids)
     return {
-        "detector": clients.map(lambda d: _detector(clients, d), detector_ids),
-        "filter": [f for d in detector_ids for f in _filters(clients, d)],
+        "detector": detectors,
+        "filter": filters,
+        "administrator": [a for a in administrators if a is not None],
     }

@@ -219,6 +219,52 @@ def test_publishing_destinations(gd: Any, detector: str) -> None:
         gd.list_publishing_destinations(DetectorId="f" * 32)
 
 
+def test_plain_moto_never_reports_an_administrator(aws: None) -> None:
+    plain = boto3.client("guardduty", region_name=US)
+    detector = plain.create_detector(Enable=True)["DetectorId"]
+    plain.enable_organization_admin_account(AdminAccountId="111122223333")
+    # moto answers {"Administrator": ...} in PascalCase: botocore parses nothing.
+    answer = plain.get_administrator_account(DetectorId=detector)
+    assert "Administrator" not in answer
+    with pytest.raises(NotImplementedError):
+        plain.accept_administrator_invitation(
+            DetectorId=detector, AdministratorId="111122223333", InvitationId="i"
+        )
+
+
+def test_administrator_account(session: boto3.Session, gd: Any, detector: str) -> None:
+    # Standalone (or the administrator itself): HTTP 200, no content.
+    alone = gd.get_administrator_account(DetectorId=detector)
+    assert {k: v for k, v in alone.items() if k != "ResponseMetadata"} == {}
+    # moto's EnableOrganizationAdminAccount designates a delegated administrator for the
+    # organization; it does not make this account a member.
+    gd.enable_organization_admin_account(AdminAccountId="111122223333")
+    assert "Administrator" not in gd.get_administrator_account(DetectorId=detector)
+
+    gd.accept_administrator_invitation(
+        DetectorId=detector, AdministratorId="111122223333", InvitationId="inv-1"
+    )
+    got = gd.get_administrator_account(DetectorId=detector)
+    assert output_problems("GetAdministratorAccount", got) == []
+    administrator = got["Administrator"]
+    assert (
+        administrator["AccountId"],
+        administrator["InvitationId"],
+        administrator["RelationshipStatus"],
+    ) == ("111122223333", "inv-1", "Enabled")
+    assert administrator["InvitedAt"].endswith("Z")
+
+    eu = session.client("guardduty", region_name=EU)
+    eu_detector = eu.create_detector(Enable=True)["DetectorId"]
+    assert "Administrator" not in eu.get_administrator_account(DetectorId=eu_detector)
+    with pytest.raises(gd.exceptions.BadRequestException, match="detectorId"):
+        gd.get_administrator_account(DetectorId="f" * 32)
+    with pytest.raises(gd.exceptions.BadRequestException):
+        gd.accept_administrator_invitation(
+            DetectorId=detector, AdministratorId="not-an-account", InvitationId="inv-2"
+        )
+
+
 def test_mock_aws_resets_the_state() -> None:
     with mock_aws():
         client = moto_gaps.install(boto3.Session(region_name=US)).client("guardduty")

@@ -1,5 +1,5 @@
 """The GuardDuty collector against moto, completed by moto_gaps (filters list, IP sets,
-threat intel sets, publishing destinations)."""
+threat intel sets, publishing destinations, administrator account)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,13 @@ from regionready.engine import evaluate
 from regionready.fixtures import scan_from_case
 from regionready.rules import load_rules
 from regionready.snapshot import jsonable
+from tests.collectors.helpers import deny
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 CRITERIA = {"Criterion": {"severity": {"Gte": 7}}}
 DESTINATION = {"DestinationArn": "arn:aws:s3:::findings", "KmsKeyArn": "arn:aws:kms:x"}
+ADMIN = "111122223333"
 
 
 @pytest.fixture
@@ -100,13 +102,79 @@ def test_detector_with_lists_and_filters(make_clients: Any, seeded: dict[str, An
     assert filters["saved-view"]["Action"] == "NOOP"  # AWS's default
     assert filters["suppress-low"]["FindingCriteria"] == CRITERIA
     assert {f["DetectorId"] for f in filters.values()} == {seeded["detector"]}
+    assert result["administrator"] == []  # standalone: HTTP 200, no content
     json.dumps(jsonable(result))
+
+
+def _member_of(session: boto3.Session, detector: str, invitation: str = "inv-1") -> None:
+    gd = session.client("guardduty", region_name=SOURCE)
+    gd.accept_administrator_invitation(
+        DetectorId=detector, AdministratorId=ADMIN, InvitationId=invitation
+    )
+
+
+def test_member_account_has_its_administrator(
+    session: boto3.Session, make_clients: Any, seeded: dict[str, Any]
+) -> None:
+    _member_of(session, seeded["detector"])
+    clients = make_clients(SOURCE, "guardduty")
+    result = guardduty.collect(clients, SOURCE)
+
+    assert clients.errors == []
+    [administrator] = result["administrator"]
+    invited_at = administrator.pop("InvitedAt")
+    assert administrator == {
+        "DetectorId": seeded["detector"],
+        "AccountId": ADMIN,
+        "InvitationId": "inv-1",
+        "RelationshipStatus": "Enabled",
+    }
+    assert isinstance(invited_at, str)
+    assert dt.datetime.fromisoformat(invited_at).tzinfo is not None
+    # Membership is Regional: no administrator where the account is not a member.
+    assert guardduty.collect(make_clients(TARGET, "guardduty"), TARGET)["administrator"] == []
 
 
 def test_no_detector_is_a_valid_empty_region(make_clients: Any, seeded: dict[str, Any]) -> None:
     clients = make_clients(TARGET, "guardduty")
-    assert guardduty.collect(clients, TARGET) == {"detector": [], "filter": []}
+    assert guardduty.collect(clients, TARGET) == {"detector": [], "filter": [], "administrator": []}
     assert clients.errors == []
+
+
+def test_denied_administrator_leaves_the_detector_checks_their_data(
+    session: boto3.Session, make_clients: Any, seeded: dict[str, Any]
+) -> None:
+    _member_of(session, seeded["detector"])
+    whole = guardduty.collect(make_clients(SOURCE, "guardduty"), SOURCE)
+    deny(session, "guardduty.GetAdministratorAccount")
+    clients = make_clients(SOURCE, "guardduty")
+    result = guardduty.collect(clients, SOURCE)
+
+    [error] = clients.errors
+    assert error.action == "guardduty:GetAdministratorAccount"
+    assert error.to_dict()["resource_types"] == ["administrator"]
+    assert result["administrator"] == []
+    assert jsonable(result["detector"]) == jsonable(whole["detector"])
+    assert jsonable(result["filter"]) == jsonable(whole["filter"])
+    [detector] = result["detector"]
+    assert {"IPSets", "ThreatIntelSets", "PublishingDestinations"} <= set(detector)
+
+    # The engine: the detector and filter checks keep their data (only a check of
+    # guardduty.administrator, there is none yet, would be ERROR); the same error
+    # recorded against ``detector`` would turn them into ERROR.
+    rules = [r for r in load_rules() if r.id.startswith("GD-")]
+
+    def statuses(error: dict[str, Any]) -> set[str]:
+        case = {
+            "source": {"guardduty": jsonable(result)},
+            "target": {"guardduty": jsonable(whole)},
+            "errors": {"source": {"guardduty": [error]}},
+        }
+        scan = scan_from_case(rules[0], case)
+        return {r.status.value for r in evaluate(scan, rules, now=dt.datetime.now(dt.UTC))}
+
+    assert "ERROR" not in statuses(error.to_dict())
+    assert "ERROR" in statuses({**error.to_dict(), "resource_types": ["detector"]})
 
 
 def _deny(operation: str) -> Any:
@@ -121,7 +189,7 @@ def _deny(operation: str) -> Any:
 @pytest.mark.parametrize(
     ("operation", "action", "feeds"),
     [
-        ("ListDetectors", "guardduty:ListDetectors", ["detector", "filter"]),
+        ("ListDetectors", "guardduty:ListDetectors", ["administrator", "detector", "filter"]),
         ("GetDetector", "guardduty:GetDetector", ["detector"]),
         ("ListIPSets", "guardduty:ListIPSets", ["detector"]),
         ("GetIPSet", "guardduty:GetIPSet", ["detector"]),
@@ -131,6 +199,7 @@ def _deny(operation: str) -> Any:
         ("DescribePublishingDestination", "guardduty:DescribePublishingDestination", ["detector"]),
         ("ListFilters", "guardduty:ListFilters", ["filter"]),
         ("GetFilter", "guardduty:GetFilter", ["filter"]),
+        ("GetAdministratorAccount", "guardduty:GetAdministratorAccount", ["administrator"]),
     ],
 )
 def test_access_denied_is_recorded_against_the_types_it_feeds(
@@ -150,7 +219,7 @@ def test_access_denied_is_recorded_against_the_types_it_feeds(
     assert {(e.api, e.action) for e in clients.errors} == {(action, action)}
     assert {tuple(e.to_dict()["resource_types"]) for e in clients.errors} == {tuple(feeds)}
     if operation == "ListDetectors":
-        assert result == {"detector": [], "filter": []}
+        assert result == {"detector": [], "filter": [], "administrator": []}
         return
     [detector] = result["detector"]
     if operation == "ListIPSets":
@@ -166,6 +235,9 @@ def test_access_denied_is_recorded_against_the_types_it_feeds(
     if operation == "GetFilter":
         assert sorted(f["Name"] for f in result["filter"]) == ["saved-view", "suppress-low"]
         assert all("Action" not in f for f in result["filter"])
+    if operation == "GetAdministratorAccount":
+        assert result["administrator"] == [] and len(result["filter"]) == 2
+        assert {"IPSets", "ThreatIntelSets", "PublishingDestinations"} <= set(detector)
 
 
 def test_small_pages_collect_the_same(make_clients: Any, seeded: dict[str, Any]) -> None:

@@ -12,7 +12,23 @@ there and answered here by ``before-call`` hooks with the real response shapes
   ``Activate=True`` (AWS passes through ACTIVATING within seconds), INACTIVE otherwise.
 * CreatePublishingDestination / ListPublishingDestinations /
   DescribePublishingDestination: missing in moto. Status PUBLISHING, S3 only.
+* AcceptAdministratorInvitation: missing in moto. Records the member's administrator
+  (RelationshipStatus ``Enabled``, the InvitationId given, InvitedAt the time of the call
+  as an ISO 8601 string) for GetAdministratorAccount. moto has no invitations (no
+  InviteMembers), so the invitation is not checked: AWS rejects an InvitationId the
+  administrator never sent. Accepting again replaces the administrator.
 * A detector id moto does not hold: BadRequestException (400), as AWS answers.
+
+Corrected and answered in full:
+
+* GetAdministratorAccount: moto reports the first account given to
+  EnableOrganizationAdminAccount as the administrator of every detector (AWS: that call,
+  made by the organization's management account, designates a delegated administrator;
+  GetAdministratorAccount tells a *member* account who administers it) and writes its
+  answer with PascalCase keys the REST-JSON protocol does not use, so botocore always
+  parses an empty answer. The hook answers from AcceptAdministratorInvitation: ``{}``
+  (AWS: HTTP 200, no content) for a standalone or administrator account, else
+  ``Administrator {AccountId, InvitationId, RelationshipStatus, InvitedAt}``.
 
 Corrected:
 
@@ -38,6 +54,7 @@ ids are not checked and ListFilters is left to the server.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import threading
 import uuid
 from typing import Any
@@ -66,10 +83,12 @@ SET_KINDS: dict[str, tuple[str, str, str]] = {
 
 
 class _GuardDuty:
-    """IP sets, threat intel sets and publishing destinations, by detector id."""
+    """IP sets, threat intel sets, publishing destinations and the administrator (the
+    Administrator structure AcceptAdministratorInvitation recorded), by detector id."""
 
     def __init__(self) -> None:
         self.detectors: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+        self.administrators: dict[str, dict[str, Any]] = {}
         self.lock = threading.Lock()
 
     def of(self, detector_id: str, kind: str) -> dict[str, dict[str, Any]]:
@@ -327,6 +346,48 @@ def _describe_destination(request_signer: Any, context: dict[str, Any], **_: Any
         return reply(copy.deepcopy(entry))
 
 
+# ------------------------------------------------------------------- administrator
+
+
+def _accept_administrator(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
+    """before-call AcceptAdministratorInvitation: record the member's administrator."""
+    account, region = _where(request_signer, context)
+    request = _request(context)
+    detector_id = str(request.get("DetectorId"))
+    refused = _unknown_detector(account, region, detector_id)
+    if refused is not None:
+        return refused
+    administrator = str(request.get("AdministratorId") or "")
+    if len(administrator) != 12 or not administrator.isdigit() or administrator == account:
+        return _bad_request(
+            "The request is rejected because an invalid or out-of-range value is specified "
+            "as an input parameter."
+        )
+    now = dt.datetime.now(dt.UTC)
+    state = _state(account, region)
+    with state.lock:
+        state.administrators[detector_id] = {
+            "AccountId": administrator,
+            "InvitationId": str(request.get("InvitationId")),
+            "RelationshipStatus": "Enabled",
+            "InvitedAt": now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z",
+        }
+    return reply({})
+
+
+def _get_administrator(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
+    """before-call GetAdministratorAccount: the recorded administrator, or no content."""
+    account, region = _where(request_signer, context)
+    detector_id = str(_request(context).get("DetectorId"))
+    refused = _unknown_detector(account, region, detector_id)
+    if refused is not None:
+        return refused
+    state = _state(account, region)
+    with state.lock:
+        found = state.administrators.get(detector_id)
+        return reply({"Administrator": copy.deepcopy(found)} if found else {})
+
+
 _ANSWERS: dict[str, Handler] = {
     "CreateDetector": _create_detector,
     "ListFilters": _list_filters,
@@ -339,6 +400,8 @@ _ANSWERS: dict[str, Handler] = {
     "CreatePublishingDestination": _create_destination,
     "ListPublishingDestinations": _list_destinations,
     "DescribePublishingDestination": _describe_destination,
+    "AcceptAdministratorInvitation": _accept_administrator,
+    "GetAdministratorAccount": _get_administrator,
 }
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
