@@ -6,7 +6,7 @@ built from them exercises every rule on data of the shape its collector writes, 
 mix of PASS, FAIL and NOT_APPLICABLE. Cases are copied round-robin until the snapshot
 holds ``N`` resources; in copy ``i`` every identifier of the case (id fields and
 top-level ``*Name``/``*Id``/``*Arn`` values, also where they appear inside ARNs and
-references) gets the suffix ``-n<i>``, so copies do not collide and the references and
+references) gets the suffix ``-c<case>n<i>``, so copies do not collide and the references and
 cross-Region pairs inside a case stay intact.
 
 Resource types an account has once, or a fixed few of, per Region (the Identity Center
@@ -109,7 +109,7 @@ def _identifiers(case: dict[str, Any], id_fields: dict[str, dict[str, str]]) -> 
     for _, service, rtype, item in _items(case):
         id_field = id_fields.get(service, {}).get(rtype)
         for key, value in item.items():
-            if not isinstance(value, str) or len(value) < 3 or _SKIP_VALUE.match(value):
+            if not isinstance(value, str) or not value or _SKIP_VALUE.match(value):
                 continue
             if key == id_field or _NAME_KEY.search(key):
                 found.add(value)
@@ -119,8 +119,11 @@ def _identifiers(case: dict[str, Any], id_fields: dict[str, dict[str, str]]) -> 
 class Template:
     """A fixture case and the pattern that renames its identifiers."""
 
-    def __init__(self, case: dict[str, Any], id_fields: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self, case: dict[str, Any], id_fields: dict[str, dict[str, str]], ordinal: int = 0
+    ) -> None:
         self.case = case
+        self.ordinal = ordinal
         names = _identifiers(case, id_fields)
         self.pattern = (
             re.compile(
@@ -134,7 +137,11 @@ class Template:
     def copy(self, index: int) -> dict[str, Any]:
         if self.pattern is None or index == 0:
             return copy.deepcopy(self.case)
-        suffix = f"-n{index}"
+        # Unique per case and copy: AWS names are unique per Region, and fixture cases
+        # reuse the same short names ("storefront", "a"), which would pile hundreds of
+        # items onto one parity key. Copy 0 keeps the fixture's names (the singletons
+        # and AWS-defined names such as service codes come from it).
+        suffix = f"-c{self.ordinal}n{index}"
         pattern = self.pattern
 
         def rename(value: Any) -> Any:
@@ -154,7 +161,7 @@ def build(resources: int, rules_dir: Path | None = None) -> dict[str, Any]:
     """Documents of a synthetic scan of about ``resources`` items."""
     collectors = _collectors()
     id_fields = {name: dict(m.RESOURCE_TYPES) for name, m in collectors.items()}
-    templates = [Template(c, id_fields) for c in load_cases(rules_dir)]
+    templates = [Template(c, id_fields, i) for i, c in enumerate(load_cases(rules_dir))]
     templates = [t for t in templates if t.size]
     if not templates:
         raise RuntimeError("no usable rule fixture cases")

@@ -34,6 +34,12 @@ _TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
 _WHOLE_PLACEHOLDER_RE = re.compile(r"^\{(params\.\w+|source_region|target_region|account)\}$")
 
 
+#: Target counterparts compared per source item of a parity rule, in snapshot order: keys
+#: are names and domains, which real accounts rarely repeat, and the bound keeps a
+#: pathological snapshot (hundreds of items with one key) from costing items squared.
+MAX_COUNTERPARTS = 32
+
+
 class EvaluationError(Exception):
     """A rule that cannot be evaluated on valid data (a bug in the rule)."""
 
@@ -876,7 +882,7 @@ class Engine:
                 result.details = {"source": sid, "target": None}
                 results.append(result)
                 continue
-            for twin in twins:
+            for twin in twins[:MAX_COUNTERPARTS]:
                 pair = {"source": item, "target": twin, **base}
                 drift = [condition.describe() for condition, holds in compare if not holds(pair)]
                 fails = bool(drift) or (failing is not None and failing(pair))
