@@ -57,6 +57,7 @@ import copy
 import datetime as dt
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from regionready.testing.moto_gaps._common import (
@@ -128,6 +129,22 @@ def _unknown_detector(account: str, region: str, detector_id: str) -> Reply | No
     )
 
 
+def _on_detector(handler: Callable[[str, str, dict[str, Any], str], Reply]) -> Handler:
+    """A before-call handler for a request that names a detector: BadRequestException for
+    an unknown one (as on AWS), else ``handler(account, region, request, detector_id)``."""
+
+    def answer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
+        account, region = _where(request_signer, context)
+        request = _request(context)
+        detector_id = str(request.get("DetectorId"))
+        refused = _unknown_detector(account, region, detector_id)
+        if refused is not None:
+            return refused
+        return handler(account, region, request, detector_id)
+
+    return answer
+
+
 # ------------------------------------------------------------------------- detectors
 
 
@@ -189,13 +206,8 @@ def _list_filters(request_signer: Any, context: dict[str, Any], **_: Any) -> Rep
 def _create_set(kind: str) -> Handler:
     id_field = SET_KINDS[kind][0]
 
-    def answer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-        account, region = _where(request_signer, context)
-        request = _request(context)
-        detector_id = str(request.get("DetectorId"))
-        refused = _unknown_detector(account, region, detector_id)
-        if refused is not None:
-            return refused
+    @_on_detector
+    def answer(account: str, region: str, request: dict[str, Any], detector_id: str) -> Reply:
         if request.get("Format") not in SET_FORMATS:
             return _bad_request(
                 "The request is rejected because an invalid or out-of-range value is "
@@ -223,13 +235,8 @@ def _create_set(kind: str) -> Handler:
 def _get_set(kind: str) -> Handler:
     id_field, _, noun = SET_KINDS[kind]
 
-    def answer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-        account, region = _where(request_signer, context)
-        request = _request(context)
-        detector_id = str(request.get("DetectorId"))
-        refused = _unknown_detector(account, region, detector_id)
-        if refused is not None:
-            return refused
+    @_on_detector
+    def answer(account: str, region: str, request: dict[str, Any], detector_id: str) -> Reply:
         state = _state(account, region)
         with state.lock:
             entry = state.of(detector_id, kind).get(str(request.get(id_field)))
@@ -247,13 +254,8 @@ def _get_set(kind: str) -> Handler:
 def _list_sets(kind: str) -> Handler:
     list_field = SET_KINDS[kind][1]
 
-    def answer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-        account, region = _where(request_signer, context)
-        request = _request(context)
-        detector_id = str(request.get("DetectorId"))
-        refused = _unknown_detector(account, region, detector_id)
-        if refused is not None:
-            return refused
+    @_on_detector
+    def answer(account: str, region: str, request: dict[str, Any], detector_id: str) -> Reply:
         state = _state(account, region)
         with state.lock:
             parsed: dict[str, Any] = {list_field: list(state.of(detector_id, kind))}
@@ -276,13 +278,10 @@ def _list_sets(kind: str) -> Handler:
 DESTINATIONS = "PublishingDestination"
 
 
-def _create_destination(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    account, region = _where(request_signer, context)
-    request = _request(context)
-    detector_id = str(request.get("DetectorId"))
-    refused = _unknown_detector(account, region, detector_id)
-    if refused is not None:
-        return refused
+@_on_detector
+def _create_destination(
+    account: str, region: str, request: dict[str, Any], detector_id: str
+) -> Reply:
     if request.get("DestinationType") != "S3":
         return _bad_request(
             "The request is rejected because an invalid or out-of-range value is specified "
@@ -303,13 +302,10 @@ def _create_destination(request_signer: Any, context: dict[str, Any], **_: Any) 
     return reply({"DestinationId": destination_id})
 
 
-def _list_destinations(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    account, region = _where(request_signer, context)
-    request = _request(context)
-    detector_id = str(request.get("DetectorId"))
-    refused = _unknown_detector(account, region, detector_id)
-    if refused is not None:
-        return refused
+@_on_detector
+def _list_destinations(
+    account: str, region: str, request: dict[str, Any], detector_id: str
+) -> Reply:
     state = _state(account, region)
     with state.lock:
         found = [
@@ -328,13 +324,10 @@ def _list_destinations(request_signer: Any, context: dict[str, Any], **_: Any) -
     return reply(parsed)
 
 
-def _describe_destination(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    account, region = _where(request_signer, context)
-    request = _request(context)
-    detector_id = str(request.get("DetectorId"))
-    refused = _unknown_detector(account, region, detector_id)
-    if refused is not None:
-        return refused
+@_on_detector
+def _describe_destination(
+    account: str, region: str, request: dict[str, Any], detector_id: str
+) -> Reply:
     state = _state(account, region)
     with state.lock:
         entry = state.of(detector_id, DESTINATIONS).get(str(request.get("DestinationId")))
@@ -349,14 +342,11 @@ def _describe_destination(request_signer: Any, context: dict[str, Any], **_: Any
 # ------------------------------------------------------------------- administrator
 
 
-def _accept_administrator(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
+@_on_detector
+def _accept_administrator(
+    account: str, region: str, request: dict[str, Any], detector_id: str
+) -> Reply:
     """before-call AcceptAdministratorInvitation: record the member's administrator."""
-    account, region = _where(request_signer, context)
-    request = _request(context)
-    detector_id = str(request.get("DetectorId"))
-    refused = _unknown_detector(account, region, detector_id)
-    if refused is not None:
-        return refused
     administrator = str(request.get("AdministratorId") or "")
     if len(administrator) != 12 or not administrator.isdigit() or administrator == account:
         return _bad_request(
@@ -375,13 +365,11 @@ def _accept_administrator(request_signer: Any, context: dict[str, Any], **_: Any
     return reply({})
 
 
-def _get_administrator(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
+@_on_detector
+def _get_administrator(
+    account: str, region: str, request: dict[str, Any], detector_id: str
+) -> Reply:
     """before-call GetAdministratorAccount: the recorded administrator, or no content."""
-    account, region = _where(request_signer, context)
-    detector_id = str(_request(context).get("DetectorId"))
-    refused = _unknown_detector(account, region, detector_id)
-    if refused is not None:
-        return refused
     state = _state(account, region)
     with state.lock:
         found = state.administrators.get(detector_id)
