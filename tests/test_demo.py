@@ -106,7 +106,27 @@ def test_demo_remediate_shows_before_and_after(
 ) -> None:
     assert main(["demo", "--out", str(tmp_path), "--remediate"]) == 0
     out = capsys.readouterr().out
-    assert "remediation plan:" in out and "after remediation:" in out
+    # The before verdict, then what the user supplies, the plan, the outcomes, the after.
+    marks = [
+        "before remediation:",
+        "NOT READY for cutover",
+        "remediation input, as a user would supply it:",
+        "--trail-bucket regionready-demo-trail-",
+        "--pem-dir ",
+        "remediation plan:",
+        "remediation outcomes:",
+        "after remediation:",
+    ]
+    positions = [out.find(mark) for mark in marks]
+    assert -1 not in positions and positions == sorted(positions), dict(
+        zip(marks, positions, strict=True)
+    )
+    outcomes = out.split("remediation outcomes:", 1)[1].split("after remediation:", 1)[0]
+    assert "skipped" not in outcomes and "failed" not in outcomes, outcomes
+    assert "applied   create-trail regionready-eu-central-1" in outcomes
+    assert "applied   reimport arn:aws:acm:eu-central-1:" in outcomes
+    # The re-issued private key does not outlive the run.
+    assert not list(tmp_path.rglob("key.pem"))
 
     def failing(path: Path) -> set[str]:
         report = json.loads(path.read_text())
@@ -114,8 +134,9 @@ def test_demo_remediate_shows_before_and_after(
 
     before = failing(tmp_path / "regionready.json")
     after = failing(tmp_path / "after" / "regionready.json")
-    assert {"KMS-001", "KMS-002", "KMS-003"} <= before
-    assert not {"KMS-001", "KMS-002", "KMS-003"} & after
+    fixed = {"KMS-001", "KMS-002", "KMS-003", "KMS-004", "GEN-002", "ACM-003", "ACM-004"}
+    assert fixed <= before
+    assert not fixed & after, fixed & after
     lines = (tmp_path / "remediation-audit.jsonl").read_text().splitlines()
     audit = [json.loads(line) for line in lines]
     assert audit and all(e["region"] in ("eu-central-1", "local") for e in audit)

@@ -281,6 +281,21 @@ def test_kms_rotation_is_shared_and_off_while_pending_deletion(session: boto3.Se
     assert us.get_key_rotation_status(KeyId=doomed)["KeyRotationEnabled"] is False
 
 
+def test_kms_rotation_period_is_kept_and_reported(session: boto3.Session) -> None:
+    us = session.client("kms", region_name=US)
+    eu = session.client("kms", region_name=EU)
+    key_id = us.create_key()["KeyMetadata"]["KeyId"]
+    assert "RotationPeriodInDays" not in us.get_key_rotation_status(KeyId=key_id)
+    us.enable_key_rotation(KeyId=key_id, RotationPeriodInDays=180)
+    assert us.get_key_rotation_status(KeyId=key_id)["RotationPeriodInDays"] == 180
+    plain = us.create_key()["KeyMetadata"]["KeyId"]
+    us.enable_key_rotation(KeyId=plain)  # no period given: AWS's default
+    assert us.get_key_rotation_status(KeyId=plain)["RotationPeriodInDays"] == 365
+    mrk = _mrk(session)
+    us.enable_key_rotation(KeyId=mrk, RotationPeriodInDays=90)
+    assert eu.get_key_rotation_status(KeyId=mrk)["RotationPeriodInDays"] == 90
+
+
 def test_kms_predefined_aliases_and_aws_managed_key(session: boto3.Session) -> None:
     us = session.client("kms", region_name=US)
     before = {a["AliasName"]: a for a in us.list_aliases()["Aliases"]}

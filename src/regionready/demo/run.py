@@ -98,21 +98,32 @@ def run_demo(
                 progress=progress,
             )
             report = build_report(read_scan(snapshot_dir), rules, Clock(now))
+            print(
+                f"regionready demo: simulated account {plan.account_id}, "
+                f"{SOURCE} -> {TARGET} (moto, in-process; nothing left this machine)\n"
+            )
+            if remediate:
+                print("before remediation:")
+            print_summary(report, fail_on=fail_on)
             after = None
             if remediate:
+                print()
                 after = _remediate(
-                    session, report, rules, snapshot_dir, out, now, services, options, fail_on
+                    session,
+                    plan.account_id,
+                    report,
+                    rules,
+                    snapshot_dir,
+                    out,
+                    now,
+                    services,
+                    options,
                 )
     finally:
         for key, value in saved_env.items():
             if value is not None:
                 os.environ[key] = value
     written = write_reports(report, registry.formats(), out, fail_on=fail_on)
-    print(
-        f"regionready demo: simulated account {plan.account_id}, "
-        f"{SOURCE} -> {TARGET} (moto, in-process; nothing left this machine)\n"
-    )
-    print_summary(report, fail_on=fail_on)
     if after is not None:
         written_after = write_reports(after, ["json", "markdown"], out / "after", fail_on=fail_on)
         print("\nafter remediation:")
@@ -125,8 +136,82 @@ def run_demo(
     return EXIT_OK
 
 
+#: What the demo's user supplies to remediation, as ``regionready remediate`` options.
+TRAIL_BUCKET = "regionready-demo-trail-{account}-{region}"
+
+
+def _trail_bucket(session: boto3.Session, account: str) -> str:
+    """The S3 bucket a user names with --trail-bucket: made in the simulated target, with
+    the bucket policy CloudTrail needs to deliver to it."""
+    import json
+
+    bucket = TRAIL_BUCKET.format(account=account, region=TARGET)
+    trail_arn = f"arn:aws:cloudtrail:{TARGET}:{account}:trail/*"
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AWSCloudTrailAclCheck",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:GetBucketAcl",
+                "Resource": f"arn:aws:s3:::{bucket}",
+                "Condition": {"ArnLike": {"aws:SourceArn": trail_arn}},
+            },
+            {
+                "Sid": "AWSCloudTrailWrite",
+                "Effect": "Allow",
+                "Principal": {"Service": "cloudtrail.amazonaws.com"},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/AWSLogs/{account}/*",
+                "Condition": {
+                    "StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"},
+                    "ArnLike": {"aws:SourceArn": trail_arn},
+                },
+            },
+        ],
+    }
+    s3 = session.client("s3", region_name=TARGET)
+    s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": TARGET})
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    return bucket
+
+
+def _reissue(changes: list[Any], pem_dir: Path, now: dt.datetime) -> list[str]:
+    """Write re-issued material (cert.pem, key.pem) for every reimport the plan asks
+    material for, as the demo's user would: made here, never read from AWS. The domains."""
+    from regionready.actions import reimport
+    from regionready.testing.certs import self_signed
+
+    written = []
+    for change in changes:
+        if change.action != reimport.ACTION or not change.blocked:
+            continue
+        domain = str(change.params["DomainName"])
+        expect = change.params["Expect"]
+        not_after = now + dt.timedelta(days=395)
+        if expect.get("NotAfterAtLeast"):
+            not_after = max(not_after, reimport._when(expect["NotAfterAtLeast"]))
+        cert_pem, key_pem = self_signed(
+            domain,
+            sorted(expect["Names"]),
+            key_algorithm=str(expect["KeyAlgorithm"]),
+            not_before=now - dt.timedelta(days=1),
+            not_after=not_after.replace(microsecond=0) + dt.timedelta(days=1),
+        )
+        folder = reimport.material_folder(pem_dir, domain)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / reimport.CERT_FILE).write_bytes(cert_pem)
+        key_path = folder / reimport.KEY_FILE
+        key_path.touch(mode=0o600)
+        key_path.write_bytes(key_pem)
+        written.append(domain)
+    return written
+
+
 def _remediate(
     session: boto3.Session,
+    account: str,
     report: Any,
     rules: list[Any],
     snapshot_dir: Path,
@@ -134,29 +219,55 @@ def _remediate(
     now: dt.datetime,
     services: list[str],
     options: dict[str, Any],
-    fail_on: str,
 ) -> Any:
-    """Plan, apply in the simulated target, re-scan: the before-and-after verdict."""
+    """Supply what a user would (a trail bucket, re-issued certificate material), plan,
+    apply in the simulated target, re-scan: the before-and-after verdict."""
+    import tempfile
+
     from regionready import remediation
     from regionready.runner import Clock, build_report
     from regionready.snapshot import read_scan
 
     scan = read_scan(snapshot_dir)
-    changes, notes = remediation.plan(report.results, {r.id: r for r in rules}, scan)
-    print(f"remediation plan: {len(changes)} change(s) in {TARGET}")
-    for change in changes:
-        print(f"  {change.action:22} {change.resource}: {change.summary}")
-    for note in notes:
-        print(f"  note: {note}")
+    by_id = {r.id: r for r in rules}
+    with tempfile.TemporaryDirectory(prefix="pem-", dir=out) as pem_dir:
+        supplied: dict[str, Any] = {"trail_bucket": _trail_bucket(session, account)}
+        first, _ = remediation.plan(report.results, by_id, scan, options=supplied)
+        reissued = _reissue(first, Path(pem_dir), now)
+        if reissued:
+            supplied["pem_dir"] = pem_dir
+        changes, notes = remediation.plan(report.results, by_id, scan, options=supplied)
+        print("remediation input, as a user would supply it:")
+        print(f"  --trail-bucket {supplied['trail_bucket']} (made in {TARGET}, CloudTrail policy)")
+        if reissued:
+            print(
+                f"  --pem-dir {pem_dir} (re-issued here for {', '.join(reissued)}; "
+                "removed once applied)"
+            )
+        print(f"remediation plan: {len(changes)} change(s) in {TARGET}")
+        for change in changes:
+            print(f"  {change.action:22} {change.resource}: {change.summary}")
+            if change.blocked:
+                print(f"  {'':22} blocked: {change.blocked}")
+        for note in notes:
+            print(f"  note: {note}")
 
-    def clients_for(_account: str) -> remediation.TargetClients:
-        return remediation.TargetClients(
-            lambda service, region: session.client(service, region_name=region), SOURCE, TARGET
+        def clients_for(_account: str) -> remediation.TargetClients:
+            return remediation.TargetClients(
+                lambda service, region: session.client(service, region_name=region),
+                SOURCE,
+                TARGET,
+            )
+
+        outcomes = remediation.apply(
+            changes, clients_for, audit_log=out / "remediation-audit.jsonl"
         )
-
-    outcomes = remediation.apply(changes, clients_for, audit_log=out / "remediation-audit.jsonl")
+    print("remediation outcomes:")
     for outcome in outcomes:
-        print(f"  {outcome.status:9} {outcome.change.action} {outcome.change.resource}")
+        line = f"  {outcome.status:9} {outcome.change.action} {outcome.change.resource}"
+        if outcome.status in ("skipped", "failed", "not-run"):
+            line += f": {outcome.detail}"
+        print(line)
     after_dir = _snapshot(
         session,
         out / "snapshot-after",

@@ -42,6 +42,9 @@ KMS
   * GetKeyRotationStatus: rotation is a shared property of multi-Region keys (set on the
     primary, reported by every replica) and is false while a key is pending deletion;
     moto keeps a per-copy flag. The hook answers a replica with its primary's flag.
+  * EnableKeyRotation ignores ``RotationPeriodInDays`` and GetKeyRotationStatus never
+    reports one; AWS keeps the period asked for (365 days when none is) and reports it
+    while rotation is on. The hooks keep it on moto's key and report it.
   * ``aws_managed_key()`` is a seeding helper: moto creates the key behind a predefined
     alias on first use but labels it KeyManager CUSTOMER; the helper relabels it AWS.
 

@@ -133,9 +133,29 @@ def _kms_keys(parsed: Any, context: dict[str, Any], **_: Any) -> None:
         )
 
 
+#: Where the rotation period given to EnableKeyRotation is kept on moto's key.
+_PERIOD = "regionready_rotation_period_in_days"
+#: AWS's period when EnableKeyRotation names none.
+DEFAULT_ROTATION_PERIOD = 365
+
+
+def _kms_enable_rotation(parsed: Any, context: dict[str, Any], **_: Any) -> None:
+    """after-call EnableKeyRotation: keep the RotationPeriodInDays asked for (moto ignores
+    it; AWS keeps it, 365 when none is given)."""
+    region = (context or {}).get("client_region")
+    request = _request(context)
+    if _failed(parsed) or not region or not request.get("KeyId"):
+        return
+    found = _moto_kms(region, str(request["KeyId"]))
+    if found is not None:
+        period = request.get("RotationPeriodInDays") or DEFAULT_ROTATION_PERIOD
+        setattr(found[1], _PERIOD, int(period))
+
+
 def _kms_rotation(parsed: Any, context: dict[str, Any], **_: Any) -> None:
-    """after-call GetKeyRotationStatus: a replica reports its primary's (shared) flag; a
-    key pending deletion reports false."""
+    """after-call GetKeyRotationStatus: a replica reports its primary's (shared) flag and
+    period; a key pending deletion reports false; a rotating key reports its
+    RotationPeriodInDays (moto never does)."""
     region = (context or {}).get("client_region")
     key_ref = _request(context).get("KeyId")
     if _failed(parsed) or not region or not key_ref:
@@ -143,14 +163,19 @@ def _kms_rotation(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     found = _moto_kms(region, str(key_ref))
     if found is None:
         return
-    key = found[1]
+    key = owner = found[1]
     if _is_replica(key):
         primary = key.multi_region_configuration["PrimaryKey"]
         source = _moto_kms(primary["Region"], key.id)
         if source is not None:
-            parsed["KeyRotationEnabled"] = bool(source[1].key_rotation_status)
+            owner = source[1]
+            parsed["KeyRotationEnabled"] = bool(owner.key_rotation_status)
     if key.key_state == "PendingDeletion":
         parsed["KeyRotationEnabled"] = False
+    if parsed.get("KeyRotationEnabled"):
+        parsed["RotationPeriodInDays"] = int(getattr(owner, _PERIOD, DEFAULT_ROTATION_PERIOD))
+    else:
+        parsed.pop("RotationPeriodInDays", None)
 
 
 def aws_managed_key(kms_client: Any, alias_name: str = "alias/aws/s3") -> str:
@@ -175,11 +200,13 @@ HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("before-parameter-build.kms.ListKeys", _remember_params),
     ("before-parameter-build.kms.ReplicateKey", _remember_params),
     ("before-parameter-build.kms.GetKeyRotationStatus", _remember_params),
+    ("before-parameter-build.kms.EnableKeyRotation", _remember_params),
     ("after-call.kms.CreateKey", _kms_metadata),
     ("after-call.kms.DescribeKey", _kms_metadata),
     ("after-call.kms.ReplicateKey", _kms_replicate),
     ("after-call.kms.ReplicateKey", _kms_metadata),
     ("after-call.kms.ListAliases", _kms_aliases),
     ("after-call.kms.ListKeys", _kms_keys),
+    ("after-call.kms.EnableKeyRotation", _kms_enable_rotation),
     ("after-call.kms.GetKeyRotationStatus", _kms_rotation),
 )
