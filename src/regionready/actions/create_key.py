@@ -8,8 +8,9 @@ pointing at a half-made key.
 The new key carries, from its CreateKey call on, one more tag: ``regionready:source-key``
 naming the source key's ARN (the marker). If a run stops after CreateKey (EnableKeyRotation
 or CreateAlias failed), the next run finds that key (ListKeys and ListResourceTags in the
-target, which, unlike the tagging API's index, see a key at once) and only adds what is
-missing (rotation, the alias) instead of making a second key. A marked key that is not
+target, which, unlike the tagging API's index, see a key at once; only keys with no alias
+are asked for their tags) and only adds what is missing (rotation, the alias) instead of
+making a second key. A marked key that is not
 Enabled (disabled or pending deletion by someone since) is not reused.
 
 Idempotent: the alias in the target pointing at a key means nothing to create; when that
@@ -22,7 +23,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionready.actions.enable_key_rotation import _source_period
+from regionready.actions.enable_key_rotation import rotate_like_source
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
 
@@ -110,11 +111,13 @@ def _is_marked(kms: Any, key_id: str, source_arn: str) -> bool:
     return any(t.get("TagKey") == MARKER and t.get("TagValue") == source_arn for t in tags)
 
 
-def _marked_key(kms: Any, source_arn: str) -> str | None:
-    """The Enabled target key an earlier run made for this source key, if any."""
+def _marked_key(kms: Any, source_arn: str, aliased: set[str]) -> str | None:
+    """The Enabled target key an earlier run made for this source key, if any. Keys behind
+    an alias (``aliased``) are not asked for their tags: a run that stopped early never
+    made the alias (it comes last), so its key has none."""
     for page in kms.get_paginator("list_keys").paginate():
         for entry in page["Keys"]:
-            if not _is_marked(kms, str(entry["KeyId"]), source_arn):
+            if entry["KeyId"] in aliased or not _is_marked(kms, str(entry["KeyId"]), source_arn):
                 continue
             meta = kms.describe_key(KeyId=entry["KeyId"])["KeyMetadata"]
             if meta.get("KeyState") == "Enabled":
@@ -122,20 +125,13 @@ def _marked_key(kms: Any, source_arn: str) -> str | None:
     return None
 
 
-def _rotate(kms: Any, clients: TargetClients, key_id: str, p: dict[str, Any]) -> str | None:
+def _rotate(clients: TargetClients, key_id: str, p: dict[str, Any]) -> str | None:
     """Bring the key's rotation to the source key's (on, same period); what was done."""
     if not p.get("Rotation"):
         return None
-    period = _source_period(clients, p.get("SourceKeyId"))
-    status = kms.get_key_rotation_status(KeyId=key_id)
-    if status.get("KeyRotationEnabled") and (
-        period is None or status.get("RotationPeriodInDays") in (None, period)
-    ):
+    changed, period = rotate_like_source(clients, key_id, p.get("SourceKeyId"))
+    if not changed:
         return None
-    kwargs: dict[str, Any] = {"KeyId": key_id}
-    if period:
-        kwargs["RotationPeriodInDays"] = period
-    kms.enable_key_rotation(**kwargs)
     return "rotation enabled" + (f" every {period} days" if period else "")
 
 
@@ -153,12 +149,13 @@ def apply(change: Change, clients: TargetClients) -> str:
         # Our key from an earlier run: still bring its rotation to the source's; a key
         # that is not ours is left as it is.
         if p.get("Rotation") and source_arn and _is_marked(kms, str(behind), source_arn):
-            rotated = _rotate(kms, clients, str(behind), p)
+            rotated = _rotate(clients, str(behind), p)
             if rotated:
                 return f"{rotated} for key {behind} ({p['AliasName']})"
         return f"already present: {p['AliasName']} -> {behind}"
     done: list[str] = []
-    key_id = _marked_key(kms, source_arn) if source_arn else None
+    aliased = {str(a["TargetKeyId"]) for a in existing.values() if a.get("TargetKeyId")}
+    key_id = _marked_key(kms, source_arn, aliased) if source_arn else None
     if key_id:
         done.append(f"reused key {key_id} made by an earlier run")
     else:
@@ -177,7 +174,7 @@ def apply(change: Change, clients: TargetClients) -> str:
     pending = [f"rotation of {key_id}"] if p.get("Rotation") else []
     pending.append(f"alias {p['AliasName']}")
     try:
-        rotated = _rotate(kms, clients, key_id, p)
+        rotated = _rotate(clients, key_id, p)
         if p.get("Rotation"):
             pending.pop(0)
             if rotated:

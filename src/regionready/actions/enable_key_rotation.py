@@ -64,6 +64,24 @@ def _source_period(clients: TargetClients, key_id: str | None) -> int | None:
     return int(period) if period else None
 
 
+def rotate_like_source(
+    clients: TargetClients, key_id: str, source_key_id: str | None
+) -> tuple[bool, int | None]:
+    """Turn the target key's rotation on with the source key's period, unless it already
+    rotates so. (whether anything changed, the period asked for)."""
+    kms = clients("kms")
+    period = _source_period(clients, source_key_id)
+    status = kms.get_key_rotation_status(KeyId=key_id)
+    current = status.get("RotationPeriodInDays")
+    if status.get("KeyRotationEnabled") and (period is None or current in (None, period)):
+        return False, period
+    kwargs: dict[str, Any] = {"KeyId": key_id}
+    if period:
+        kwargs["RotationPeriodInDays"] = period
+    kms.enable_key_rotation(**kwargs)
+    return True, period
+
+
 def apply(change: Change, clients: TargetClients) -> str:
     p = change.params
     kms = clients("kms")
@@ -73,15 +91,9 @@ def apply(change: Change, clients: TargetClients) -> str:
             f"{p['AliasName']} now points at {behind}, not {p['KeyId']} as planned: "
             "collect again and plan again"
         )
-    period = _source_period(clients, p.get("SourceKeyId"))
-    status = kms.get_key_rotation_status(KeyId=p["KeyId"])
-    current = status.get("RotationPeriodInDays")
-    if status.get("KeyRotationEnabled") and (period is None or current in (None, period)):
+    changed, period = rotate_like_source(clients, p["KeyId"], p.get("SourceKeyId"))
+    if not changed:
         return f"already present: rotation is on for {p['KeyId']} ({p['AliasName']})"
-    kwargs: dict[str, Any] = {"KeyId": p["KeyId"]}
-    if period:
-        kwargs["RotationPeriodInDays"] = period
-    kms.enable_key_rotation(**kwargs)
     return f"rotation enabled for {p['KeyId']} ({p['AliasName']})" + (
         f", every {period} days" if period else ""
     )
