@@ -882,20 +882,19 @@ class Engine:
                 result.details = {"source": sid, "target": None}
                 results.append(result)
                 continue
-            for twin in twins[:MAX_COUNTERPARTS]:
+            first: tuple[dict[str, Any], dict[str, Any], list[str]] | None = None
+            for twin in twins if len(twins) <= MAX_COUNTERPARTS else twins[:MAX_COUNTERPARTS]:
                 pair = {"source": item, "target": twin, **base}
                 drift = [condition.describe() for condition, holds in compare if not holds(pair)]
                 fails = bool(drift) or (failing is not None and failing(pair))
                 if not fails:
                     break
+                if first is None:
+                    first = (twin, pair, drift)
             else:
                 # None matches: the finding is about the first counterpart.
-                twin = twins[0]
-                if len(twins) > 1:
-                    pair = {"source": item, "target": twin, **base}
-                    drift = [
-                        condition.describe() for condition, holds in compare if not holds(pair)
-                    ]
+                assert first is not None
+                twin, pair, drift = first
             tid = str(twin.get(tgt_id, "")) or "-"
             result = matching(tid, key or tid)
             if fails:
