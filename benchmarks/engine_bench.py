@@ -8,8 +8,14 @@ its peak RSS (``ru_maxrss``) is its own:
               ``read_scan`` (which also validates every file against the snapshot JSON
               Schema), then ``engine.evaluate`` of the whole catalogue. Each step is timed
               apart: ``rules``, ``read_scan``, ``evaluate``.
+``floor``     the engine phase, then ``materialise``: the same results made again with
+              the engine's own cheapest constructor (``engine._result_maker``: a
+              prototype's fields copied, the fingerprint hashed), nothing evaluated.
+              It is the floor the output contract sets (one result per rule and
+              resource, DESIGN.md), whatever the rules cost.
 
-Ratios reported: ``evaluate / parse`` (the engine proper, target <= 3 at 100k) and
+Ratios reported: ``evaluate / parse`` (the engine proper, target <= 3 at 100k),
+``materialise / parse`` (the part of it no rule logic can remove) and
 ``(read_scan + evaluate) / parse`` (everything but rule loading), growth of ``evaluate``
 from 10k to 100k (target <= 12x for 10x the data) and the peak RSS of the engine process
 at 100k (target < 400 MiB).
@@ -67,12 +73,45 @@ def worker(snapshot: Path, phase: str, profile: str | None = None) -> dict[str, 
         profiler.disable()
         profiler.dump_stats(profile)
     out["results"] = len(results)
+    if phase == "floor":
+        out["materialise"] = _materialise(results)
+        return out
     statuses: dict[str, int] = {}
     for r in results:
         statuses[r.status.value] = statuses.get(r.status.value, 0) + 1
     out["statuses"] = statuses
     out["max_rss_mib"] = _rss_mib()
     return out
+
+
+# Result fields that differ between results of one maker (engine._result_maker's arguments
+# and the fresh values it sets); every other field is one of the maker's constants.
+_PER_RESULT = {"resource_id", "correlation_key", "blocked_by", "details", "fingerprint"}
+
+
+def _materialise(results: list[Any]) -> float:
+    """Seconds to make ``results`` again with the engine's result makers, one maker per
+    set of constant fields as the engine has (made before the clock starts)."""
+    from regionready.engine import _result_maker
+
+    makers: dict[tuple[Any, ...], Any] = {}
+    calls = []
+    for result in results:
+        constants = {k: v for k, v in vars(result).items() if k not in _PER_RESULT}
+        key = tuple((k, repr(v)) for k, v in constants.items())
+        maker = makers.get(key)
+        if maker is None:
+            maker = makers[key] = _result_maker(**constants)
+        calls.append((maker, result.resource_id, result.correlation_key))
+    gc.collect()
+    gc.disable()  # as engine.evaluate does
+    started = time.perf_counter()
+    made = [maker(resource_id, key) for maker, resource_id, key in calls]
+    seconds = time.perf_counter() - started
+    gc.enable()
+    if [r.fingerprint for r in made] != [r.fingerprint for r in results]:
+        raise AssertionError("materialised results differ from the engine's")
+    return seconds
 
 
 def run(snapshot: Path, phase: str, *, profile: str | None = None) -> dict[str, Any]:
@@ -98,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     w = sub.add_parser("worker")
     w.add_argument("snapshot", type=Path)
-    w.add_argument("phase", choices=("parse", "engine"))
+    w.add_argument("phase", choices=("parse", "engine", "floor"))
     w.add_argument("--profile", default=None)
     args = parser.parse_args(argv)
     print(json.dumps(worker(args.snapshot, args.phase, args.profile)))

@@ -47,6 +47,8 @@ class Measured:
     returncode: int
     stdout: str = ""
     stderr: str = ""
+    #: user + system CPU of the child and the children it waited for (its worker processes)
+    cpu_seconds: float = 0.0
 
 
 def run_measured(
@@ -56,7 +58,8 @@ def run_measured(
     cwd: Path | None = None,
     timeout: float = 1800.0,
 ) -> Measured:
-    """Run ``cmd``; wall time and the peak RSS of the child (os.wait4's ru_maxrss)."""
+    """Run ``cmd``; wall time, CPU time and the peak RSS of the child (os.wait4's
+    rusage)."""
     out_path = Path(os.environ.get("TMPDIR", "/tmp")) / f"rr-bench-{os.getpid()}-{time.time_ns()}"
     with open(f"{out_path}.out", "w+") as out, open(f"{out_path}.err", "w+") as err:
         started = time.perf_counter()
@@ -71,7 +74,14 @@ def run_measured(
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        result = Measured(seconds, usage.ru_maxrss / 1024, proc.returncode, out.read(), err.read())
+        result = Measured(
+            seconds,
+            usage.ru_maxrss / 1024,
+            proc.returncode,
+            out.read(),
+            err.read(),
+            cpu_seconds=usage.ru_utime + usage.ru_stime,
+        )
     for suffix in (".out", ".err"):
         Path(f"{out_path}{suffix}").unlink(missing_ok=True)
     return result

@@ -128,6 +128,9 @@ def test_synthetic_snapshot_and_engine_workers(tmp_path: Path) -> None:
     assert result["results"] > 0 and result["child_max_rss_mib"] > 0
     assert "ERROR" not in result["statuses"], result["statuses"]
     assert {"PASS", "FAIL", "NOT_APPLICABLE"} <= set(result["statuses"])
+    # the floor phase remakes the same results (it raises if a fingerprint differs)
+    floor = engine_bench.worker(snap, "floor")
+    assert floor["results"] == result["results"] and floor["materialise"] > 0
 
 
 def test_reporters_bench_renders_every_format() -> None:

@@ -179,7 +179,7 @@ def _problem(
             material,
         )
     not_before = expect.get("NotAfterAtLeast")
-    if not_before and material.not_after < _when(not_before):
+    if not_before and material.not_after < snapshot_time(not_before):
         return (
             f"{folder}/{CERT_FILE} expires {_iso(material.not_after)}, before the source copy "
             f"({not_before}): supply the renewed certificate",
@@ -376,7 +376,8 @@ def serial_matches(reported: Any, serial: int) -> bool:
     return text in (str(serial), f"{serial:x}", f"{serial:02x}")
 
 
-def _when(value: Any) -> dt.datetime:
+def snapshot_time(value: Any) -> dt.datetime:
+    """A time as the snapshot holds it (ISO 8601 text with a Z, or a datetime), in UTC."""
     if isinstance(value, dt.datetime):
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return dt.datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)

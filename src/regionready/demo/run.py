@@ -191,7 +191,7 @@ def _reissue(changes: list[Any], pem_dir: Path, now: dt.datetime) -> list[str]:
         expect = change.params["Expect"]
         not_after = now + dt.timedelta(days=395)
         if expect.get("NotAfterAtLeast"):
-            not_after = max(not_after, reimport._when(expect["NotAfterAtLeast"]))
+            not_after = max(not_after, reimport.snapshot_time(expect["NotAfterAtLeast"]))
         cert_pem, key_pem = self_signed(
             domain,
             sorted(expect["Names"]),
