@@ -12,7 +12,7 @@ its peak RSS (``ru_maxrss``) is its own:
               the engine's own cheapest constructor (``engine._result_maker``: a
               prototype's fields copied, the fingerprint hashed), nothing evaluated.
               It is the floor the output contract sets (one result per rule and
-              resource, DESIGN.md), whatever the rules cost.
+              resource, docs/architecture.md), whatever the rules cost.
 
 Ratios reported: ``evaluate / parse`` (the engine proper, target <= 3 at 100k),
 ``materialise / parse`` (the part of it no rule logic can remove) and

@@ -10,8 +10,9 @@ Items (AWS field names, as the APIs return them):
     read with GetUserPoolMfaConfig. Plus ``Clients``: the UserPoolClient structure of
     DescribeUserPoolClient for each ListUserPoolClients entry (ClientId, ClientName,
     CallbackURLs, LogoutURLs, AllowedOAuthFlows, AllowedOAuthScopes,
-    SupportedIdentityProviders, ...) *without* ``ClientSecret``, which is dropped before
-    anything is kept.
+    SupportedIdentityProviders, ...) *without* ``ClientSecret``: it is dropped from each
+    DescribeUserPoolClient response as botocore hands it over (an ``after-call`` hook on
+    the client, before ``Clients.call`` or this module see it).
 
     A failed DescribeUserPool leaves the ListUserPools entry (Id, Name, ...) so the pool
     is still counted; a failed DescribeUserPoolClient leaves the list entry (ClientId,
@@ -38,8 +39,25 @@ PERMISSIONS = (
 
 # Never kept: an app client's secret is a credential.
 SECRET_FIELDS = ("ClientSecret",)
+#: botocore's event for a received DescribeUserPoolClient response.
+RECEIVED = "after-call.cognito-identity-provider.DescribeUserPoolClient"
 # The largest page the list APIs accept (MaxResults is required by both).
 PAGE = 60
+
+
+def drop_secret(parsed: dict[str, Any], **_: Any) -> None:
+    """after-call DescribeUserPoolClient: strip the secret from the response as it is
+    received."""
+    client = parsed.get("UserPoolClient")
+    if isinstance(client, dict):
+        for field in SECRET_FIELDS:
+            client.pop(field, None)
+
+
+def _filter_on_receipt(clients: Clients) -> None:
+    events = getattr(getattr(clients.client("cognito-idp"), "meta", None), "events", None)
+    if events is not None:  # a botocore client (a test double may have none)
+        events.register(RECEIVED, drop_secret, unique_id="regionready-cognito-client-secret")
 
 
 def _client(clients: Clients, pool_id: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -50,10 +68,10 @@ def _client(clients: Clients, pool_id: str, entry: dict[str, Any]) -> dict[str, 
         UserPoolId=pool_id,
         ClientId=entry["ClientId"],
     )
-    item = dict(described["UserPoolClient"]) if described else dict(entry)
-    for field in SECRET_FIELDS:
-        item.pop(field, None)
-    return item
+    if not described:
+        return dict(entry)  # ListUserPoolClients entries hold no secret
+    drop_secret(described)  # already done on receipt (a no-op then) unless a test double
+    return dict(described["UserPoolClient"])
 
 
 def _pool(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
@@ -82,6 +100,7 @@ def _pool(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
+    _filter_on_receipt(clients)
     pools = clients.paginate(
         "cognito-idp", "list_user_pools", "UserPools", feeds=["user_pool"], MaxResults=PAGE
     )

@@ -89,9 +89,8 @@ def _entity_list(
 
     def one(raw: Any) -> dict[str, Any]:
         set_id = str(raw)
-        got = clients.call(
-            "guardduty", get_op, feeds=["detector"], DetectorId=detector_id, **{id_param: set_id}
-        )
+        params: dict[str, Any] = {"DetectorId": detector_id, id_param: set_id}
+        got = clients.call("guardduty", get_op, feeds=["detector"], **params)
         return {id_param: set_id, **(got or {})}
 
     return clients.map(one, ids)
@@ -102,7 +101,7 @@ def _destinations(clients: Clients, detector_id: str) -> list[dict[str, Any]] | 
     listed: list[dict[str, Any]] = []
     token: str | None = None
     while True:
-        paging = {"NextToken": token} if token else {}
+        paging: dict[str, Any] = {"NextToken": token} if token else {}
         page = clients.call(
             "guardduty",
             "list_publishing_destinations",

@@ -23,8 +23,9 @@ Items (AWS field names, as the APIs return them):
 
     AWS managed keys get KeyMetadata and Aliases only. Keys are read concurrently
     (``clients.map``), in ListKeys order all the same. A field whose call failed is
-    absent and the error is recorded against ``key``. If DescribeKey itself fails, the
-    ListKeys entry (KeyId, KeyArn) stands in so the key is still counted.
+    absent and the error is recorded against that field of that key. If DescribeKey
+    itself fails, the ListKeys entry (KeyId, KeyArn) stands in so the key is still
+    counted, and the error names the key and its aliases (their ``Key`` is null).
 
 ``alias`` (id ``AliasName``)
     Each ListAliases entry as returned (AliasName, AliasArn, TargetKeyId when the alias
@@ -64,16 +65,30 @@ def _rotation_applies(meta: dict[str, Any]) -> bool:
 
 def _customer_key_details(clients: Clients, key_id: str, meta: dict[str, Any]) -> dict[str, Any]:
     details: dict[str, Any] = {}
+    about = {"key": [key_id]}
     policy = clients.call(
-        "kms", "get_key_policy", feeds=["key"], KeyId=key_id, PolicyName="default"
+        "kms",
+        "get_key_policy",
+        feeds=["key.Policy"],
+        about=about,
+        KeyId=key_id,
+        PolicyName="default",
     )
     if policy is not None:
         details["Policy"] = policy.get("Policy")
     if _rotation_applies(meta):
-        rotation = clients.call("kms", "get_key_rotation_status", feeds=["key"], KeyId=key_id)
+        rotation = clients.call(
+            "kms",
+            "get_key_rotation_status",
+            feeds=["key.KeyRotationEnabled"],
+            about=about,
+            KeyId=key_id,
+        )
         if rotation is not None:
             details["KeyRotationEnabled"] = rotation.get("KeyRotationEnabled")
-    grants = clients.paginate("kms", "list_grants", "Grants", feeds=["key"], KeyId=key_id)
+    grants = clients.paginate(
+        "kms", "list_grants", "Grants", feeds=["key.Grants"], about=about, KeyId=key_id
+    )
     if grants is not None:
         details["Grants"] = grants
     tagged = clients.resource_tags(TAG_TYPE)  # read once, by the first customer key
@@ -83,16 +98,22 @@ def _customer_key_details(clients: Clients, key_id: str, meta: dict[str, Any]) -
             for tag in tagged.get(str(meta.get("Arn")), [])
         ]
         return details
-    tags = clients.paginate("kms", "list_resource_tags", "Tags", feeds=["key"], KeyId=key_id)
+    tags = clients.paginate(
+        "kms", "list_resource_tags", "Tags", feeds=["key.Tags"], about=about, KeyId=key_id
+    )
     if tags is not None:
         details["Tags"] = tags
     return details
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
-    listed = clients.paginate("kms", "list_keys", "Keys", feeds=["key"]) or []
-    # Key items carry their alias names, so a ListAliases failure leaves keys incomplete too.
-    aliases = clients.paginate("kms", "list_aliases", "Aliases", feeds=["alias", "key"]) or []
+    # Alias items carry a summary of their key, so a ListKeys failure leaves that
+    # incomplete too; key items carry their alias names, so a ListAliases failure leaves
+    # those incomplete.
+    listed = clients.paginate("kms", "list_keys", "Keys", feeds=["key", "alias.Key"]) or []
+    aliases = (
+        clients.paginate("kms", "list_aliases", "Aliases", feeds=["alias", "key.Aliases"]) or []
+    )
 
     names_by_key: dict[str, list[str]] = {}
     for alias in aliases:
@@ -104,7 +125,14 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
 
     def one(entry: dict[str, Any]) -> dict[str, Any]:
         key_id = str(entry["KeyId"])
-        response = clients.call("kms", "describe_key", feeds=["key"], KeyId=key_id)
+        # Its aliases lose their key summary too: name them, so they are not judged.
+        response = clients.call(
+            "kms",
+            "describe_key",
+            feeds=["key", "alias.Key"],
+            about={"key": [key_id], "alias": names_by_key.get(key_id, [])},
+            KeyId=key_id,
+        )
         if response is None:
             return dict(entry)
         meta: dict[str, Any] = dict(response["KeyMetadata"])

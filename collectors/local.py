@@ -10,7 +10,7 @@ No AWS call is made. What is read, and what never is:
 * the shared credentials file (``clients.options["aws_credentials_file"]``, else
   ``AWS_SHARED_CREDENTIALS_FILE``, else ``~/.aws/credentials``): section *names* only.
   The file is scanned line by line for ``[name]`` headers and no other line is kept, so
-  keys, secrets and session tokens never reach a variable;
+  keys, secrets and session tokens never reach a result;
 * environment variables in ``ENVIRONMENT`` only (``clients.options["local_environment"]``,
   a mapping, replaces ``os.environ``: the demo and tests use it).
 
@@ -48,13 +48,17 @@ unset (and judged as such), while the source profile is judged on its own value.
 
 Not read: ``sts_regional_endpoints`` written in the credentials file (botocore would
 honour it, but only names are read from that file), and ``[sso-session]``/``[services]``
-sections. A config file that cannot be read or parsed is recorded as an error against
-``profile`` (rules over profiles then give ERROR); a missing file is simply absent.
+sections. Both files are read through ``regionready.inputfile`` (a regular file of at
+most ``REGIONREADY_MAX_MATERIAL_BYTES``, 1 MiB by default). A file that cannot be read
+(a FIFO, a device, a directory, a dangling symlink or a symlink loop, one over the limit,
+not UTF-8) or parsed is recorded as an error against ``profile`` naming the path (rules
+over profiles then give ERROR); a missing file is simply absent.
 """
 
 from __future__ import annotations
 
 import configparser
+import io
 import os
 import re
 import shlex
@@ -62,6 +66,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from regionready import inputfile
 from regionready.clients import Clients, CollectionError
 
 SERVICE = "local"
@@ -100,15 +105,34 @@ def _profile_name(section: str) -> str | None:
     return parts[1] if len(parts) == 2 and parts[0] == "profile" else None
 
 
+def _read(path: Path) -> str | None:
+    """The text of a settings file, None when there is none (no file, no symlink).
+
+    Through :mod:`regionready.inputfile` (kind ``material``): anything else at that path
+    (a FIFO, a device, a directory, a dangling link, a symlink loop, a file over the
+    limit, bytes that are not UTF-8) is a LocalReadError naming the path, never a hang.
+    ``/dev/null`` is the documented way to say "no such file" (``AWS_CONFIG_FILE=/dev/null``)
+    and reads as empty.
+    """
+    if not os.path.lexists(path):
+        return None
+    if os.path.realpath(path) == os.devnull:
+        return ""
+    try:
+        return inputfile.read_text(path, "material")
+    except inputfile.InputFileError as exc:
+        raise LocalReadError(str(exc)[:300]) from None
+
+
 def read_config(path: Path) -> dict[str, dict[str, str]]:
     """Profile name -> the ``CONFIG_KEYS`` it sets (nothing else leaves this function)."""
-    if not path.is_file():
+    text = _read(path)
+    if text is None:
         return {}
     parser = configparser.RawConfigParser()
     try:
-        with path.open(encoding="utf-8") as handle:
-            parser.read_file(handle)
-    except (OSError, configparser.Error, UnicodeDecodeError) as exc:
+        parser.read_string(text, source=str(path))
+    except configparser.Error as exc:
         raise LocalReadError(f"{path}: {type(exc).__name__}: {exc}"[:300]) from None
     profiles: dict[str, dict[str, str]] = {}
     for section in parser.sections():
@@ -133,13 +157,12 @@ def _header_names(lines: Iterator[str]) -> Iterator[str]:
 
 def read_credential_profile_names(path: Path) -> list[str]:
     """The section names of a credentials file; no other line is ever kept."""
-    if not path.is_file():
+    text = _read(path)
+    if text is None:
         return []
-    try:
-        with path.open(encoding="utf-8") as handle:
-            return list(dict.fromkeys(_header_names(iter(handle))))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise LocalReadError(f"{path}: {type(exc).__name__}"[:300]) from None
+    lines = io.StringIO(text, newline=None)  # one line at a time, as a file is read
+    del text
+    return list(dict.fromkeys(_header_names(iter(lines))))
 
 
 def _effective(

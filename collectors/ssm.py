@@ -25,6 +25,8 @@ SERVICE = "ssm"
 GLOBAL = False
 RESOURCE_TYPES = {"region_service": "Name"}
 PERMISSIONS = ("ssm:GetParametersByPath",)
+#: The policy grants it on AWS's public parameters only, not the account's own.
+PERMISSION_RESOURCES = {"ssm:GetParametersByPath": "arn:aws:ssm:*::parameter/aws/service/*"}
 
 PATH = "/aws/service/global-infrastructure/regions/{region}/services"
 

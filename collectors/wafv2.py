@@ -124,7 +124,12 @@ def scopes(region: str) -> tuple[str, ...]:
 
 
 def list_all(
-    clients: Clients, operation: str, key: str, feeds: list[str], **kwargs: Any
+    clients: Clients,
+    operation: str,
+    key: str,
+    feeds: list[str],
+    about: dict[str, list[str]] | None = None,
+    **kwargs: Any,
 ) -> list[dict[str, Any]] | None:
     """Every entry of a NextMarker/Limit list call; None (error recorded) if a page fails."""
     items: list[dict[str, Any]] = []
@@ -134,7 +139,7 @@ def list_all(
         params = dict(kwargs, Limit=PAGE_LIMIT)
         if marker:
             params["NextMarker"] = marker
-        page = clients.call("wafv2", operation, feeds=feeds, **params)
+        page = clients.call("wafv2", operation, feeds=feeds, about=about, **params)
         if page is None:
             return None
         entries = page.get(key) or []
@@ -157,6 +162,7 @@ def _detail(clients: Clients, kind: Kind, summary: dict[str, Any], scope: str) -
         "wafv2",
         kind.get_op,
         feeds=[kind.name],
+        about={kind.name: [str(summary.get("ARN"))]},
         Name=summary["Name"],
         Scope=scope,
         Id=summary["Id"],
@@ -165,9 +171,14 @@ def _detail(clients: Clients, kind: Kind, summary: dict[str, Any], scope: str) -
     return _clean(found if isinstance(found, dict) else summary, scope)
 
 
-def _logging(clients: Clients, scope: str) -> dict[str, dict[str, Any]] | None:
+def _logging(clients: Clients, scope: str, acl_arns: list[str]) -> dict[str, dict[str, Any]] | None:
     configs = list_all(
-        clients, "list_logging_configurations", "LoggingConfigurations", ["web_acl"], Scope=scope
+        clients,
+        "list_logging_configurations",
+        "LoggingConfigurations",
+        ["web_acl.LoggingConfiguration"],
+        {"web_acl": acl_arns},
+        Scope=scope,
     )
     if configs is None:
         return None
@@ -180,7 +191,8 @@ def _protected(clients: Clients, acl_arn: str) -> list[str] | None:
         response = clients.call(
             "wafv2",
             "list_resources_for_web_acl",
-            feeds=["web_acl"],
+            feeds=["web_acl.ResourceArns"],
+            about={"web_acl": [acl_arn]},
             WebACLArn=acl_arn,
             ResourceType=resource_type,
         )
@@ -223,7 +235,11 @@ def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
                 clients, kind.list_op, kind.list_key, [kind.name, "inventory"], Scope=scope
             )
             # Logging is read only where there are web ACLs to attach it to.
-            logging = _logging(clients, scope) if kind.name == "web_acl" and summaries else None
+            logging = (
+                _logging(clients, scope, [str(s.get("ARN")) for s in summaries])
+                if kind.name == "web_acl" and summaries
+                else None
+            )
             for summary in summaries or []:
                 inventory.append({**_clean(summary, scope), "Kind": kind.name})
             full = partial(_full, clients, kind, scope=scope, logging=logging)

@@ -1,4 +1,4 @@
-"""JUnit XML valid against the Apache Ant schema (``shared/schemas/junit-ant.xsd``).
+"""JUnit XML valid against the Apache Ant schema (``tests/schemas/junit-ant.xsd``).
 
 What that schema imposes, and how this reporter meets it:
 
@@ -36,6 +36,7 @@ from typing import IO
 
 from regionready.model import Report, Result, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, redact_report, scorecard
+from regionready.wording import plural
 
 FORMAT = "junit"
 EXTENSION = ".xml"
@@ -150,7 +151,7 @@ def _write(
                 "system-out",
                 (),
                 _clean(
-                    f"{service}: score {summary.score:.1f}/100, {summary.checks} checks, "
+                    f"{service}: score {summary.score:.1f}/100, {plural(summary.checks, 'check')}, "
                     f"{summary.passed} pass, {summary.failed} fail, {summary.errors} error, "
                     f"{summary.suppressed} suppressed, {summary.not_applicable} not applicable"
                 ),

@@ -29,6 +29,7 @@ from typing import IO
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
+from regionready.wording import plural
 
 FORMAT = "markdown"
 EXTENSION = ".md"
@@ -169,16 +170,16 @@ def _head(report: Report, card: Scorecard) -> list[str]:
     if card.ready:
         lines = ["## ✅ READY for cutover"]
     else:
-        reason = f"{card.blocking_findings} finding" + ("" if card.blocking_findings == 1 else "s")
+        reason = plural(card.blocking_findings, "finding")
         if card.errors:
-            reason += f", {card.errors} check" + ("" if card.errors == 1 else "s")
+            reason += f", {plural(card.errors, 'check')}"
             reason += " not evaluated"
         lines = [f"## ❌ NOT READY for cutover: {reason}"]
     lines += [
         "",
         f"**{escape(scan.source_region)} → {escape(scan.target_region)}** · "
         f"readiness score **{card.overall.score:.1f}/100** · "
-        f"gate: **{card.blocking_findings}** of {len(report.findings())} findings "
+        f"gate: **{card.blocking_findings}** of {plural(len(report.findings()), 'finding')} "
         f"at or above **{card.fail_on_label}**",
         "",
         "Findings by severity: "
@@ -246,7 +247,7 @@ def _head(report: Report, card: Scorecard) -> list[str]:
     if roots:
         lines += ["", "### Root causes first", ""]
         lines += [
-            f"- **{escape(rule_id)}** blocks {count} other finding" + ("" if count == 1 else "s")
+            f"- **{escape(rule_id)}** blocks {plural(count, 'other finding')}"
             for rule_id, count in roots
         ]
     lines.append("")

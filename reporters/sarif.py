@@ -40,6 +40,7 @@ from typing import IO, Any
 from regionready import jsonout
 from regionready.model import Report, Result, RuleInfo, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
+from regionready.wording import plural
 
 FORMAT = "sarif"
 EXTENSION = ".sarif"
@@ -214,8 +215,8 @@ def _document(
                 "descriptor": {"id": "regionready/errors-truncated"},
                 "message": {
                     "text": (
-                        f"{len(errors) - MAX_ERROR_NOTIFICATIONS} more checks could not be "
-                        "evaluated; the JSON report lists them all."
+                        f"{plural(len(errors) - MAX_ERROR_NOTIFICATIONS, 'more check')} could "
+                        "not be evaluated; the JSON report lists them all."
                     )
                 },
             }

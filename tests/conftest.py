@@ -4,6 +4,7 @@ before any test module imports moto."""
 import datetime as _dt
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -107,3 +108,16 @@ def empty_moto_server(moto_server: str) -> str:
     with urllib.request.urlopen(request, timeout=30):
         pass
     return moto_server
+
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+_STRAY = ("regionready.json", ".regionready-reports.json", "regionready.sarif", "regionready.md")
+
+
+@pytest.fixture(autouse=True)
+def _writes_nothing_into_the_repository() -> Iterator[None]:
+    """A test that forgets ``--out`` writes reports into the repository: fail it by name."""
+    before = {name for name in _STRAY if (_REPO_ROOT / name).exists()}
+    yield
+    after = {name for name in _STRAY if (_REPO_ROOT / name).exists()}
+    assert after <= before, f"wrote {sorted(after - before)} into the repository root"

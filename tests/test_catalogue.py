@@ -1,10 +1,11 @@
-"""The shipped rules are the whole catalogue of CHECKS.md (../shared/CHECKS.md, not in
-this repository): every ID with its kind, default severity and remediation action, a
-reference to the seed section it comes from, the depends_on links of issue 5, and
-``regionready rules list`` showing all of it.
+"""The shipped rules are the whole check catalogue (docs/checks.md, generated from them):
+every ID with its kind, default severity and remediation action, a reference to the AWS
+guidance it comes from, the depends_on links of issue 5, and ``regionready rules list``
+showing all of it.
 
-CATALOGUE is copied from CHECKS.md (id, kind, default severity, the remediation actions
-it names). IAC-003's severity is "per checkov" there; its rule defaults to medium.
+CATALOGUE pins the catalogue as designed (id, kind, default severity, the remediation
+actions it may use), so a rule file cannot drift from it unnoticed. IAC-003's severity
+follows checkov's; its rule defaults to medium.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ def test_rule_matches_its_catalogue_row(
     else:
         assert rule.remediation_action is None
     seeds = [r for r in rule.references if re.match(r"seed \d{3}: \S", r)]
-    if rule_id != "GEN-005":  # from DESIGN.md (incomplete collection), not from a seed
+    if rule_id != "GEN-005":  # from docs/architecture.md (incomplete collection)
         assert seeds, rule.references
 
 

@@ -14,7 +14,7 @@ from regionready.cli import main
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 README = Path(__file__).resolve().parents[1] / "README.md"
-#: Every service of the check catalogue (CHECKS.md), as results name it.
+#: Every service of the check catalogue (docs/checks.md), as results name it.
 CATALOGUE_SERVICES = {
     "acm",
     "kms",
@@ -99,6 +99,9 @@ def test_demo_prints_the_verdict_and_where_files_are(
     out = capsys.readouterr().out
     assert "NOT READY" in out
     assert f"report:   {tmp_path}/regionready.sarif" in out
+    # Why exit 0 after NOT READY (issue 21): the last line says the demo does not gate.
+    assert out.splitlines()[-1].startswith("exit 0: the demo does not gate; "), out[-500:]
+    assert "--fail-on high exits 1" in out.splitlines()[-1]
 
 
 def test_demo_remediate_shows_before_and_after(

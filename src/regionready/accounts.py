@@ -56,7 +56,7 @@ def _role_arn(account: str, role: str) -> str:
 
 def load(path: Path) -> list[AccountSpec]:
     try:
-        data, lines = yamlsafe.load(path)
+        data, lines = yamlsafe.load(path, kind="accounts")
     except yamlsafe.YamlError as exc:
         raise AccountsError(str(exc)) from exc
     entries = data.get("accounts") if isinstance(data, dict) else None

@@ -3,19 +3,31 @@
 ``--baseline old.json`` makes the gate fail only on findings that are new since that
 report; ``regionready diff OLD NEW`` lists new, fixed and unchanged findings (the
 periodic DR-readiness scan).
+
+A finding of the old report is *fixed* only on evidence: the new report has its
+fingerprint as PASS or NOT_APPLICABLE, or no longer has it at all while the rule was
+evaluated for that account without an ERROR (the resource is gone and the data was
+complete). A finding whose check could not be evaluated in the new report (the same
+fingerprint is ERROR, or an ERROR result of the same rule and account, such as
+``kms.alias@eu-central-1`` for a whole resource type, may cover it, or the rule has no
+result at all for that account) is *not evaluated*, never fixed. A finding that is
+SUPPRESSED in the new report is *suppressed*: accepted, not fixed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from regionready import inputfile
+from regionready.errors import RegionReadyError
 from regionready.model import Result, Severity, Status
 from regionready.snapshot import parse_json
 
 
-class BaselineError(Exception):
+class BaselineError(RegionReadyError):
     """A baseline or report file that cannot be used."""
 
 
@@ -25,11 +37,9 @@ TEXT_FIELDS = ("rule_id", "resource_id", "region", "message", "account")
 
 def load_report(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise BaselineError(f"{path}: no such report file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise BaselineError(f"{path}: cannot read: {exc}") from exc
+        text = inputfile.read_text(path, "baseline")
+    except inputfile.InputFileError as exc:
+        raise BaselineError(str(exc)) from exc
     data = parse_json(path, text, BaselineError)
     if not isinstance(data, dict) or not isinstance(data.get("results"), list):
         raise BaselineError(f"{path}: not a regionready JSON report (no results list)")
@@ -71,20 +81,85 @@ class Diff:
     new: list[dict[str, Any]] = field(default_factory=list)
     fixed: list[dict[str, Any]] = field(default_factory=list)
     unchanged: list[dict[str, Any]] = field(default_factory=list)
+    #: Old findings whose check could not be evaluated in the new report (never "fixed").
+    not_evaluated: list[dict[str, Any]] = field(default_factory=list)
+    #: Old findings that are SUPPRESSED in the new report (accepted, not fixed).
+    suppressed: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"new": self.new, "fixed": self.fixed, "unchanged": self.unchanged}
+        return {
+            "new": self.new,
+            "fixed": self.fixed,
+            "unchanged": self.unchanged,
+            "not_evaluated": self.not_evaluated,
+            "suppressed": self.suppressed,
+        }
+
+    def summary(self) -> str:
+        return (
+            f"{len(self.new)} new, {len(self.fixed)} fixed, {len(self.unchanged)} unchanged "
+            f"findings, {len(self.not_evaluated)} not evaluated, "
+            f"{len(self.suppressed)} suppressed"
+        )
+
+
+#: Statuses that show a finding is gone (see the module docstring).
+_FIXED = frozenset({Status.PASS.value, Status.NOT_APPLICABLE.value})
+
+
+def records(results: Iterable[Result]) -> list[dict[str, Any]]:
+    """The fields :func:`diff` reads, of results still in memory (a report not written)."""
+    return [
+        {
+            "fingerprint": r.fingerprint,
+            "status": r.status.value,
+            "severity": r.severity.value,
+            "rule_id": r.rule_id,
+            "account": r.account,
+            "region": r.region,
+            "resource_id": r.resource_id,
+            "message": r.message,
+        }
+        for r in results
+    ]
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
+    """New, fixed, unchanged, not evaluated and suppressed findings from ``old`` to ``new``
+    (two reports, or ``{"results": records(...)}``)."""
     before = failing_fingerprints(old)
+    status_of: dict[str, str] = {}
+    evaluated: set[tuple[str, str]] = set()
+    errored: set[tuple[str, str]] = set()
+    for r in new["results"]:
+        status_of.setdefault(r["fingerprint"], r["status"])
+        if r["status"] == Status.FAIL.value:
+            status_of[r["fingerprint"]] = r["status"]
+        key = (r.get("rule_id") or "", r.get("account") or "")
+        evaluated.add(key)
+        if r["status"] == Status.ERROR.value:
+            errored.add(key)
+    result = Diff()
+    for fp, r in before.items():
+        status = status_of.get(fp)
+        key = (r.get("rule_id") or "", r.get("account") or "")
+        if status == Status.FAIL.value:
+            result.unchanged.append(r)
+        elif status == Status.SUPPRESSED.value:
+            result.suppressed.append(r)
+        elif status in _FIXED:
+            result.fixed.append(r)
+        elif status is None and key in evaluated and key not in errored:
+            result.fixed.append(r)  # gone, and the rule saw complete data
+        else:  # ERROR, or gone where the rule erred or did not run
+            result.not_evaluated.append(r)
     after = failing_fingerprints(new)
+    result.new = [r for fp, r in after.items() if fp not in before]
+    for items in (result.new, result.fixed, result.unchanged, result.not_evaluated):
+        items.sort(key=_order)
+    result.suppressed.sort(key=_order)
+    return result
 
-    def ordered(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        return sorted(items, key=lambda r: (r.get("rule_id") or "", r.get("resource_id") or ""))
 
-    return Diff(
-        new=ordered([r for fp, r in after.items() if fp not in before]),
-        fixed=ordered([r for fp, r in before.items() if fp not in after]),
-        unchanged=ordered([r for fp, r in after.items() if fp in before]),
-    )
+def _order(r: dict[str, Any]) -> tuple[str, str]:
+    return (r.get("rule_id") or "", r.get("resource_id") or "")

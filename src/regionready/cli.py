@@ -7,10 +7,10 @@ reporters together and never lets a traceback reach the user for bad input.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
-import re
 import sys
 import textwrap
 from collections.abc import Callable, Sequence
@@ -19,9 +19,11 @@ from typing import Any
 
 import yaml
 
-from regionready import __version__, registry
+from regionready import __version__, registry, sanitize
+from regionready.errors import RegionReadyError
 from regionready.gate import EXIT_OK, EXIT_USAGE, FAIL_ON_CHOICES, exit_code
 from regionready.rules import Rule, RuleError, load_rules
+from regionready.wording import plural
 
 REGION_HELP = "AWS Region code"
 EPILOG = textwrap.dedent(
@@ -29,7 +31,8 @@ EPILOG = textwrap.dedent(
     exit codes:
       0  ready: no finding at or above --fail-on
       1  findings at or above --fail-on (default: high)
-      2  usage or configuration error (bad flag, rule file or snapshot)
+      2  usage or configuration error (bad flag, rule file or snapshot), or an
+         output that cannot be written (the line names the path)
       3  incomplete: something could not be read (ERROR results); see --allow-incomplete
 
     examples:
@@ -42,17 +45,14 @@ EPILOG = textwrap.dedent(
 )
 
 
-class UsageError(Exception):
+class UsageError(RegionReadyError):
     """Bad input from the user: printed as one line, exit 2."""
 
 
-# Line breaks, other control characters and bidirectional overrides: text from input
-# files (a key, a role name, a suppression's owner) must not forge lines on stderr.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def _one_line(text: object) -> str:
-    return " ".join(_UNSAFE.sub(" ", str(text)).split())
+    """A message on one inert line: text from input files (a key, a role name, a
+    suppression's owner) must not forge lines or drive the terminal (regionready.sanitize)."""
+    return sanitize.message(text)
 
 
 # -- argument helpers ------------------------------------------------------------------
@@ -198,7 +198,7 @@ def _add_collect_options(parser: argparse.ArgumentParser) -> None:
         "--services",
         type=_csv,
         default=None,
-        help=f"comma list of collectors (default: all: {', '.join(_collectors())})",
+        help=f"comma list of services (default: all: {', '.join(registry.service_names())})",
     )
     parser.add_argument("--profile", default=None, help="AWS shared-config profile")
     parser.add_argument("--role-arn", default=None, help="role to assume for the scan")
@@ -247,8 +247,31 @@ def _add_collect_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--checkov", default=None, metavar="PATH", help="checkov executable for IAC-003"
     )
+    parser.add_argument(
+        "--checkov-timeout",
+        type=_positive_int,
+        default=900,
+        metavar="SECONDS",
+        help="stop checkov after SECONDS per scanned folder; IAC-003 is then ERROR (default 900)",
+    )
     parser.add_argument("--workers", type=int, default=8, help="parallel collectors (default 8)")
     parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="a collector that fails with a Python error: append its traceback to debug.log "
+        "in the snapshot folder (the error names the entry)",
+    )
+    add_region_options(parser)
+
+
+def add_region_options(parser: argparse.ArgumentParser) -> None:
+    """The flag every command taking ``--source``/``--target`` has (``_check_regions``)."""
+    parser.add_argument(
+        "--allow-unknown-region",
+        action="store_true",
+        help="accept a well-formed Region code this botocore does not know yet (a new Region)",
+    )
 
 
 def _formats() -> list[str]:
@@ -271,7 +294,7 @@ def _load_rules(args: argparse.Namespace) -> list[Rule]:
         known = {r.id for r in rules}
         unknown = sorted(set(args.only) - known)
         if unknown:
-            raise UsageError(f"--only names unknown rule(s): {', '.join(unknown)}")
+            raise UsageError(f"--only names unknown rules: {', '.join(unknown)}")
         rules = [r for r in rules if r.id in set(args.only)]
     overrides: dict[str, dict[str, Any]] = {}
     for rule_id, name, value in getattr(args, "param", []) or []:
@@ -296,8 +319,9 @@ def _check_formats(formats: list[str]) -> list[str]:
     return reports
 
 
-def _apply_gate_inputs(args: argparse.Namespace, report: Any) -> list[Any]:
-    """Suppressions and baseline; returns the results the gate judges."""
+def _apply_gate_inputs(args: argparse.Namespace, report: Any) -> tuple[list[Any], Any]:
+    """Suppressions and baseline; returns the results the gate judges and, with
+    ``--baseline``, the comparison with it (a ``baseline.Diff``; else None)."""
     from regionready import baseline, suppressions
     from regionready.model import Status
 
@@ -307,32 +331,53 @@ def _apply_gate_inputs(args: argparse.Namespace, report: Any) -> list[Any]:
         for notice in suppressions.apply(report.results, entries, today):
             print(f"regionready: warning: {_one_line(notice)}", file=sys.stderr)
     gated = list(report.results)
+    changes = None
     if args.baseline:
-        new = {
-            id(r) for r in baseline.mark_new(report.results, baseline.load_report(args.baseline))
-        }
+        old = baseline.load_report(args.baseline)
+        new = {id(r) for r in baseline.mark_new(report.results, old)}
         gated = [r for r in report.results if r.status is not Status.FAIL or id(r) in new]
-    return gated
+        # A baseline finding whose check is ERROR now is "not evaluated", never "fixed".
+        changes = baseline.diff(old, {"results": baseline.records(report.results)})
+    return gated, changes
 
 
 def _emit(args: argparse.Namespace, report: Any) -> int:
     from regionready.runner import write_reports
 
     report_formats = _check_formats(args.format)
-    gated = _apply_gate_inputs(args, report)
+    gated, changes = _apply_gate_inputs(args, report)
+    out = args.out or Path(".")
+    if report_formats:
+        _make_dir(out)  # before anything is printed: an unusable --out is exit 2 at once
     if "table" in args.format or not report_formats:
         from regionready.console import print_summary  # rich: only for the table
 
-        print_summary(report, fail_on=args.fail_on)
+        print_summary(
+            report,
+            fail_on=args.fail_on,
+            gated=gated if changes is not None else None,
+            baseline=changes.summary() + " since the baseline" if changes is not None else None,
+        )
     if report_formats:
-        out = args.out or Path(".")
         for path in write_reports(
             report, report_formats, out, redact=args.redact, fail_on=args.fail_on
         ):
-            print(f"wrote {path}", file=sys.stderr)
+            print(f"wrote {sanitize.text(path)}", file=sys.stderr)
+        if "table" not in args.format:
+            # Without the table a CI log would hold only "wrote ..." lines: the verdict
+            # still goes to stdout, where the table puts it (every report is a file).
+            from regionready.console import plain_verdict_line
+
+            gate = gated if changes is not None else None
+            print(plain_verdict_line(report, fail_on=args.fail_on, gated=gate))
     if args.step_summary:
         _append_step_summary(report, args)
     return exit_code(gated, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+
+
+def _make_dir(path: Path) -> None:
+    """Create the output folder ``path`` now (an OSError names it: exit 2, one line)."""
+    path.mkdir(parents=True, exist_ok=True)
 
 
 def _append_step_summary(report: Any, args: argparse.Namespace) -> None:
@@ -370,27 +415,36 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 def _collect(args: argparse.Namespace, out: Path) -> Path:
     from regionready import accounts, collect
-    from regionready.snapshot import write_scan
+    from regionready.snapshot import DEBUG_LOG, check_replaceable, write_scan
 
-    services = list(args.services or _collectors())
+    if args.shard and not args.accounts:
+        raise UsageError("--shard needs --accounts (it splits the account list)")
+    # Before minutes of collection: a folder that cannot be replaced fails now.
+    check_replaceable(out)
+    services = registry.collector_names(args.services) if args.services else _collectors()
     for name in services:
         registry.collector(name)
     options: dict[str, Any] = {
         "cloudtrail_days": args.cloudtrail_days,
         "cloudtrail_max_events": args.cloudtrail_max_events,
     }
+    if getattr(args, "debug", False):
+        # Appended to while collecting; write_scan keeps it in the new snapshot folder.
+        options[collect.DEBUG_LOG_OPTION] = str(out / DEBUG_LOG)
     if args.iac:
+        from regionready.iac import cli as iac_cli
+
+        iac_cli.check_checkov(args)
         options |= {
             "code_paths": [str(p) for p in args.iac],
             "code_base": str(Path.cwd()),
             "source_region": args.source,
             "target_region": args.target,
             "checkov": args.checkov,
+            "checkov_timeout": args.checkov_timeout,
         }
         if "iac" not in services:
             services.append("iac")
-    if args.shard and not args.accounts:
-        raise UsageError("--shard needs --accounts (it splits the account list)")
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     _limit_malloc_arenas()
     started = dt.datetime.now(dt.UTC)
@@ -490,12 +544,20 @@ def _release_memory() -> None:
 
 
 def _check_regions(args: argparse.Namespace) -> None:
-    import re
+    """``--source`` and ``--target`` against botocore's Regions (regionready.region_codes),
+    before credentials, sessions or files: a typo is one line with "did you mean", exit 2;
+    a well-formed code botocore does not know passes only with --allow-unknown-region."""
+    from regionready import region_codes
 
+    allow = bool(getattr(args, "allow_unknown_region", False))
     for flag in ("source", "target"):
-        value = getattr(args, flag)
-        if not re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value):
-            raise UsageError(f"--{flag} {value!r} is not an AWS Region code (e.g. eu-central-1)")
+        problem = region_codes.problem(f"--{flag}", getattr(args, flag), allow_unknown=allow)
+        if problem:
+            raise UsageError(problem)
+        verdict = region_codes.classify(getattr(args, flag))
+        note = region_codes.warning(f"--{flag}", verdict)
+        if note:
+            print(f"regionready: warning: {_one_line(note)}", file=sys.stderr)
     if args.source == args.target:
         raise UsageError("--source and --target must be different Regions")
 
@@ -531,6 +593,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_list(args: argparse.Namespace) -> int:
+    from regionready.reads import rule_reads
+
     rules = load_rules(args.rules)
     if args.format == "json":
         rows = [
@@ -541,6 +605,8 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
                 "severity": r.severity.value,
                 "title": r.title,
                 "path": r.path,
+                # What the rule reads: a result is ERROR exactly when this is incomplete.
+                "reads": rule_reads(r).to_dict(),
             }
             for r in rules
         ]
@@ -549,9 +615,9 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{len(rules)} rules", title_justify="left")
+    table = Table(title=plural(len(rules), "rule"), title_justify="left")
     for column in ("id", "service", "kind", "severity", "title"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for r in rules:
         table.add_row(r.id, r.service, r.kind, r.severity.value, r.title)
     Console(soft_wrap=True).print(table)
@@ -559,20 +625,19 @@ def cmd_rules_list(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_validate(args: argparse.Namespace) -> int:
-    from regionready.rules import parse_rule
+    """Every problem of every rule file, one ``path:line: field: message`` line each on
+    stdout, then one error line (the first problem) and exit 2; or ``N rule files valid``."""
+    from regionready.rules import validate_rules
 
-    if args.paths:
-        count = 0
-        for path in args.paths:
-            files = sorted(path.glob("*/*.yaml")) if path.is_dir() else [path]
-            if not path.exists():
-                raise UsageError(f"{path}: no such file or directory")
-            for file in files:
-                parse_rule(file, file.as_posix())
-                count += 1
-    else:
-        count = len(load_rules(args.rules))
-    print(f"{count} rule files valid")
+    count, errors = validate_rules(args.paths, args.rules)
+    if errors:
+        for error in errors:
+            print(_one_line(error))
+        more = len(errors) - 1
+        raise RuleError(
+            errors[0] + (f" (and {more} more, all {len(errors)} listed on stdout)" if more else "")
+        )
+    print(f"{plural(count, 'rule file')} valid")
     return EXIT_OK
 
 
@@ -603,22 +668,22 @@ def cmd_rules_test(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_docs(args: argparse.Namespace) -> int:
-    from regionready.ruledocs import expected_files, write_docs
+    from regionready.ruledocs import catalogue_path, stale_pages, write_docs
 
     rules = load_rules(args.rules)
     if args.check:
-        stale = [
-            name
-            for name, text in expected_files(rules).items()
-            if not (args.out / name).is_file() or (args.out / name).read_text("utf-8") != text
-        ]
+        stale = stale_pages(rules, args.out)
         if stale:
-            print(f"out of date in {args.out}: {', '.join(stale)} (run 'regionready rules docs')")
+            names = ", ".join(str(path) for path in stale)
+            print(f"out of date: {names} (run 'regionready rules docs')")
             return 1
-        print(f"{args.out} is up to date")
+        print(f"{args.out} and {catalogue_path(args.out)} are up to date")
         return EXIT_OK
     written = write_docs(rules, args.out)
-    print(f"wrote {len(written)} files to {args.out}/", file=sys.stderr)
+    print(
+        f"wrote {plural(len(written), 'file')}: {args.out}/ and {catalogue_path(args.out)}",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -630,13 +695,18 @@ def cmd_rules_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_rules_functions(args: argparse.Namespace) -> int:
-    from regionready.functions import BUILTIN_FUNCTIONS, CUSTOM_FUNCTIONS, RegionReadyFunctions
+    from regionready.functions import (
+        BUILTIN_FUNCTIONS,
+        CUSTOM_FUNCTIONS,
+        function_arguments,
+        function_summary,
+    )
     from regionready.operators import OPERATORS
 
+    # The same summaries as docs/checks.md (regionready.ruledocs): one docstring each.
     print("regionready functions:")
     for name in CUSTOM_FUNCTIONS:
-        doc = (getattr(RegionReadyFunctions, f"_func_{name}").__doc__ or "").strip().splitlines()
-        print(f"  {name}()  {doc[0] if doc else ''}")
+        print(f"  {name}({', '.join(function_arguments(name))})  {function_summary(name)}")
     print("JMESPath built-ins: " + ", ".join(BUILTIN_FUNCTIONS))
     print("operators:")
     for op in OPERATORS.values():
@@ -649,7 +719,8 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     manifest = merge_scans(args.out, args.shards)
     print(
-        f"merged {len(args.shards)} snapshots ({len(manifest['accounts'])} accounts) "
+        f"merged {plural(len(args.shards), 'snapshot')} "
+        f"({plural(len(manifest['accounts']), 'account')}) "
         f"into {args.out}/",
         file=sys.stderr,
     )
@@ -661,6 +732,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from regionready.gate import EXIT_FINDINGS
     from regionready.model import Severity
 
+    # A finding of OLD whose check is ERROR (or did not run) in NEW is "not evaluated",
+    # never "fixed"; one SUPPRESSED in NEW is "suppressed" (see regionready.baseline).
     changes = baseline.diff(baseline.load_report(args.old), baseline.load_report(args.new))
     if args.format == "json":
         print(json.dumps(changes.to_dict(), indent=2, sort_keys=True))
@@ -669,16 +742,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
             ("new", changes.new),
             ("fixed", changes.fixed),
             ("unchanged", changes.unchanged),
+            ("not evaluated", changes.not_evaluated),
+            ("suppressed", changes.suppressed),
         ):
             for item in items:
-                print(
-                    f"{label:9} {item.get('severity', ''):8} {item.get('rule_id', '')} "
-                    f"{item.get('region', '')}: {item.get('message', '')}"
+                # Report text is untrusted: names and messages leave here made inert.
+                severity, rule_id, region, message = (
+                    sanitize.text(item.get(key) or "")
+                    for key in ("severity", "rule_id", "region", "message")
                 )
-        print(
-            f"{len(changes.new)} new, {len(changes.fixed)} fixed, "
-            f"{len(changes.unchanged)} unchanged findings"
-        )
+                print(f"{label:13} {severity:8} {rule_id} {region}: {message}")
+        print(changes.summary())
     if args.fail_on == "none":
         return EXIT_OK
     threshold = Severity(args.fail_on)
@@ -706,7 +780,7 @@ def cmd_iam_policy(args: argparse.Namespace) -> int:
         }
         print(json.dumps(policy, indent=2))
         return EXIT_OK
-    services = args.services or _collectors()
+    services = registry.collector_names(args.services) if args.services else _collectors()
     print(json.dumps(iam_policy(services), indent=2))
     return EXIT_OK
 
@@ -743,10 +817,12 @@ def cmd_remediate(args: argparse.Namespace) -> int:
         return EXIT_OK
     if not changes:
         return EXIT_OK
+    audit_log = args.audit_log or args.snapshot / "remediation-audit.jsonl"
+    _check_audit_log(audit_log)  # every change is logged: fail before making any
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("--apply in a non-interactive run also needs --yes")
-        answer = input(f"apply {len(changes)} change(s)? [y/N] ").strip().lower()
+        answer = input(f"apply {plural(len(changes), 'change')}? [y/N] ").strip().lower()
         if answer not in ("y", "yes"):
             print("nothing was changed", file=sys.stderr)
             return EXIT_OK
@@ -759,15 +835,43 @@ def cmd_remediate(args: argparse.Namespace) -> int:
         source, target = scan.pair(account_id)
         return remediation.TargetClients(account.client, source, target)
 
-    audit_log = args.audit_log or args.snapshot / "remediation-audit.jsonl"
     outcomes = remediation.apply(changes, clients_for, audit_log=audit_log)
+    _print_outcomes(outcomes)
+    print(f"audit log: {sanitize.text(audit_log)}", file=sys.stderr)
+    return EXIT_USAGE if any(o.status == "failed" for o in outcomes) else EXIT_OK
+
+
+def _check_audit_log(path: Path) -> None:
+    """An OSError naming ``path`` (exit 2) unless the audit log can be appended to: a
+    regular file, or none yet (it is created empty), never through a symlink."""
+    import errno
+    import stat
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OSError(exc.errno, "a symlink: give the log file itself", str(path)) from None
+        if exc.errno == errno.ENXIO:  # a FIFO nobody reads
+            raise OSError(exc.errno, "not a regular file", str(path)) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+    finally:
+        os.close(fd)
+
+
+def _print_outcomes(outcomes: list[Any]) -> None:
+    """One line per applied (or skipped, failed, not run) change; names and AWS error
+    texts are untrusted and leave made inert (regionready.sanitize)."""
     for outcome in outcomes:
         print(
-            f"{outcome.status:9} {outcome.change.action} "
-            f"{outcome.change.resource}: {outcome.detail}"
+            f"{outcome.status:9} {sanitize.text(outcome.change.action)} "
+            f"{sanitize.text(outcome.change.resource)}: {sanitize.text(outcome.detail)}"
         )
-    print(f"audit log: {audit_log}", file=sys.stderr)
-    return EXIT_USAGE if any(o.status == "failed" for o in outcomes) else EXIT_OK
 
 
 def _print_plan(changes: list[Any], notes: list[str], fmt: str) -> None:
@@ -778,21 +882,27 @@ def _print_plan(changes: list[Any], notes: list[str], fmt: str) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"remediation plan: {len(changes)} change(s)", title_justify="left")
+    def cell(value: object) -> str:
+        # A human reads this table before --apply: no escape sequence, bidi override or
+        # line break may change what it shows (regionready.sanitize), no rich markup.
+        return escape(sanitize.text(value))
+
+    table = Table(title=f"remediation plan: {plural(len(changes), 'change')}", title_justify="left")
     for column in ("action", "region", "resource", "fixes", "change"):
-        table.add_column(column)
+        # Long names wrap onto more lines, never cut short with "…".
+        table.add_column(column, overflow="fold")
     for change in changes:
         table.add_row(
-            change.action,
-            change.region,
-            escape(change.resource),
-            change.rule_id,
-            escape(change.summary + (f" [needs: {change.blocked}]" if change.blocked else "")),
+            cell(change.action),
+            cell(change.region),
+            cell(change.resource),
+            cell(change.rule_id),
+            cell(change.summary + (f" [needs: {change.blocked}]" if change.blocked else "")),
         )
-    console = Console(soft_wrap=True)
+    console = Console(soft_wrap=True, highlight=False, emoji=False)
     console.print(table)
     for note in notes:
-        console.print(f"note: {escape(note)}")
+        console.print(f"note: {cell(note)}")
 
 
 # -- parser ------------------------------------------------------------------------------
@@ -873,7 +983,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = add("iam-policy", cmd_iam_policy, "print the least-privilege read-only IAM policy")
-    p.add_argument("--services", type=_csv, default=None, help="comma list of collectors")
+    p.add_argument(
+        "--services",
+        type=_csv,
+        default=None,
+        help="comma list of services, as for scan (default: all)",
+    )
     p.add_argument(
         "--remediation",
         action="store_true",
@@ -949,39 +1064,86 @@ def build_parser() -> argparse.ArgumentParser:
         "--only", type=_csv, default=None, metavar="IDS", help="only these rule ids (comma list)"
     )
     p.add_argument("-v", "--verbose", action="store_true", help="list passing cases too")
-    p = radd("docs", cmd_rules_docs, "write docs/rules/<ID>.md from the rule files")
-    p.add_argument("--out", type=Path, default=Path("docs/rules"), help="default: docs/rules")
+    p = radd(
+        "docs", cmd_rules_docs, "write docs/rules/<ID>.md and docs/checks.md from the rule files"
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("docs/rules"),
+        help="folder of the rule pages (default: docs/rules); checks.md goes beside it",
+    )
     p.add_argument("--check", action="store_true", help="exit 1 if the docs are out of date")
     radd("schema", cmd_rules_schema, "print the rule file JSON Schema")
     radd("functions", cmd_rules_functions, "list the JMESPath functions and operators")
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Every exception :func:`main` reports as one line with exit 2, in one place:
+    :class:`~regionready.errors.RegionReadyError` and the project's older error classes,
+    until they derive from it too."""
     from regionready.accounts import AccountsError
-    from regionready.baseline import BaselineError
     from regionready.collect import CollectError
+    from regionready.inputfile import InputFileError
     from regionready.registry import UnknownPlugin
     from regionready.remediation import RemediationError
     from regionready.snapshot import SnapshotError
     from regionready.suppressions import SuppressionError
+    from regionready.yamlsafe import YamlError
 
+    return (
+        RegionReadyError,  # UsageError, BaselineError, ...
+        RuleError,
+        SnapshotError,
+        UnknownPlugin,
+        CollectError,
+        SuppressionError,
+        AccountsError,
+        RemediationError,
+        InputFileError,
+        YamlError,
+    )
+
+
+def _os_error(exc: OSError) -> str:
+    """``<path>: <strerror>`` for an OSError about a path, else its own text."""
+    if exc.filename is not None and exc.strerror:
+        where = os.fsdecode(exc.filename)
+        if exc.filename2 is not None:
+            where += f" -> {os.fsdecode(exc.filename2)}"
+        return f"{where}: {exc.strerror}"
+    return str(exc) or type(exc).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; its exit code. Bad input, and any file that cannot be read or
+    written (an OSError), is one ``regionready: error: ...`` line on stderr and exit 2,
+    never a traceback. Everything printed goes through a :class:`sanitize.LineGuard`: no
+    line of output can be taken for a GitHub Actions workflow command."""
+    originals = (sys.stdout, sys.stderr)
+    guarded = originals[0] is not None and originals[1] is not None
+    if guarded:
+        sys.stdout = sanitize.LineGuard(originals[0])
+        sys.stderr = sanitize.LineGuard(originals[1])
+    try:
+        return _run(argv)
+    finally:
+        if guarded:
+            for stream in (sys.stdout, sys.stderr):
+                if isinstance(stream, sanitize.LineGuard):
+                    with contextlib.suppress(OSError, ValueError):  # a closed pipe
+                        stream.release()
+            sys.stdout, sys.stderr = originals
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         code: int = args.func(args)
         return code
-    except (
-        RuleError,
-        SnapshotError,
-        UsageError,
-        UnknownPlugin,
-        CollectError,
-        SuppressionError,
-        BaselineError,
-        AccountsError,
-        RemediationError,
-    ) as exc:
+    except user_errors() as exc:
         print(f"regionready: error: {_one_line(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
@@ -989,6 +1151,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except OSError as exc:  # an output (or input) that cannot be written or read
+        print(f"regionready: error: {_one_line(_os_error(exc))}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,10 +1,11 @@
 """What a collector is given: boto3 clients for one account and Region, plus safe calls.
 
 A collector never handles errors itself. It calls ``clients.call`` or
-``clients.paginate`` naming the resource types the data feeds; an AWS error is
-recorded (API, error code, the IAM action that was needed) and the call returns
-``None``/``[]``. The engine then turns every rule over those resource types into ERROR,
-so a missing permission can never read as a pass.
+``clients.paginate`` naming what the data feeds (resource types, or single fields of
+them as ``"type.Field"``) and, for a per-resource call, the items it is ``about``; an
+AWS error is recorded (API, error code, the IAM action that was needed, what it left
+incomplete) and the call returns ``None``. The engine then makes ERROR every result
+whose rule reads that data, so a missing permission can never read as a pass.
 
 Per-resource calls run concurrently through ``clients.map(fn, items)``: ``fn(item)`` for
 every item with up to ``concurrency`` in flight (``REGIONREADY_CONCURRENCY``, default 16),
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,20 +86,53 @@ def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
 
 @dataclass
 class CollectionError:
+    """What a failed read left incomplete.
+
+    ``resource_types`` are the types it feeds; ``fields`` narrows a type to the
+    top-level fields the read fills (a type not in it is incomplete as a whole), and
+    ``resources`` to the ids of the items it was about (a type not in it: every item).
+    """
+
     api: str
     code: str
     message: str
     action: str
     resource_types: list[str]
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    resources: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "api": self.api,
             "code": self.code,
             "message": self.message,
             "action": self.action,
             "resource_types": sorted(self.resource_types),
         }
+        if self.fields:
+            data["fields"] = {t: sorted(set(f)) for t, f in sorted(self.fields.items())}
+        if self.resources:
+            data["resources"] = {t: sorted(set(r)) for t, r in sorted(self.resources.items())}
+        return data
+
+
+Feeds = Iterable[str]
+Resources = Mapping[str, Sequence[str]] | None
+
+
+def parse_feeds(feeds: Feeds) -> tuple[list[str], dict[str, list[str]]]:
+    """``["key", "alias.Key"]`` -> (["alias", "key"], {"alias": ["Key"]}): a bare type is
+    incomplete as a whole, ``type.Field`` only in that field (unless also named bare)."""
+    whole: set[str] = set()
+    fields: dict[str, set[str]] = {}
+    for feed in feeds:
+        rtype, _, name = feed.partition(".")
+        if name:
+            fields.setdefault(rtype, set()).add(name)
+        else:
+            whole.add(rtype)
+    types = sorted(whole | set(fields))
+    return types, {t: sorted(f) for t, f in fields.items() if t not in whole}
 
 
 _ACCOUNT_RE = re.compile(r"\b\d{12}\b")
@@ -135,6 +169,10 @@ class Clients:
     concurrency: int = DEFAULT_CONCURRENCY
     #: Things worth telling the user that are not collection errors (a fallback taken).
     notes: list[str] = field(default_factory=list)
+    #: Resource types deliberately not collected (an optional tool absent, a check turned
+    #: off), each with why and how to collect it: their rules read NOT_APPLICABLE with
+    #: that text, never ERROR and never PASS.
+    not_run: dict[str, str] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     # Per thread: ``sink`` (the error buffer of the map item running on it, if any),
@@ -152,7 +190,14 @@ class Clients:
     def __call__(self, service: str) -> Any:
         return self.client(service)
 
-    def _record(self, service: str, operation: str, exc: Exception, types: Iterable[str]) -> None:
+    def _record(
+        self,
+        service: str,
+        operation: str,
+        exc: Exception,
+        feeds: Feeds,
+        resources: Resources = None,
+    ) -> None:
         if isinstance(exc, ClientError):
             err = exc.response.get("Error", {})
             code = str(err.get("Code", "ClientError"))
@@ -161,12 +206,15 @@ class Clients:
             code = type(exc).__name__
             message = str(exc)
         name, action = _names(self.client(service), service, operation)
+        types, fields = parse_feeds(feeds)
         error = CollectionError(
             api=f"{service}:{name}",
             code=code,
             message=message[:300],
             action=action,
-            resource_types=list(types),
+            resource_types=types,
+            fields=fields,
+            resources={t: [str(i) for i in ids] for t, ids in (resources or {}).items()},
         )
         self._add_errors([error])
         self._local.last = error
@@ -303,15 +351,25 @@ class Clients:
         }
 
     def call(
-        self, service: str, operation: str, *, feeds: Iterable[str], **kwargs: Any
+        self,
+        service: str,
+        operation: str,
+        *,
+        feeds: Feeds,
+        about: Resources = None,
+        **kwargs: Any,
     ) -> dict[str, Any] | None:
-        """One API call; on an AWS error, record it against ``feeds`` and return None."""
+        """One API call; on an AWS error, record it and return None.
+
+        ``feeds`` names what the answer fills: resource types (``"key"``) or single
+        fields of them (``"alias.Key"``); ``about`` the items it is for, per type
+        (``{"key": [key_id]}``), when it is a per-resource call."""
         self._count()
         self._local.last = None
         try:
             response: dict[str, Any] = getattr(self.client(service), operation)(**kwargs)
         except (ClientError, BotoCoreError) as exc:
-            self._record(service, operation, exc, feeds)
+            self._record(service, operation, exc, feeds, about)
             return None
         response.pop("ResponseMetadata", None)
         return response
@@ -322,11 +380,13 @@ class Clients:
         operation: str,
         result_key: str,
         *,
-        feeds: Iterable[str],
+        feeds: Feeds,
+        about: Resources = None,
         page_size: int | None = None,
         **kwargs: Any,
     ) -> list[dict[str, Any]] | None:
-        """Every item of a paginated list; None (error recorded) if any page fails."""
+        """Every item of a paginated list; None (error recorded as ``call`` does) if any
+        page fails."""
         client = self.client(service)
         items: list[dict[str, Any]] = []
         self._local.last = None
@@ -342,6 +402,6 @@ class Clients:
                 items.extend(getattr(client, operation)(**kwargs).get(result_key, []))
         except (ClientError, BotoCoreError) as exc:
             self._count()  # the page that failed was a call too
-            self._record(service, operation, exc, feeds)
+            self._record(service, operation, exc, feeds, about)
             return None
         return items

@@ -24,6 +24,7 @@ import os
 import queue
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -35,8 +36,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionready import __version__, registry
+from regionready import __version__, atomic, registry
 from regionready.clients import Clients, concurrency_setting
+from regionready.connectivity import RetryCounter, count_retries, first_call_config, unreachable
 from regionready.settings import number_setting, whole_setting
 from regionready.snapshot import (
     GLOBAL,
@@ -48,6 +50,7 @@ from regionready.snapshot import (
     region_document,
     sort_items,
 )
+from regionready.wording import plural
 
 DRIVER_PERMISSIONS = ("sts:GetCallerIdentity",)
 DEFAULT_SERVICES = ("acm", "kms")
@@ -60,11 +63,16 @@ class CollectError(Exception):
 
 #: Environment variables that lower (or raise) the per-call bounds of a run, e.g. so a
 #: CI gate fails fast against an endpoint that accepts connections and never answers:
-#: each call takes at most about attempts * (connect + read timeout) plus backoff.
+#: each call takes at most about attempts * (connect + read timeout) plus backoff. The
+#: defaults bound a call to about a minute: against an endpoint that accepts and never
+#: answers, 5 attempts x 10 s read + at most 1+2+4+8 s of backoff (<= 65 s, ~57 s on
+#: average); one that never accepts, 5 x 5 s connect + backoff. MAX_ATTEMPTS counts every
+#: attempt, the first included (botocore's ``total_max_attempts``). The run's first call
+#: (sts:GetCallerIdentity) has its own, shorter bounds: connectivity.first_call_config.
 TIMEOUT_SETTINGS: dict[str, tuple[type, float]] = {
     "REGIONREADY_CONNECT_TIMEOUT": (float, 5),
-    "REGIONREADY_READ_TIMEOUT": (float, 30),
-    "REGIONREADY_MAX_ATTEMPTS": (int, 10),
+    "REGIONREADY_READ_TIMEOUT": (float, 10),
+    "REGIONREADY_MAX_ATTEMPTS": (int, 5),
 }
 
 
@@ -93,7 +101,10 @@ def botocore_config(max_pool: int | None = None) -> Config:
     if max_pool is None:
         max_pool = max(16, concurrency())
     return Config(
-        retries={"mode": "adaptive", "max_attempts": _setting("REGIONREADY_MAX_ATTEMPTS")},
+        retries={
+            "mode": "adaptive",
+            "total_max_attempts": _setting("REGIONREADY_MAX_ATTEMPTS"),
+        },
         connect_timeout=_setting("REGIONREADY_CONNECT_TIMEOUT"),
         read_timeout=_setting("REGIONREADY_READ_TIMEOUT"),
         max_pool_connections=max_pool,
@@ -117,12 +128,20 @@ class AccountSession:
     endpoint_url: str | None
     config: Config
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Retried calls of this account's clients (the progress display shows them).
+    retries: RetryCounter = field(default_factory=RetryCounter)
 
-    def client(self, service: str, region: str) -> Any:
+    def client(self, service: str, region: str, config: Config | None = None) -> Any:
+        """A client of ``service`` in ``region`` (``config``: instead of the account's;
+        only the account's own clients count their retries)."""
         with self._lock:
-            return self.session.client(
-                service, region_name=region, endpoint_url=self.endpoint_url, config=self.config
+            client = self.session.client(
+                service,
+                region_name=region,
+                endpoint_url=self.endpoint_url,
+                config=config or self.config,
             )
+        return client if config is not None else count_retries(client, self.retries)
 
     def forget_models(self) -> None:
         """Drop the service models botocore's loader keeps for the session's whole life.
@@ -164,7 +183,10 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
         )
     if not spec.role_arn:
         return session
-    sts = session.client("sts", endpoint_url=spec.endpoint_url, config=botocore_config())
+    # The run's first call fails fast (one attempt, short timeouts); an organisation's
+    # per-account roles (``base`` given) keep the retries.
+    config = botocore_config() if base is not None else first_call_config(botocore_config())
+    sts = session.client("sts", endpoint_url=spec.endpoint_url, config=config)
     kwargs: dict[str, Any] = {
         "RoleArn": spec.role_arn,
         "RoleSessionName": f"regionready-{__version__}",
@@ -174,6 +196,9 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
     try:
         creds = sts.assume_role(**kwargs)["Credentials"]
     except (ClientError, BotoCoreError) as exc:
+        where = unreachable(exc, config)
+        if where:
+            raise CollectError(f"{where} (sts:AssumeRole of {spec.role_arn})") from exc
         raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
@@ -184,9 +209,16 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
 
 
 def account_id(account: AccountSession, region: str) -> str:
+    """The account of ``account``'s credentials: the collection's first call, made with
+    short timeouts and no retry, so a dead or wrong endpoint is one line naming it and
+    why within seconds (``cannot reach URL: connection refused``), not minutes later."""
+    config = first_call_config(account.config)
     try:
-        identity = account.client("sts", region).get_caller_identity()
+        identity = account.client("sts", region, config=config).get_caller_identity()
     except (ClientError, BotoCoreError) as exc:
+        where = unreachable(exc, config)
+        if where:
+            raise CollectError(f"{where} (sts:GetCallerIdentity, the first call)") from exc
         raise CollectError(
             f"cannot identify the AWS account (sts:GetCallerIdentity): {exc}"
         ) from exc
@@ -257,7 +289,7 @@ def _collect_task(
         raw: dict[str, list[dict[str, Any]]] = task.module.collect(clients, client_region)
     except Exception as exc:  # a collector bug must not sink the whole scan
         clients.errors.append(
-            _crash_error(task, exc, list(id_fields)),
+            _crash_error(task, exc, list(id_fields), _log_traceback(task, exc, options)),
         )
         raw = {}
     resources = {
@@ -270,27 +302,62 @@ def _collect_task(
         id_fields=id_fields,
         resources=resources,
         api_calls=clients.api_calls,
+        not_run=dict(clients.not_run),
     )
     return data, list(clients.notes)
 
 
-def _crash_data(task: Task, exc: Exception) -> ServiceData:
-    """A task whose collection failed outside its collector (e.g. its worker died)."""
+def _crash_data(task: Task, exc: Exception, where: str = "") -> ServiceData:
+    """A task whose collection failed outside its collector (e.g. its worker died);
+    ``where``: what :func:`_log_traceback` returned for it."""
     types = list(task.module.RESOURCE_TYPES)
     return ServiceData(
         status="error",
-        errors=[_crash_error(task, exc, types).to_dict()],
+        errors=[_crash_error(task, exc, types, where).to_dict()],
         id_fields=dict(task.module.RESOURCE_TYPES),
     )
 
 
-def _crash_error(task: Task, exc: Exception, types: list[str]) -> Any:
+#: ``options`` key set by ``collect``/``scan --debug``: the debug log file (snapshot.DEBUG_LOG
+#: in the snapshot folder) that the traceback of a collector's Python error is appended to.
+DEBUG_LOG_OPTION = "debug_log"
+MESSAGE_LIMIT = 300
+
+
+def _log_traceback(task: Task, exc: BaseException, options: dict[str, Any] | None) -> str:
+    """With ``--debug``: append ``exc``'s full traceback to the debug log, as one entry
+    (a header line naming the entry, time, task and process, then the traceback) written
+    whole or not at all; returns what the error message adds to say where it is. Without
+    ``--debug`` (no log in ``options``): nothing, and "". A log that cannot be written
+    (a symlink, a full disk) is said in the message instead; the scan goes on."""
+    path = (options or {}).get(DEBUG_LOG_OPTION)
+    if not path:
+        return ""
+    entry = os.urandom(4).hex()
+    header = (
+        f"--- entry {entry} {iso(dt.datetime.now(dt.UTC))} regionready {__version__}: "
+        f"{task.service} collector failed in {task.region} (pid {os.getpid()}, thread "
+        f"{threading.current_thread().name})"
+    )
+    text = "".join(traceback.format_exception(exc)).rstrip("\n")
+    try:
+        atomic.append_line(path, f"{header}\n{text}\n")
+    except OSError as err:
+        name = os.path.basename(str(path))
+        return f" (its traceback could not be written to {name}: {err.strerror or err})"
+    return f" (traceback: entry {entry} of {os.path.basename(str(path))} in the snapshot folder)"
+
+
+def _crash_error(task: Task, exc: Exception, types: list[str], where: str = "") -> Any:
+    """``where``: what :func:`_log_traceback` returned, kept whole at the message's end."""
     from regionready.clients import CollectionError
 
+    text = str(exc) if isinstance(exc, WorkerDied) else f"collector failed: {exc}"
+    where = where[:MESSAGE_LIMIT]
     return CollectionError(
         api=f"{task.service}:collect",
         code=type(exc).__name__,
-        message=(str(exc) if isinstance(exc, WorkerDied) else f"collector failed: {exc}")[:300],
+        message=text[: MESSAGE_LIMIT - len(where)] + where,
         action=f"{task.service}:*",
         resource_types=types,
     )
@@ -375,7 +442,8 @@ def _run_share(
             try:
                 data, notes = future.result()
             except Exception as exc:  # outside the collector (its Clients, ...)
-                data, notes = _crash_data(tasks[index], exc), []
+                where = _log_traceback(tasks[index], exc, options)
+                data, notes = _crash_data(tasks[index], exc, where), []
             deliver((index, data, notes))
 
 
@@ -507,11 +575,21 @@ def _outcomes(
 
 
 class Progress:
-    """A rich progress bar when stderr is a terminal, plain lines when it is not."""
+    """A rich progress bar when stderr is a terminal, plain lines when it is not.
 
-    def __init__(self, total: int, enabled: bool = True) -> None:
+    With ``retries`` (the account's :class:`~regionready.connectivity.RetryCounter`),
+    calls being retried are said while it happens: ``retrying (N)`` at the end of the bar,
+    or, on plain lines, ``retrying (N): <service> <operation>`` at most every
+    ``RETRY_LINE_EVERY`` seconds while the number grows."""
+
+    RETRY_LINE_EVERY = 5.0
+
+    def __init__(
+        self, total: int, enabled: bool = True, retries: RetryCounter | None = None
+    ) -> None:
         self.total = total
         self.enabled = enabled
+        self.retries = retries
         self.done = 0
         self._bar: Any = None
         self._task: Any = None
@@ -520,22 +598,53 @@ class Progress:
     def running(self) -> Iterator[Progress]:
         if self.enabled and sys.stderr.isatty():
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TextColumn
             from rich.progress import Progress as RichProgress
+            from rich.text import Text
+
+            counter = self.retries
+
+            class RetryColumn(ProgressColumn):
+                def render(self, task: Any) -> Text:
+                    count = counter.count if counter is not None else 0
+                    return Text(f"retrying ({count})" if count else "", style="yellow")
 
             self._bar = RichProgress(
                 TextColumn("collecting"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TextColumn("{task.description}"),
+                RetryColumn(),
                 console=Console(stderr=True),
                 transient=True,
             )
             with self._bar:
                 self._task = self._bar.add_task("", total=self.total)
                 yield self
+        elif self.enabled and self.retries is not None:
+            stop = threading.Event()
+            watcher = threading.Thread(
+                target=self._say_retries, args=(stop,), name="regionready-retries", daemon=True
+            )
+            watcher.start()
+            try:
+                yield self
+            finally:
+                stop.set()
+                watcher.join()
         else:
             yield self
+
+    def _say_retries(self, stop: threading.Event) -> None:
+        """Plain lines: a line whenever more calls were retried since the last one."""
+        assert self.retries is not None
+        shown = 0
+        while not stop.wait(self.RETRY_LINE_EVERY):
+            count = self.retries.count
+            if count > shown:
+                shown = count
+                last = self.retries.last
+                print(f"retrying ({count})" + (f": {last}" if last else ""), file=sys.stderr)
 
     def advance(self, label: str, data: ServiceData) -> None:
         self.done += 1
@@ -544,7 +653,7 @@ class Progress:
         if self._bar is not None:
             self._bar.update(self._task, advance=1, description=label)
             return
-        state = "ok" if data.status == "ok" else f"{len(data.errors)} error(s)"
+        state = "ok" if data.status == "ok" else plural(len(data.errors), "error")
         print(f"[{self.done}/{self.total}] {label}: {state}", file=sys.stderr)
 
 
@@ -608,7 +717,7 @@ def collect_account(
         api_calls[task.service] = api_calls.get(task.service, 0) + data.api_calls
         bar.advance(f"{task.service} {task.region}", data)
 
-    bar = Progress(len(tasks), enabled=progress)
+    bar = Progress(len(tasks), enabled=progress, retries=getattr(account, "retries", None))
     with _frozen_heap():
         if len(shares) > 1:
             # Fork first: no thread of this collection (progress bar, pools) may exist yet.
@@ -715,7 +824,7 @@ def collect_organisation(
                     for doc in result.documents.values()
                     for svc in doc["services"].values()
                 )
-                state = "ok" if not errors else f"{errors} error(s)"
+                state = "ok" if not errors else plural(errors, "error")
                 print(f"account {result.account}: {state}", file=sys.stderr)
     return sorted(results, key=lambda r: r.account)
 
@@ -759,15 +868,55 @@ def permissions(services: list[str]) -> list[str]:
     return sorted(actions)
 
 
-def iam_policy(services: list[str]) -> dict[str, Any]:
+def permission_resources(services: list[str]) -> dict[str, tuple[str, ...]]:
+    """The resources each action of ``permissions(services)`` is granted on: ``("*",)``
+    unless every collector calling it scopes it in ``PERMISSION_RESOURCES`` (action ->
+    an ARN pattern, or a tuple of them), then the union of their patterns."""
+    scoped: dict[str, set[str]] = {}
+    for name in services:
+        module = registry.collector(name)
+        declared = getattr(module, "PERMISSION_RESOURCES", {})
+        undeclared = set(declared) - set(module.PERMISSIONS)
+        if undeclared:
+            raise ValueError(f"{name}: PERMISSION_RESOURCES of undeclared {sorted(undeclared)}")
+        for action in module.PERMISSIONS:
+            value = declared.get(action, "*")
+            scoped.setdefault(action, set()).update((value,) if isinstance(value, str) else value)
+    for action in DRIVER_PERMISSIONS:
+        scoped.setdefault(action, set()).add("*")
     return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "RegionReadyReadOnly",
-                "Effect": "Allow",
-                "Action": permissions(services),
-                "Resource": "*",
-            }
-        ],
+        action: ("*",) if "*" in resources else tuple(sorted(resources))
+        for action, resources in sorted(scoped.items())
     }
+
+
+def iam_policy(services: list[str]) -> dict[str, Any]:
+    """The read-only policy: one statement on ``*`` (Sid RegionReadyReadOnly, first), then
+    one per set of resources that collectors scope actions to (``PERMISSION_RESOURCES``),
+    e.g. ``ssm:GetParametersByPath`` on AWS's public parameters only."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for action, resources in permission_resources(services).items():
+        groups.setdefault(resources, []).append(action)
+    everywhere = groups.pop(("*",), [])
+    statements = [
+        {"Sid": "RegionReadyReadOnly", "Effect": "Allow", "Action": everywhere, "Resource": "*"}
+    ]
+    sids = {"RegionReadyReadOnly"}
+    for resources, actions in sorted(groups.items()):
+        prefixes = sorted({a.split(":", 1)[0] for a in actions})
+        sid = "RegionReadyReadOnly" + "".join(
+            "".join(ch for ch in p.title() if ch.isalnum()) for p in prefixes
+        )
+        base, number = sid, 2
+        while sid in sids:
+            sid, number = f"{base}{number}", number + 1
+        sids.add(sid)
+        statements.append(
+            {
+                "Sid": sid,
+                "Effect": "Allow",
+                "Action": actions,
+                "Resource": resources[0] if len(resources) == 1 else list(resources),
+            }
+        )
+    return {"Version": "2012-10-17", "Statement": statements}

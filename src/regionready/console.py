@@ -1,56 +1,113 @@
-"""Console output: the verdict, a per-service table and the findings, with rich."""
+"""Console output: the verdict, a per-service table and the findings, with rich.
+
+The verdict word is the reports' (READY or NOT READY, :func:`regionready.gate.verdict`);
+an incomplete scan (exit 3) says so after it: ``NOT READY for cutover A -> B: ...;
+INCOMPLETE: N checks could not be evaluated``. Every untrusted value goes through
+:func:`regionready.sanitize.text`, then rich's markup escape.
+"""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import IO
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
-from regionready.gate import gating_findings, verdict
-from regionready.model import SEVERITIES_DESCENDING, Report, Status
+from regionready import sanitize
+from regionready.gate import COLLECTION_RULE, READY, gating_findings, incomplete, verdict
+from regionready.model import SEVERITIES_DESCENDING, Report, Result, Status
+from regionready.wording import plural
 
 MAX_FINDINGS_SHOWN = 40
 
-# Control characters (newlines, ESC), line separators and bidirectional overrides in
-# untrusted text (resource names, tags) would forge or reorder console lines.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+def _safe(text: object) -> str:
+    """Untrusted text as one inert line: control characters, escape sequences and bidi
+    controls made visible (:func:`regionready.sanitize.text`), rich markup escaped."""
+    return escape(sanitize.text(text))
 
 
-def _safe(text: str) -> str:
-    """Untrusted text as one inert line: control characters become spaces, rich markup
-    is escaped."""
-    return escape(_UNSAFE.sub(" ", text))
+def _incomplete_note(results: list[Result]) -> str:
+    """Why the scan is incomplete (exit 3), or "" when it is not."""
+    if not incomplete(results):
+        return ""
+    reasons = []
+    errors = sum(1 for r in results if r.status is Status.ERROR)
+    if errors:
+        reasons.append(f"{plural(errors, 'check')} could not be evaluated")
+    if any(r.rule_id == COLLECTION_RULE and r.status is Status.FAIL for r in results):
+        reasons.append(f"the collection could not read everything ({COLLECTION_RULE})")
+    return "; [bold yellow]INCOMPLETE[/]: " + ", ".join(reasons)
 
 
-def print_summary(report: Report, *, fail_on: str, file: IO[str] | None = None) -> None:
-    console = Console(file=file, highlight=False, soft_wrap=True, emoji=False)
+def verdict_line(
+    report: Report,
+    *,
+    fail_on: str,
+    gated: list[Result] | None = None,
+) -> str:
+    """The first console line (rich markup). ``gated``: the results the gate judges when
+    they are not all of them (``--baseline``: only new findings fail)."""
     scan = report.scan
     state = verdict(report.results, fail_on)
-    colour = {"READY": "green", "NOT READY": "red", "INCOMPLETE": "yellow"}[state]
+    colour = "green" if state == READY else "red"
     counts = report.failing_severity_counts()
     by_sev = ", ".join(
         f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESCENDING if counts[s.value]
     )
-    console.print(
+    total = len(gating_findings(report.results, fail_on))
+    at_or_above = str(total)
+    if gated is not None:
+        at_or_above = f"{len(gating_findings(gated, fail_on))} new ({total} in total)"
+    return (
         f"[bold {colour}]{state}[/] for cutover {_safe(scan.source_region)} -> "
-        f"{_safe(scan.target_region)}: {len(report.findings())} findings"
+        f"{_safe(scan.target_region)}: {plural(len(report.findings()), 'finding')}"
         + (f" ({by_sev})" if by_sev else "")
-        + f", {len(gating_findings(report.results, fail_on))} at or above --fail-on {fail_on}"
+        + f", {at_or_above} at or above --fail-on {fail_on}"
+        + _incomplete_note(report.results)
     )
+
+
+def plain_verdict_line(
+    report: Report,
+    *,
+    fail_on: str,
+    gated: list[Result] | None = None,
+) -> str:
+    """:func:`verdict_line` as plain text (no markup, no colour): the line printed when
+    the table is not (``--format json``, say), so every run still says its verdict."""
+    return Text.from_markup(verdict_line(report, fail_on=fail_on, gated=gated)).plain
+
+
+def print_summary(
+    report: Report,
+    *,
+    fail_on: str,
+    file: IO[str] | None = None,
+    gated: list[Result] | None = None,
+    baseline: str | None = None,
+) -> None:
+    """The verdict line, the per-service table and the findings. ``gated`` and
+    ``baseline`` (a one-line comparison with the baseline report) with ``--baseline``."""
+    console = Console(file=file, highlight=False, soft_wrap=True, emoji=False)
+    console.print(verdict_line(report, fail_on=fail_on, gated=gated))
+    if baseline is not None:
+        console.print(f"baseline: {_safe(baseline)}")
     table = Table(title="Readiness by service", title_justify="left")
     for column in ("service", "PASS", "FAIL", "ERROR", "SUPPRESSED", "N/A"):
-        table.add_column(column, justify="left" if column == "service" else "right")
+        table.add_column(
+            column, justify="left" if column == "service" else "right", overflow="fold"
+        )
     per_service: dict[str, dict[Status, int]] = defaultdict(lambda: defaultdict(int))
     for result in report.results:
         per_service[result.service][result.status] += 1
     for service in sorted(per_service):
         row = per_service[service]
         table.add_row(
-            service,
+            _safe(service),
             str(row[Status.PASS]),
             f"[red]{row[Status.FAIL]}[/]" if row[Status.FAIL] else "0",
             f"[yellow]{row[Status.ERROR]}[/]" if row[Status.ERROR] else "0",

@@ -25,6 +25,7 @@ from regionready.functions import RegionReadyFunctions, function_names, lookup_k
 from regionready.jmespath_compile import Compiler
 from regionready.model import Location, Result, Severity, Status
 from regionready.operators import OPERATORS
+from regionready.reads import Fields, RuleReads, expression_fields, rule_reads
 from regionready.rules import Condition, Rule, substitute
 from regionready.snapshot import GLOBAL, LOCAL, Scan
 
@@ -109,13 +110,38 @@ def _result_maker(**constants: Any) -> Callable[[str, str], Result]:
 
 @dataclass
 class Dataset:
+    """The items of one resource type a rule judges, and what is missing from them.
+
+    ``errors`` left the type incomplete as a whole (nothing can be judged);
+    ``incomplete`` maps the id of an item the rule cannot judge to the errors that left
+    the fields it reads incomplete (that item is ERROR, the others are judged);
+    ``not_run`` says why the collector deliberately left the type out (its rule is
+    NOT_APPLICABLE with that reason).
+    """
+
     items: list[dict[str, Any]]
     id_field: str
     errors: list[dict[str, Any]] = field(default_factory=list)
+    incomplete: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    not_run: str | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+def _failed_calls(errors: list[dict[str, Any]]) -> str:
+    """What failed and the permission it needs, once per distinct call."""
+    parts = [f"{e['api']} failed with {e['code']} (needs {e['action']})" for e in errors]
+    return "; ".join(dict.fromkeys(parts))
+
+
+def _reads_missing(error: dict[str, Any], rtype: str, fields: Fields) -> bool:
+    """Whether ``error`` left any of ``fields`` (None: all) of ``rtype`` incomplete."""
+    if rtype not in error["resource_types"]:
+        return False
+    missing = (error.get("fields") or {}).get(rtype)
+    return missing is None or fields is None or not fields.isdisjoint(missing)
 
 
 @dataclass
@@ -387,6 +413,7 @@ class Engine:
         self.options = jmespath.Options(custom_functions=self.functions)
         self.compiler = Compiler(self.options)
         self._join_keys: dict[str, dict[int, tuple[Any, str | None]]] = {}
+        self._reads: dict[str, tuple[Rule, RuleReads]] = {}
         if self.services is None:
             self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
 
@@ -400,15 +427,27 @@ class Engine:
                 return found
         return self.scan.service(account, region, collector)
 
+    def reads(self, rule: Rule) -> RuleReads:
+        """What ``rule`` reads (computed once per rule)."""
+        found = self._reads.get(rule.id)
+        if found is None or found[0] is not rule:
+            found = self._reads[rule.id] = (rule, rule_reads(rule))
+        return found[1]
+
     def dataset(
         self, account: str, region: str, rule: Rule, resource: str | None = None
     ) -> Dataset:
         if rule.collector == META_COLLECTOR:
             return self._collection_dataset(account)
-        collector, rtype = (resource or rule.resource).split(".", 1)
-        return self._dataset_for(account, region, collector, rtype)
+        name = resource or rule.resource
+        collector, rtype = name.split(".", 1)
+        return self._dataset_for(account, region, collector, rtype, self.reads(rule).fields(name))
 
-    def _dataset_for(self, account: str, region: str, collector: str, rtype: str) -> Dataset:
+    def _dataset_for(
+        self, account: str, region: str, collector: str, rtype: str, fields: Fields = None
+    ) -> Dataset:
+        """The items of ``collector.rtype``; errors that left any of ``fields`` (None:
+        any field) incomplete make the whole type, or the items they name, unusable."""
         resource = f"{collector}.{rtype}"
         svc = self._service_doc(account, region, collector)
         if svc is None:
@@ -425,7 +464,17 @@ class Engine:
                     }
                 ],
             )
-        errors = [e for e in svc["errors"] if rtype in e["resource_types"]]
+        errors: list[dict[str, Any]] = []
+        incomplete: dict[str, list[dict[str, Any]]] = {}
+        for error in svc["errors"]:
+            if not _reads_missing(error, rtype, fields):
+                continue
+            about = (error.get("resources") or {}).get(rtype)
+            if about is None:
+                errors.append(error)
+            else:
+                for item_id in about:
+                    incomplete.setdefault(str(item_id), []).append(error)
         items = svc["resources"].get(rtype)
         if items is None and not errors:
             errors = [
@@ -449,13 +498,16 @@ class Engine:
                 "resource_types": [rtype],
             }
             return Dataset([], id_field, [*errors, too_many])
-        return Dataset(items or [], id_field, errors)
+        not_run = (svc.get("not_run") or {}).get(rtype)
+        return Dataset(items or [], id_field, errors, incomplete, not_run)
 
     def _collection_dataset(self, account: str) -> Dataset:
-        needed_by: dict[str, list[str]] = {}
+        needed_by: dict[str, list[tuple[str, Fields]]] = {}
         for rule in self.rules:
-            for resource in rule.resources:
-                needed_by.setdefault(resource, []).append(rule.id)
+            if not self._collected(rule):
+                continue  # not judged in this scan, so not left unjudged either
+            for resource, read in self.reads(rule).resources.items():
+                needed_by.setdefault(resource, []).append((rule.id, read))
         items = []
         documents = [
             (region, doc)
@@ -471,7 +523,8 @@ class Engine:
                         rid
                         for err in svc["errors"]
                         for rtype in err["resource_types"]
-                        for rid in needed_by.get(f"{name}.{rtype}", [])
+                        for rid, read in needed_by.get(f"{name}.{rtype}", [])
+                        if _reads_missing(err, rtype, read)
                     }
                 )
                 items.append(
@@ -585,6 +638,8 @@ class Engine:
                 "source": self.source_region,
             }.get(scope, region)
             ds = self._dataset_for(account, where, collector, rtype)
+            if ds.incomplete:  # which looked-up item an item reaches is not known ahead
+                ds = Dataset([], "", [e for errs in ds.incomplete.values() for e in errs])
             if not ds.ok:
                 not_run = all(e.get("code") == "NotCollected" for e in ds.errors)
                 if spec.get("optional") and not_run:
@@ -615,7 +670,9 @@ class Engine:
                     if rule.collector != META_COLLECTOR
                     else Dataset([], "")
                 )
-                errors = [*own.errors, *[e for e in missing.errors if e not in own.errors]]
+                mine = [*own.errors, *(e for errs in own.incomplete.values() for e in errs)]
+                mine = list({id(e): e for e in mine}.values())
+                errors = [*mine, *[e for e in missing.errors if e not in mine]]
                 return [self._error(compiled, account, region, Dataset([], "", errors))]
             self.functions.lookups = indexes
         else:
@@ -673,7 +730,6 @@ class Engine:
         ds: Dataset,
         resource: str | None = None,
     ) -> Result:
-        parts = [f"{e['api']} failed with {e['code']} (needs {e['action']})" for e in ds.errors]
         resource = resource or compiled.rule.resource
         return self._result(
             compiled,
@@ -683,8 +739,32 @@ class Engine:
             region=region,
             resource_id=f"{resource}@{region}",
             correlation_key=f"error@{region}",
-            message="could not evaluate: " + "; ".join(parts),
+            message="could not evaluate: " + _failed_calls(ds.errors),
             details={"errors": ds.errors},
+        )
+
+    def _item_error(
+        self,
+        compiled: _Compiled,
+        account: str,
+        region: str,
+        item_id: str,
+        errors: list[dict[str, Any]],
+        resource: str | None = None,
+        correlation_key: str | None = None,
+    ) -> Result:
+        """ERROR for one item whose data the rule reads is incomplete: the same
+        fingerprint as its PASS or FAIL would have, so a diff sees what became unknown."""
+        return self._result(
+            compiled,
+            resource=resource,
+            status=Status.ERROR,
+            account=account,
+            region=region,
+            resource_id=item_id,
+            correlation_key=correlation_key or item_id,
+            message=f"could not evaluate {item_id}: " + _failed_calls(errors),
+            details={"errors": errors},
         )
 
     def _rule_error(self, rule: Rule, account: str, exc: EvaluationError) -> Result:
@@ -777,10 +857,14 @@ class Engine:
         if region is not None:
             not_applicable, passing = makers_for(region)
         append = results.append
+        incomplete = ds.incomplete
         for item in ds.items:
             if region is None:
                 not_applicable, passing = makers_for(str(item.get("Region", region)))
             rid = str(item.get(id_field, "")) or "-"
+            if incomplete and rid in incomplete:
+                append(self._item_error(compiled, account, label, rid, incomplete[rid], resource))
+                continue
             if not in_scope(item):
                 append(not_applicable(rid, rid))
                 continue
@@ -795,9 +879,8 @@ class Engine:
                 result.location = _location(compiled.search(rule.location, item))
             append(result)
         if not results:
-            results.append(
-                self._not_applicable(compiled, account, label, "no resources to check", resource)
-            )
+            why = f"not run: {ds.not_run}" if ds.not_run else "no resources to check"
+            results.append(self._not_applicable(compiled, account, label, why, resource))
         return results
 
     def _result_fields(self, rule: Rule, account: str, resource_type: str) -> dict[str, Any]:
@@ -822,6 +905,10 @@ class Engine:
             bad = src if not src.ok else tgt
             return [self._error(compiled, account, target_region, bad)]
         assert rule.pair_by is not None
+        if tgt.incomplete and self._join_incomplete(compiled, tgt):
+            # A target item whose join key cannot be read could be any source item's twin.
+            errors = [e for errs in tgt.incomplete.values() for e in errs]
+            return [self._error(compiled, account, target_region, Dataset([], "", errors))]
         key_of = self._join_key(compiled, rule.pair_by)
         # Every target counterpart of a key, in snapshot order: a source item is matched
         # when any of them passes (a stale copy beside its re-created twin is not drift).
@@ -864,8 +951,24 @@ class Engine:
         compare = [(condition, compiled.predicate(condition)) for condition in rule.compare]
         failing = compiled.all_predicate(rule.fail_when) if rule.fail_when else None
         tgt_id = tgt.id_field
+        src_incomplete, tgt_incomplete = src.incomplete, tgt.incomplete
         for item in src.items:
             sid = str(item.get(src_id, "")) or "-"
+            if src_incomplete and sid in src_incomplete:
+                # Named like the result it replaces: after its first counterpart, if any.
+                try:
+                    known_key = key_of(item)
+                except EvaluationError:
+                    known_key = None
+                seen = index.get(known_key) if known_key is not None else None
+                rid = (str(seen[0].get(tgt_id, "")) or "-") if seen else sid
+                errors = src_incomplete[sid]
+                results.append(
+                    self._item_error(
+                        compiled, account, target_region, rid, errors, None, known_key or rid
+                    )
+                )
+                continue
             if not in_scope(item):
                 results.append(not_applicable(sid, sid))
                 continue
@@ -883,7 +986,17 @@ class Engine:
                 results.append(result)
                 continue
             first: tuple[dict[str, Any], dict[str, Any], list[str]] | None = None
+            unknown: list[dict[str, Any]] = []  # errors of twins that cannot be judged
+            unknown_id = ""
+            fails = True
             for twin in twins if len(twins) <= MAX_COUNTERPARTS else twins[:MAX_COUNTERPARTS]:
+                if tgt_incomplete:
+                    twin_id = str(twin.get(tgt_id, "")) or "-"
+                    twin_errors = tgt_incomplete.get(twin_id)
+                    if twin_errors:
+                        unknown.extend(twin_errors)
+                        unknown_id = unknown_id or twin_id
+                        continue
                 pair = {"source": item, "target": twin, **base}
                 drift = [condition.describe() for condition, holds in compare if not holds(pair)]
                 fails = bool(drift) or (failing is not None and failing(pair))
@@ -892,6 +1005,13 @@ class Engine:
                 if first is None:
                     first = (twin, pair, drift)
             else:
+                if unknown:  # none of those seen matches, and the others cannot be seen
+                    results.append(
+                        self._item_error(
+                            compiled, account, target_region, unknown_id, unknown, None, key
+                        )
+                    )
+                    continue
                 # None matches: the finding is about the first counterpart.
                 assert first is not None
                 twin, pair, drift = first
@@ -908,6 +1028,18 @@ class Engine:
                 self._not_applicable(compiled, account, target_region, "no source resources")
             )
         return results
+
+    def _join_incomplete(self, compiled: _Compiled, tgt: Dataset) -> bool:
+        """Whether an incomplete target item lacks a field the join key or the target
+        filter reads."""
+        rule = compiled.rule
+        texts = [rule.pair_by or "", *(c.key for c in rule.target_where)]
+        keyed = expression_fields(texts, rule.params)
+        for errors in tgt.incomplete.values():
+            for error in errors:
+                if _reads_missing(error, rule.resource_type, keyed):
+                    return True
+        return False
 
     def _quota_value(self, account: str, region: str, quota: dict[str, Any]) -> tuple[float, str]:
         svc = self.scan.service(account, region, "servicequotas")
@@ -945,9 +1077,10 @@ class Engine:
         usage_expr = entry.get("usage") or rule.usage or "length(@)"
         adds_expr = entry.get("adds", rule.adds)
         pair_by = entry.get("pair_by", rule.pair_by)
-        tgt = self._dataset_for(account, target_region, collector, rtype)
+        fields = self.reads(rule).fields(f"{collector}.{rtype}")
+        tgt = _whole(self._dataset_for(account, target_region, collector, rtype, fields))
         src = (
-            self._dataset_for(account, source_region, collector, rtype)
+            _whole(self._dataset_for(account, source_region, collector, rtype, fields))
             if adds_expr
             else Dataset([], "")
         )
@@ -999,6 +1132,15 @@ class Engine:
                 details={"usage": usage, "adds": adds, "quota": limit, "quota_source": origin},
             )
         ]
+
+
+def _whole(ds: Dataset) -> Dataset:
+    """A dataset judged as a whole (a quota counts every item): an incomplete item
+    leaves all of it incomplete."""
+    if not ds.incomplete:
+        return ds
+    errors = [*ds.errors, *(e for errs in ds.incomplete.values() for e in errs)]
+    return Dataset([], ds.id_field, list({id(e): e for e in errors}.values()))
 
 
 def _location(value: Any) -> Location | None:

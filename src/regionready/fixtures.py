@@ -1,6 +1,7 @@
 """Rule fixtures: small two-Region snapshots with the exact results a rule must give.
 
-A fixture file ``<rules>/<service>/tests/<ID>.yaml`` holds cases::
+A fixture file ``<rules>/<service>/tests/<ID>.yaml`` (any ``*.yaml`` or ``*.yml`` in a
+``tests/`` folder of a rules directory, beside the rules it tests) holds cases::
 
     rule: ACM-003
     now: "2026-11-23T00:00:00Z"          # optional; cases may override
@@ -11,10 +12,11 @@ A fixture file ``<rules>/<service>/tests/<ID>.yaml`` holds cases::
         source: {...}
         errors: {target: {kms: [{api: kms:GetKeyPolicy, code: AccessDenied, ...}]}}
         expect:
-          FAIL: [arn:...]                # or [{id: arn:..., severity: medium}]
+          FAIL: [arn:...]                # or [{id: arn:..., severity: medium, message: ...}]
           PASS: [...]
 
-The set of (status, resource id) the rule yields must equal ``expect`` exactly.
+The set of (status, resource id) the rule yields must equal ``expect`` exactly; an entry
+that gives a ``severity`` or a ``message`` wants exactly that severity or message text.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from regionready import registry, yamlsafe
 from regionready.engine import evaluate
 from regionready.functions import parse_time
 from regionready.model import Result
-from regionready.rules import Rule, RuleError
+from regionready.rules import FIXTURES_FOLDER, Rule, RuleError, yaml_files
 from regionready.snapshot import (
     MANIFEST_KIND,
     SNAPSHOT_KIND,
@@ -78,6 +80,7 @@ def _document(region: str, data: dict[str, Any], errors: dict[str, Any]) -> dict
                 "message": e.get("message", ""),
                 "action": e.get("action", f"{name}:*"),
                 "resource_types": list(e.get("resource_types", [])),
+                **{k: dict(e[k]) for k in ("fields", "resources") if e.get(k)},
             }
             for e in errors.get(name, [])
         ]
@@ -126,18 +129,24 @@ def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
     return Scan(root=Path("."), manifest=manifest, documents=documents, local=local)
 
 
-def _expected(case: dict[str, Any]) -> tuple[set[tuple[str, str]], dict[str, str]]:
+def _expected(
+    case: dict[str, Any],
+) -> tuple[set[tuple[str, str]], dict[str, str], dict[tuple[str, str], str]]:
+    """The expected (status, id) pairs, severities by id and messages by (status, id)."""
     pairs: set[tuple[str, str]] = set()
     severities: dict[str, str] = {}
+    messages: dict[tuple[str, str], str] = {}
     for status, entries in (case.get("expect") or {}).items():
         for entry in entries or []:
             if isinstance(entry, dict):
                 pairs.add((status, str(entry["id"])))
                 if "severity" in entry:
                     severities[str(entry["id"])] = str(entry["severity"])
+                if "message" in entry:
+                    messages[(status, str(entry["id"]))] = str(entry["message"])
             else:
                 pairs.add((status, str(entry)))
-    return pairs, severities
+    return pairs, severities, messages
 
 
 def run_case(rule: Rule, case: dict[str, Any], default_now: str) -> list[str]:
@@ -151,7 +160,7 @@ def run_case(rule: Rule, case: dict[str, Any], default_now: str) -> list[str]:
     scan = scan_from_case(rule, case)
     results: list[Result] = evaluate(scan, [rule], now=now, cutover=cutover)
     got = {(r.status.value, r.resource_id) for r in results}
-    expected, severities = _expected(case)
+    expected, severities, messages = _expected(case)
     problems = []
     for status, rid in sorted(expected - got):
         problems.append(f"expected {status} for {rid}, did not get it")
@@ -163,16 +172,36 @@ def run_case(rule: Rule, case: dict[str, Any], default_now: str) -> list[str]:
             problems.append(
                 f"{result.resource_id}: severity {result.severity.value}, expected {want}"
             )
+        message = messages.get((result.status.value, result.resource_id))
+        if message is not None and result.message != message:
+            problems.append(
+                f"{result.resource_id}: message {result.message!r}, expected {message!r}"
+            )
     return problems
 
 
 def fixture_files(rules_dir: Path) -> list[Path]:
-    return sorted(rules_dir.glob("*/tests/*.yaml"))
+    """Every ``*.yaml``/``*.yml`` in a ``tests/`` folder under ``rules_dir``, at any depth
+    (see :func:`regionready.rules.yaml_files`)."""
+    return yaml_files(rules_dir)[1]
 
 
-def run_fixture_file(path: Path, rules: dict[str, Rule]) -> list[CaseOutcome]:
+def _beside(path: Path) -> Path:
+    """The folder that holds the ``tests/`` folder ``path`` is in (its rules' folder)."""
+    for parent in path.parents:
+        if parent.name == FIXTURES_FOLDER:
+            return parent.parent
+    return path.parent
+
+
+def run_fixture_file(
+    path: Path, rules: dict[str, Rule], within: Path | None = None
+) -> list[CaseOutcome]:
+    """Run every case of one fixture file. The file is read through
+    :mod:`regionready.inputfile`; a symlink must stay inside ``within`` (by default the
+    folder of the rules beside its ``tests/`` folder)."""
     try:
-        data, lines = yamlsafe.load(path)
+        data, lines = yamlsafe.load(path, kind="rule", within=within or _beside(path))
     except yamlsafe.YamlError as exc:
         raise RuleError(str(exc)) from exc
     if not isinstance(data, dict) or "rule" not in data or "cases" not in data:

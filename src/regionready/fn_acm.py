@@ -22,9 +22,9 @@ Each function is pure (no AWS, no clock) and unit-tested in ``tests/test_fn_acm.
     before expiry (``DaysToExpiry`` 45 down to 0) on the default event bus, with the
     certificate ARN in ``resources`` and ``CommonName`` in ``detail``; a rule receives it
     when it is enabled, on the default bus, and its pattern matches the event on at
-    least one of those days. Patterns follow EventBridge's matching: exact values,
-    ``prefix``, ``suffix``, ``anything-but``, ``equals-ignore-case``, ``wildcard``,
-    ``numeric``, ``exists`` and ``$or``.
+    least one of those days. Patterns are matched by ``regionready.eventpattern``, as
+    EventBridge matches them (exact values, ``prefix``, ``suffix``, ``anything-but``,
+    ``equals-ignore-case``, ``wildcard``, ``numeric``, ``cidr``, ``exists``, ``$or``).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ import json
 import re
 from functools import lru_cache
 from typing import Any
+
+from regionready import eventpattern
 
 ACM_SOURCE = "aws.acm"
 EXPIRY_DETAIL_TYPE = "ACM Certificate Approaching Expiration"
@@ -56,7 +58,7 @@ def dns_name(name: Any) -> str | None:
 
 
 def cname_key(name: Any, value: Any) -> str | None:
-    """``name|value`` of a CNAME record, both normalised; None if either is missing."""
+    """``name|value`` of a CNAME record, both normalised; null if either is missing."""
     left, right = dns_name(name), dns_name(value)
     if left is None or right is None:
         return None
@@ -176,90 +178,9 @@ def revocation_gaps(revocation: Any, bucket: Any) -> list[str]:
 # --------------------------------------------------------------------------- EventBridge
 
 
-def _match_value(matcher: Any, value: Any) -> bool:
-    """One EventBridge matcher against one (present, scalar) event value."""
-    if not isinstance(matcher, dict):
-        return bool(matcher == value)
-    if "prefix" in matcher:
-        want = matcher["prefix"]
-        if isinstance(want, dict) and "equals-ignore-case" in want:
-            return isinstance(value, str) and value.lower().startswith(
-                str(want["equals-ignore-case"]).lower()
-            )
-        return isinstance(value, str) and value.startswith(str(want))
-    if "suffix" in matcher:
-        want = matcher["suffix"]
-        if isinstance(want, dict) and "equals-ignore-case" in want:
-            return isinstance(value, str) and value.lower().endswith(
-                str(want["equals-ignore-case"]).lower()
-            )
-        return isinstance(value, str) and value.endswith(str(want))
-    if "equals-ignore-case" in matcher:
-        want = matcher["equals-ignore-case"]
-        return isinstance(value, str) and value.lower() == str(want).lower()
-    if "wildcard" in matcher:
-        return isinstance(value, str) and fnmatch.fnmatchcase(value, str(matcher["wildcard"]))
-    if "anything-but" in matcher:
-        excluded = matcher["anything-but"]
-        if isinstance(excluded, dict):
-            return not _match_value(excluded, value)
-        return value not in _as_list(excluded)
-    if "numeric" in matcher:
-        return _numeric(matcher["numeric"], value)
-    return False
-
-
-def _numeric(spec: Any, value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    items = _as_list(spec)
-    tests = {
-        "<": lambda a, b: a < b,
-        "<=": lambda a, b: a <= b,
-        "=": lambda a, b: a == b,
-        ">": lambda a, b: a > b,
-        ">=": lambda a, b: a >= b,
-    }
-    for op, bound in zip(items[0::2], items[1::2], strict=False):
-        test = tests.get(str(op))
-        if test is None or not isinstance(bound, int | float) or not test(value, bound):
-            return False
-    return bool(items)
-
-
-def _match_field(matchers: Any, present: bool, value: Any) -> bool:
-    """A pattern field (a list of matchers) against an event field."""
-    matchers = _as_list(matchers)
-    for matcher in matchers:
-        if isinstance(matcher, dict) and "exists" in matcher:
-            if bool(matcher["exists"]) == present:
-                return True
-            continue
-        if not present:
-            continue
-        values = value if isinstance(value, list) else [value]
-        if any(_match_value(matcher, v) for v in values):
-            return True
-    return False
-
-
-def event_pattern_matches(pattern: Any, event: Any) -> bool:
-    """EventBridge's matching of an event pattern (dict) against an event (dict)."""
-    if not isinstance(pattern, dict) or not isinstance(event, dict):
-        return False
-    for key, expected in pattern.items():
-        if key == "$or":
-            if not any(event_pattern_matches(p, event) for p in _as_list(expected)):
-                return False
-            continue
-        present = key in event
-        if isinstance(expected, dict):
-            if not present or not event_pattern_matches(expected, event[key]):
-                return False
-            continue
-        if not _match_field(expected, present, event.get(key)):
-            return False
-    return True
+#: EventBridge's matching of an event pattern (dict) against an event (dict), shared with
+#: GEN-003 (``regionready.eventpattern``).
+event_pattern_matches = eventpattern.matches
 
 
 def expiry_event(certificate_arn: str, common_name: str | None, days: int) -> dict[str, Any]:

@@ -346,7 +346,8 @@ def _allows_elsewhere(stmts: list[dict[str, Any]], index: int, region: str) -> b
 
 
 def iam_region_blocks(policy: Any, region: str) -> list[str]:
-    """Statements that deny ``region`` or leave it not allowed (see the module doc)."""
+    """The statements that deny ``region`` or leave it not allowed, as sentences (the
+    docstring of ``regionready.fn_iam`` says when a statement counts)."""
     stmts = statements(policy)
     found: list[str] = []
     for index, stmt in enumerate(stmts):
@@ -400,6 +401,8 @@ def iam_source_region_arns(policy: Any, source: str, target: str) -> list[str]:
 
 
 def iam_saml_endpoint(region: str) -> str:
+    """The SAML sign-in endpoint of a Region (``https://signin.aws.amazon.com/saml`` for
+    us-east-1)."""
     if region == US_EAST_1:
         return "https://signin.aws.amazon.com/saml"
     return f"https://{region}.signin.aws.amazon.com/saml"
@@ -422,10 +425,13 @@ def _saml_statements(policy: Any) -> list[dict[str, Any]]:
 
 
 def iam_saml_trusted(policy: Any) -> bool:
+    """Whether a trust policy lets a SAML provider call ``sts:AssumeRoleWithSAML``."""
     return bool(_saml_statements(policy))
 
 
 def iam_saml_audiences(policy: Any) -> list[str] | None:
+    """The ``SAML:aud`` values a SAML trust policy accepts (``*``: any); null if the role
+    is not SAML-trusted."""
     stmts = _saml_statements(policy)
     if not stmts:
         return None
@@ -447,6 +453,8 @@ def iam_saml_audiences(policy: Any) -> list[str] | None:
 
 
 def iam_saml_accepts(policy: Any, audience: str) -> bool | None:
+    """Whether a SAML trust policy's ``SAML:aud`` conditions accept ``audience``; null if
+    the role is not SAML-trusted."""
     stmts = _saml_statements(policy)
     if not stmts:
         return None
@@ -473,6 +481,8 @@ def _object(value: Any) -> dict[str, Any]:
 
 
 def sts_event_info(event: Any) -> dict[str, Any]:
+    """``{host, awsRegion, caller, userAgent, sourceIPAddress}`` of a CloudTrail STS
+    event, for messages."""
     record = _record(event)
     identity = _object(record.get("userIdentity"))
     host = _object(record.get("tlsDetails")).get("clientProvidedHostHeader")
@@ -494,6 +504,8 @@ def sts_event_info(event: Any) -> dict[str, Any]:
 
 
 def sts_global_caller(event: Any) -> str | None:
+    """``<caller> @ <awsRegion>`` for an STS call outside us-east-1 that reached the global
+    endpoint sts.amazonaws.com; null for every other event."""
     info = sts_event_info(event)
     region = info["awsRegion"]
     if info["host"] != GLOBAL_STS_HOST or not region or region == US_EAST_1:
@@ -549,6 +561,7 @@ def _latest(group: list[Any]) -> Any:
 
 
 def sts_latest_in_group(event: Any, group: Any) -> bool:
+    """Whether ``event`` is the newest of its group (``EventTime``, then ``EventId``)."""
     if not isinstance(event, dict) or not isinstance(group, list) or not group:
         return True
     latest = _latest(group)

@@ -76,7 +76,7 @@ def idc_key_id(arn: Any) -> str | None:
 
 
 def idc_arn_account(arn: Any) -> str | None:
-    """The account field of an ARN, or None."""
+    """The account field of an ARN, or null."""
     if not isinstance(arn, str):
         return None
     parts = arn.split(":")
@@ -89,7 +89,7 @@ def idc_commercial_region(region: Any) -> bool:
 
 
 def idc_region_status(regions: Any, region: Any) -> str | None:
-    """The Status of ``region`` among an instance's ListRegions entries, or None."""
+    """The Status of ``region`` among an instance's ListRegions entries, or null."""
     for entry in _as_list(regions):
         if isinstance(entry, dict) and entry.get("RegionName") == region:
             status = entry.get("Status")
@@ -204,7 +204,7 @@ def idc_replication_blockers(
 
 
 def idc_key_problem(encryption: Any, replica: Any, target_region: Any) -> str | None:
-    """IDC-003: why the instance's key does not serve ``target_region``, or None.
+    """IDC-003: why the instance's key does not serve ``target_region``, or null.
 
     ``encryption`` is DescribeInstance's EncryptionConfigurationDetails; ``replica`` the
     kms.key item of the target with the same key id (multi-Region keys share it), or null.

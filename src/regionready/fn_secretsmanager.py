@@ -17,6 +17,7 @@ from typing import Any
 
 
 def secret_replica(statuses: Any, region: Any) -> dict[str, Any] | None:
+    """The ``ReplicationStatus`` entry of a secret for one Region, or null."""
     for entry in statuses or []:
         if isinstance(entry, dict) and entry.get("Region") == region:
             return entry
@@ -24,6 +25,7 @@ def secret_replica(statuses: Any, region: Any) -> dict[str, Any] | None:
 
 
 def secret_rotation_function(arn: Any) -> str | None:
+    """The Lambda function name of a rotation ARN (or a bare name), or null."""
     if not isinstance(arn, str) or not arn:
         return None
     parts = arn.split(":")
@@ -35,6 +37,8 @@ def secret_rotation_function(arn: Any) -> str | None:
 
 
 def secret_kms_ref(ref: Any, region: Any) -> str | None:
+    """A secret's ``KmsKeyId`` as the key id or alias name to look up in ``region``;
+    null when it is empty or an ARN of another Region."""
     if not isinstance(ref, str) or not ref:
         return None
     if not ref.startswith("arn:"):

@@ -215,6 +215,11 @@ def waf_set_drift(source: Any, target: Any, source_region: str, target_region: s
 _ITEM = {"types": ["object", "null"]}
 _TEXT = {"types": ["string"]}
 
+#: The item fields a function reads from the items it is handed (see regionready.reads).
+READS = {
+    "waf_rule_drift": ("DefaultAction", "Rules"),
+}
+
 FUNCTIONS = {
     "waf_foreign_arns": (waf_foreign_arns, [{"types": ["array", "object", "null"]}, _TEXT]),
     "waf_rule_drift": (waf_rule_drift, [_ITEM, _ITEM, _TEXT, _TEXT]),

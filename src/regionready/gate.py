@@ -1,15 +1,23 @@
-"""The CI gate: which results fail the build, and the exit code (DESIGN.md).
+"""The CI gate: which results fail the build, and the exit code (docs/architecture.md).
 
 0  nothing at or above ``--fail-on``
 1  findings at or above ``--fail-on``
 2  usage or configuration error
 3  the scan was incomplete (ERROR results) and ``--allow-incomplete`` was not given
+
+The verdict word is one for every format: READY or NOT READY (``NOT_READY`` in the JSON,
+SARIF and JUnit reports), computed by :mod:`regionready.scoring` for all of them. An
+incomplete scan is NOT READY (an ERROR result is never evidence of readiness); the
+console adds "incomplete" to the word, and the exit code is 3 rather than 1 because
+"incomplete" wins there: a gate that could not see everything must not look like a plain
+findings failure that a team might have learned to tolerate.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from regionready import scoring
 from regionready.model import Result, Severity, Status
 
 EXIT_OK = 0
@@ -21,7 +29,7 @@ FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "note", "none")
 
 # The check that fails when a collector could not read something. Its failure makes the
 # scan incomplete even when no other rule needed the missing data.
-COLLECTION_RULE = "GEN-005"
+COLLECTION_RULE = scoring.COLLECTION_RULE
 
 
 def incomplete(results: Iterable[Result]) -> bool:
@@ -48,9 +56,14 @@ def exit_code(results: list[Result], *, fail_on: str, allow_incomplete: bool) ->
     return EXIT_OK
 
 
+READY = "READY"
+NOT_READY = "NOT READY"
+
+
 def verdict(results: list[Result], fail_on: str) -> str:
-    if incomplete(results):
-        return "INCOMPLETE"
-    if gating_findings(results, fail_on):
-        return "NOT READY"
-    return "READY"
+    """READY or NOT READY: the reports' verdict (:func:`regionready.scoring.scorecard_for`),
+    spelt as the console and Markdown print it. Whether the scan is also incomplete is
+    :func:`incomplete`'s question (exit 3)."""
+    threshold = Severity(fail_on) if fail_on != "none" else None
+    ready = scoring.scorecard_for(results, threshold).ready
+    return READY if ready else NOT_READY

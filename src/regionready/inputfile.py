@@ -14,8 +14,8 @@ a byte is read:
 - the size is checked against a limit before reading, and the read itself stops at the
   limit (a file that grows while it is read is refused too).
 
-The limits are documented in docs/limits.md and can be raised with environment
-variables (``REGIONREADY_MAX_<KIND>_BYTES``), for the rare real file that needs it.
+The limits (:data:`LIMITS`, listed in docs/architecture.md, "Limits") can be raised
+with environment variables (``REGIONREADY_MAX_<KIND>_BYTES``), for the rare real file that needs it.
 """
 
 from __future__ import annotations

@@ -9,7 +9,11 @@ from regionready.snapshot import SnapshotError, read_scan, write_scan
 
 
 def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
-    """Write one scan from several; the shards must share a Region pair and not overlap."""
+    """Write one scan from several; the shards must share a Region pair and not overlap.
+
+    Each shard is read (and checked against its manifest) whole before anything is
+    written, so ``out`` may be one of the shards; the merged manifest lists the merged
+    files (``write_scan``), and is returned."""
     if not shards:
         raise SnapshotError("merge needs at least one snapshot directory")
     scans = [read_scan(path) for path in shards]
@@ -38,6 +42,7 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
             api_calls[name] = api_calls.get(name, 0) + int(count)
         account_regions.update(scan.manifest.get("account_regions") or {})
     manifest = dict(first.manifest)
+    manifest.pop("files", None)  # write_scan lists the merged snapshot's own files
     manifest.update(
         {
             "accounts": sorted(owner),
@@ -50,5 +55,4 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
     )
     if account_regions:
         manifest["account_regions"] = dict(sorted(account_regions.items()))
-    write_scan(out, manifest, documents, first.local)
-    return manifest
+    return write_scan(out, manifest, documents, first.local)

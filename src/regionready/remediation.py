@@ -255,7 +255,13 @@ def _audit(log: Path | None, change: Change, status: str, detail: str) -> None:
         "outcome": status,
         "detail": detail[:500],
     }
-    atomic.append_line(log, json.dumps(entry, sort_keys=True))
+    try:
+        # A regular file only: a symlink (or FIFO, device) there is refused, not followed.
+        atomic.append_line(log, json.dumps(entry, sort_keys=True))
+    except OSError as exc:
+        raise RemediationError(
+            f"{log}: cannot append to the audit log: {exc.strerror or exc}"
+        ) from exc
 
 
 def apply(

@@ -6,6 +6,8 @@ functions, severities) so that the schema and the engine cannot disagree.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 from dataclasses import dataclass, field
 from importlib import resources
@@ -172,11 +174,11 @@ def rule_schema() -> dict[str, Any]:
         },
         "allOf": [
             {
-                "if": {"properties": {"kind": {"const": "parity"}}},
+                "if": {"required": ["kind"], "properties": {"kind": {"const": "parity"}}},
                 "then": {"required": ["pair_by"]},
             },
             {
-                "if": {"properties": {"kind": {"const": "quota"}}},
+                "if": {"required": ["kind"], "properties": {"kind": {"const": "quota"}}},
                 "then": {"required": ["quota"]},
             },
         ],
@@ -389,59 +391,101 @@ def substitute(text: str, values: dict[str, Any]) -> str:
     return PLACEHOLDER_RE.sub(repl, text)
 
 
-def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
-    """Every JMESPath expression in a rule, with its path in the document."""
-    found: list[tuple[tuple[str | int, ...], str]] = []
-    for key in ("where", "target_where", "fail_when", "compare"):
-        for index, cond in enumerate(data.get(key, []) or []):
-            found.append(((key, index, "key"), cond["key"]))
-            if cond.get("value_from"):
-                found.append(((key, index, "value_from"), cond["value_from"]))
-    for index, item in enumerate(data.get("escalate", []) or []):
-        for cindex, cond in enumerate(item.get("when", [])):
-            found.append((("escalate", index, "when", cindex, "key"), cond["key"]))
-    for key in ("pair_by", "usage", "adds", "resource_name", "location"):
-        if data.get(key):
-            found.append(((key,), data[key]))
-    for name, spec in (data.get("lookups") or {}).items():
-        found.append((("lookups", name, "key"), spec["key"]))
-    quota = data.get("quota")
-    for index, entry in enumerate(quota if isinstance(quota, list) else []):
-        for key in ("usage", "adds", "pair_by"):
-            if entry.get(key):
-                found.append((("quota", index, key), entry[key]))
-        for cindex, cond in enumerate(entry.get("where") or []):
-            found.append((("quota", index, "where", cindex, "key"), cond["key"]))
-    return found
+CONDITION_KEYS = ("where", "target_where", "fail_when", "compare")
+PARAM_RE = re.compile(r"\{params\.(\w+)\}")
 
 
-def _check_expressions(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> None:
-    placeholder_values = {
-        "params": {k: 0 for k in (data.get("params") or {})},
+def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
+    """The mappings of a list, with their index. In a rule that breaks the schema,
+    anything else is skipped by the checks below: the schema check reports it."""
+    if not isinstance(value, list):
+        return []
+    return [(index, item) for index, item in enumerate(value) if isinstance(item, dict)]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _params(data: dict[str, Any]) -> dict[str, Any] | None:
+    """The rule's ``params`` (empty when it has none); None when they are not a mapping
+    (the schema check reports that, and the parameter checks are skipped)."""
+    params = data.get("params")
+    if params is None:
+        return {}
+    return params if isinstance(params, dict) else None
+
+
+def _placeholders(params: dict[str, Any] | None, text: str) -> dict[str, Any]:
+    """Stand-in values for the placeholders of ``text`` (every parameter is 0)."""
+    names = params if params is not None else dict.fromkeys(PARAM_RE.findall(text))
+    return {
+        "params": {name: 0 for name in names},
         "source_region": "us-east-1",
         "target_region": "us-east-2",
         "account": "000000000000",
     }
+
+
+def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
+    """Every JMESPath expression in a rule, with its path in the document."""
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for key in CONDITION_KEYS:
+        for index, cond in _items(data.get(key)):
+            if _text(cond.get("key")):
+                found.append(((key, index, "key"), cond["key"]))
+            if _text(cond.get("value_from")):
+                found.append(((key, index, "value_from"), cond["value_from"]))
+    for index, item in _items(data.get("escalate")):
+        for cindex, cond in _items(item.get("when")):
+            if _text(cond.get("key")):
+                found.append((("escalate", index, "when", cindex, "key"), cond["key"]))
+    for key in ("pair_by", "usage", "adds", "resource_name", "location"):
+        if _text(data.get(key)):
+            found.append(((key,), data[key]))
+    lookups = data.get("lookups")
+    for name, spec in lookups.items() if isinstance(lookups, dict) else ():
+        if isinstance(spec, dict) and _text(spec.get("key")):
+            found.append((("lookups", name, "key"), spec["key"]))
+    quota = data.get("quota")
+    for index, entry in _items(quota if isinstance(quota, list) else []):
+        for key in ("usage", "adds", "pair_by"):
+            if _text(entry.get(key)):
+                found.append((("quota", index, key), entry[key]))
+        for cindex, cond in _items(entry.get("where")):
+            if _text(cond.get("key")):
+                found.append((("quota", index, "where", cindex, "key"), cond["key"]))
+    return found
+
+
+def _check_expressions(
+    path: Path, data: dict[str, Any], lines: yamlsafe.Lines, errors: list[str]
+) -> None:
+    """One error for each expression that cannot be used (its first problem)."""
+    params = _params(data)
     for where, text in _expressions(data):
         line = yamlsafe.line_of(lines, where)
         field_name = ".".join(str(p) for p in where)
-        expanded = substitute(text, placeholder_values)
-        leftover = re.search(r"\{params\.(\w+)\}", expanded)
+        expanded = substitute(text, _placeholders(params, text))
+        leftover = PARAM_RE.search(expanded)
         if leftover:
-            raise RuleError(f"{path}:{line}: {field_name}: unknown parameter '{leftover.group(1)}'")
+            errors.append(f"{path}:{line}: {field_name}: unknown parameter '{leftover.group(1)}'")
+            continue
         problems = limits.expression_problems(expanded)
         if problems:
-            raise RuleError(f"{path}:{line}: {field_name}: {problems[0]}")
+            errors.append(f"{path}:{line}: {field_name}: {problems[0]}")
+            continue
         try:
             names = function_names(expanded)
         except JMESPathError as exc:
             detail = str(exc).splitlines()[0]
-            raise RuleError(
+            errors.append(
                 f"{path}:{line}: {field_name}: invalid JMESPath expression {text!r}: {detail}"
-            ) from exc
+            )
+            continue
         unknown = sorted(names - ALL_FUNCTIONS)
         if unknown:
-            raise RuleError(
+            errors.append(
                 f"{path}:{line}: {field_name}: unknown function {', '.join(unknown)}() "
                 f"(see 'regionready rules functions')"
             )
@@ -450,80 +494,78 @@ def _check_expressions(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) 
 def _condition_lists(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
     """Every list of conditions in a rule document, with its path."""
     found: list[tuple[tuple[str | int, ...], Any]] = [
-        ((key,), data.get(key) or []) for key in ("where", "target_where", "fail_when", "compare")
+        ((key,), data.get(key) or []) for key in CONDITION_KEYS
     ]
-    for index, item in enumerate(data.get("escalate") or []):
+    for index, item in _items(data.get("escalate")):
         found.append((("escalate", index, "when"), item.get("when") or []))
     quota = data.get("quota")
-    for index, entry in enumerate(quota if isinstance(quota, list) else []):
+    for index, entry in _items(quota if isinstance(quota, list) else []):
         found.append((("quota", index, "where"), entry.get("where") or []))
     return found
 
 
-def _check_limits(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> None:
+def _unknown_params(value: Any, params: dict[str, Any] | None) -> bool:
+    """Whether ``value`` names a parameter the rule does not have (reported elsewhere)."""
+    if not isinstance(value, str):
+        return False
+    names = PARAM_RE.findall(value)
+    return bool(names) and (params is None or any(name not in params for name in names))
+
+
+def _check_limits(
+    path: Path, data: dict[str, Any], lines: yamlsafe.Lines, errors: list[str]
+) -> None:
     """Patterns and message templates within regionready.limits (no unbounded work)."""
-    params = data.get("params") or {}
+    params = _params(data)
     for prefix, conditions in _condition_lists(data):
-        for index, cond in enumerate(conditions):
+        for index, cond in _items(conditions):
             if cond.get("op") != "regex" or "value_from" in cond:
                 continue
-            problems = limits.regex_problems(_regex_value(cond.get("value"), params))
+            if _unknown_params(cond.get("value"), params):
+                continue
+            problems = limits.regex_problems(_regex_value(cond.get("value"), params or {}))
             if problems:
                 line = yamlsafe.line_of(lines, (*prefix, index))
                 field_name = ".".join(str(p) for p in prefix)
-                raise RuleError(f"{path}:{line}: {field_name}[{index}]: {problems[0]}")
-    values = {
-        "params": {k: 0 for k in params},
-        "source_region": "us-east-1",
-        "target_region": "us-east-2",
-        "account": "000000000000",
-    }
+                errors.append(f"{path}:{line}: {field_name}[{index}]: {problems[0]}")
     for key in ("message", "unpaired_message"):
         for text in TEMPLATE_RE.findall(str(data.get(key) or "")):
-            problems = limits.expression_problems(substitute(text, values))
+            problems = limits.expression_problems(substitute(text, _placeholders(params, text)))
             if problems:
                 line = yamlsafe.line_of(lines, (key,))
-                raise RuleError(f"{path}:{line}: {key}: {{{text[:60]}}}: {problems[0]}")
+                errors.append(f"{path}:{line}: {key}: {{{text[:60]}}}: {problems[0]}")
 
 
-def _check_values(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> None:
-    params = data.get("params") or {}
-    for key in ("where", "target_where", "fail_when", "compare"):
-        for index, cond in enumerate(data.get(key, []) or []):
+def _check_values(
+    path: Path, data: dict[str, Any], lines: yamlsafe.Lines, errors: list[str]
+) -> None:
+    params = _params(data)
+    for key in CONDITION_KEYS:
+        for index, cond in _items(data.get(key)):
             value = cond.get("value")
             line = yamlsafe.line_of(lines, (key, index))
-            if isinstance(value, str):
-                for name in re.findall(r"\{params\.(\w+)\}", value):
+            if isinstance(value, str) and params is not None:
+                for name in PARAM_RE.findall(value):
                     if name not in params:
-                        raise RuleError(
-                            f"{path}:{line}: {key}[{index}]: unknown parameter '{name}'"
-                        )
-            takes = OPERATORS[cond["op"]].takes_value
+                        errors.append(f"{path}:{line}: {key}[{index}]: unknown parameter '{name}'")
+            op = cond.get("op")
+            if not isinstance(op, str) or op not in OPERATORS:
+                continue  # the schema check reports it
+            takes = OPERATORS[op].takes_value
             has_value = "value" in cond or "value_from" in cond
             if takes and not has_value:
-                raise RuleError(f"{path}:{line}: {key}[{index}]: op '{cond['op']}' needs a value")
+                errors.append(f"{path}:{line}: {key}[{index}]: op '{op}' needs a value")
             if not takes and has_value:
-                raise RuleError(f"{path}:{line}: {key}[{index}]: op '{cond['op']}' takes no value")
+                errors.append(f"{path}:{line}: {key}[{index}]: op '{op}' takes no value")
 
 
-def _quotas(value: Any) -> tuple[dict[str, Any], ...]:
-    if not value:
-        return ()
-    entries = value if isinstance(value, list) else [value]
-    return tuple(dict(entry) for entry in entries)
-
-
-def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
-    try:
-        data, lines = yamlsafe.load(path, text)
-    except yamlsafe.YamlError as exc:
-        raise RuleError(str(exc)) from exc
-    if not isinstance(data, dict):
-        raise RuleError(f"{path}:1: a rule file must be a YAML mapping")
+def _schema_errors(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> list[str]:
+    """Every place the document breaks the rule schema, as ``path:line: field: message``."""
     validator = jsonschema.Draft202012Validator(rule_schema())
-    errors = sorted(validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.message))
-    if errors:
-        error = errors[0]
+    found = []
+    for error in sorted(
+        validator.iter_errors(data), key=lambda e: (len(e.absolute_path), e.message)
+    ):
         where = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
@@ -535,10 +577,66 @@ def parse_rule(path: Path, display_path: str, text: str | None = None) -> Rule:
         message = error.message
         if error.validator == "additionalProperties":
             message = message.replace("Additional properties are not allowed", "unknown key")
-        raise RuleError(f"{path}:{line}: {field_name}: {message}")
-    _check_expressions(path, data, lines)
-    _check_values(path, data, lines)
-    _check_limits(path, data, lines)
+        found.append(f"{path}:{line}: {field_name}: {message}")
+    return found
+
+
+def _quotas(value: Any) -> tuple[dict[str, Any], ...]:
+    if not value:
+        return ()
+    entries = value if isinstance(value, list) else [value]
+    return tuple(dict(entry) for entry in entries)
+
+
+def rule_problems(
+    path: Path,
+    display_path: str,
+    text: str | None = None,
+    *,
+    within: Path | None = None,
+    file_name: bool = False,
+) -> tuple[Rule | None, list[str]]:
+    """The rule in ``path`` and EVERY problem found in it, each ``path:line: field:
+    message`` in the order the checks find them (the rule is None when there is any).
+
+    Without ``text`` the file is read through :mod:`regionready.inputfile` (``within``:
+    the folder a symlink must stay in). With ``file_name``, a rule whose id is not its
+    file name (``<ID>.yaml``) is a problem too, as it is for :func:`load_rules`.
+    """
+    try:
+        data, lines = yamlsafe.load(path, text, kind="rule", within=within)
+    except yamlsafe.YamlError as exc:
+        return None, [str(exc)]
+    if not isinstance(data, dict):
+        return None, [f"{path}:1: a rule file must be a YAML mapping"]
+    errors = _schema_errors(path, data, lines)
+    _check_expressions(path, data, lines, errors)
+    _check_values(path, data, lines, errors)
+    _check_limits(path, data, lines, errors)
+    rule_id = data.get("id")
+    if file_name and isinstance(rule_id, str) and rule_id != path.stem:
+        line = yamlsafe.line_of(lines, ("id",))
+        errors.append(
+            f"{path}:{line}: id: {rule_id} does not match the file name {path.name} "
+            f"(name the file {rule_id}{path.suffix})"
+        )
+    if errors:
+        return None, errors
+    return _rule(data, display_path), []
+
+
+def parse_rule(
+    path: Path, display_path: str, text: str | None = None, *, within: Path | None = None
+) -> Rule:
+    """The rule in ``path``; its first problem is a RuleError (see :func:`rule_problems`
+    for all of them)."""
+    rule, errors = rule_problems(path, display_path, text, within=within)
+    if errors or rule is None:
+        raise RuleError(errors[0] if errors else f"{path}:1: not a rule")
+    return rule
+
+
+def _rule(data: dict[str, Any], display_path: str) -> Rule:
     remediation = data["remediation"]
     return Rule(
         id=data["id"],
@@ -581,9 +679,63 @@ def builtin_rules_dir() -> Path:
     return Path(str(resources.files("regionready.catalog")))
 
 
+#: A rule file's name ends with one of these; a folder with this name holds fixtures.
+RULE_SUFFIXES = (".yaml", ".yml")
+FIXTURES_FOLDER = "tests"
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()  # follows a symlink
+    except OSError:  # e.g. a symlink loop: not a folder (read as a file, it is refused)
+        return False
+
+
+def yaml_files(directory: Path) -> tuple[list[Path], list[Path]]:
+    """(rule files, fixture files) under ``directory``, at any depth, each list sorted.
+
+    Every ``*.yaml`` and ``*.yml`` is a rule file, except those inside a ``tests/``
+    folder, which are fixtures (the cases of the rules beside that folder). Entries are
+    listed by name, not judged: a FIFO, a device, a dangling symlink or a symlink loop
+    named like a rule file is listed, and reading it is the error that names it. A
+    symlinked folder inside ``directory`` is followed (each folder once); one that leads
+    outside is listed as a file, so reading it is the error that names it.
+    """
+    rules: list[Path] = []
+    fixtures: list[Path] = []
+    seen: set[Path] = set()
+    root: Path | None = None
+
+    def walk(folder: Path, in_tests: bool) -> None:
+        nonlocal root
+        try:
+            real = folder.resolve(strict=True)
+            if root is None:
+                root = real
+            elif real != root and root not in real.parents:
+                (fixtures if in_tests else rules).append(folder)
+                return
+            if real in seen:
+                return
+            seen.add(real)
+            with os.scandir(folder) as scan:
+                entries = sorted((entry.name, _is_dir(entry)) for entry in scan)
+        except (OSError, RuntimeError) as exc:
+            detail = getattr(exc, "strerror", None) or exc
+            raise RuleError(f"{folder}: cannot read the rules folder: {detail}") from exc
+        for name, is_dir in entries:
+            if is_dir:
+                walk(folder / name, in_tests or name == FIXTURES_FOLDER)
+            elif name.endswith(RULE_SUFFIXES):
+                (fixtures if in_tests else rules).append(folder / name)
+
+    walk(directory, False)
+    return sorted(rules), sorted(fixtures)
+
+
 def rule_files(directory: Path) -> list[Path]:
-    """``<dir>/<service>/<ID>.yaml`` (fixtures under ``<service>/tests/`` are not rules)."""
-    return sorted(p for p in directory.glob("*/*.yaml") if p.is_file())
+    """Every rule file under ``directory`` (see :func:`yaml_files`)."""
+    return yaml_files(directory)[0]
 
 
 def _display_path(path: Path, root: Path, builtin: bool) -> str:
@@ -591,10 +743,14 @@ def _display_path(path: Path, root: Path, builtin: bool) -> str:
     return f"rules/{relative}" if builtin else path.as_posix()
 
 
-def load_rules(
-    directories: list[Path] | None = None, *, include_builtin: bool = True
-) -> list[Rule]:
-    """Every rule, built-in first; a duplicate id or a bad file is a RuleError."""
+def _no_rule_files(directory: Path) -> str:
+    return (
+        f"{directory}: no rule files in this directory (a rule file is any *.yaml or *.yml "
+        f"in it or its folders; those in a {FIXTURES_FOLDER}/ folder are fixtures)"
+    )
+
+
+def _sources(directories: list[Path] | None, include_builtin: bool) -> list[tuple[Path, bool]]:
     sources: list[tuple[Path, bool]] = []
     if include_builtin:
         sources.append((builtin_rules_dir(), True))
@@ -602,12 +758,29 @@ def load_rules(
         if not directory.is_dir():
             raise RuleError(f"{directory}:1: no such rules directory")
         sources.append((directory, False))
+    return sources
+
+
+def _source_files(root: Path, builtin: bool) -> list[Path]:
+    files = rule_files(root)
+    if not files and not builtin:
+        raise RuleError(_no_rule_files(root))
+    return files
+
+
+def load_rules(
+    directories: list[Path] | None = None, *, include_builtin: bool = True
+) -> list[Rule]:
+    """Every rule, built-in first; a duplicate id, a bad file or a ``--rules`` directory
+    without a rule file is a RuleError (the first problem found)."""
     rules: dict[str, Rule] = {}
-    for root, builtin in sources:
-        for path in rule_files(root):
-            rule = parse_rule(path, _display_path(path, root, builtin))
-            if rule.id != path.stem:
-                raise RuleError(f"{path}:1: id {rule.id} does not match the file name {path.name}")
+    for root, builtin in _sources(directories, include_builtin):
+        for path in _source_files(root, builtin):
+            rule, errors = rule_problems(
+                path, _display_path(path, root, builtin), within=root, file_name=True
+            )
+            if errors or rule is None:
+                raise RuleError(errors[0] if errors else f"{path}:1: not a rule")
             if rule.id in rules:
                 raise RuleError(
                     f"{path}:1: rule id {rule.id} is already defined by {rules[rule.id].path}"
@@ -618,6 +791,77 @@ def load_rules(
             if dep not in rules:
                 raise RuleError(f"{rule.path}:1: depends_on names unknown rule {dep}")
     return sorted(rules.values(), key=lambda r: r.id)
+
+
+def validate_rules(
+    paths: list[Path], directories: list[Path] | None = None
+) -> tuple[int, list[str]]:
+    """(rule files checked, EVERY problem found), for ``regionready rules validate``.
+
+    With ``paths`` (files or directories, searched like ``--rules``): those files, each
+    checked on its own and for ids they share. Without: the built-in catalogue and
+    ``directories``, as :func:`load_rules` loads them. A problem does not stop the
+    check: every file is read, and each problem is one ``path:line: field: message``, in
+    the order of the paths given.
+    """
+    # each entry: a file to check (path, display path, folder it must stay in), or an error
+    todo: list[tuple[Path, str, Path | None] | str] = []
+    known: set[str] = set()  # ids a depends_on may name besides the rules checked
+    if paths:
+        for path in paths:
+            if path.is_dir():
+                try:
+                    found = rule_files(path)
+                except RuleError as exc:
+                    todo.append(str(exc))
+                    continue
+                todo += [(file, file.as_posix(), path) for file in found] or [_no_rule_files(path)]
+            elif path.exists() or path.is_symlink():
+                todo.append((path, path.as_posix(), None))  # refused when read if not a file
+            else:
+                todo.append(f"{path}: no such file or directory")
+        for root in [builtin_rules_dir(), *(directories or [])]:
+            with contextlib.suppress(RuleError):
+                known |= {file.stem for file in rule_files(root)}
+    else:
+        sources = [(builtin_rules_dir(), True)] + [(d, False) for d in directories or []]
+        for root, builtin in sources:
+            if not builtin and not root.is_dir():
+                todo.append(f"{root}:1: no such rules directory")
+                continue
+            try:
+                found = _source_files(root, builtin)
+            except RuleError as exc:
+                todo.append(str(exc))
+                continue
+            todo += [(file, _display_path(file, root, builtin), root) for file in found]
+    errors: list[str] = []
+    rules: dict[str, Rule] = {}
+    checked: set[Path] = set()
+    for item in todo:
+        if isinstance(item, str):
+            errors.append(item)
+            continue
+        path, display, within = item
+        if path in checked:
+            continue
+        checked.add(path)
+        known.add(path.stem)
+        rule, problems = rule_problems(path, display, within=within, file_name=True)
+        errors += problems
+        if rule is None:
+            continue
+        if rule.id in rules:
+            errors.append(
+                f"{path}:1: rule id {rule.id} is already defined by {rules[rule.id].path}"
+            )
+            continue
+        rules[rule.id] = rule
+    for rule in rules.values():
+        for dep in rule.depends_on:
+            if dep not in rules and dep not in known:
+                errors.append(f"{rule.path}:1: depends_on names unknown rule {dep}")
+    return len(checked), errors
 
 
 def compile_expression(text: str) -> jmespath.parser.ParsedResult:

@@ -19,7 +19,8 @@ Score
 
 Verdict
     READY when no FAIL is at or above ``fail_on`` (default high, like the CLI's
-    ``--fail-on``) and no result is ERROR; otherwise NOT_READY.
+    ``--fail-on``), no result is ERROR and no collector failed to read (GEN-005);
+    otherwise NOT_READY.
 """
 
 from __future__ import annotations
@@ -47,6 +48,10 @@ DEFAULT_FAIL_ON = Severity.HIGH
 
 #: Statuses that take part in the score (ERROR counts as not passing).
 APPLICABLE = frozenset({Status.PASS, Status.FAIL, Status.ERROR})
+
+
+#: The check that fails when a collector could not read something.
+COLLECTION_RULE = "GEN-005"
 
 
 class Verdict(StrEnum):
@@ -173,7 +178,10 @@ def scorecard_for(results: list[Result], fail_on: Severity | None = DEFAULT_FAIL
     services = {name: _summarise(name, grouped[name]) for name in sorted(grouped)}
     overall = _summarise("overall", results)
     blocking = blocking_findings(results, fail_on)
-    ready = blocking == 0 and overall.errors == 0
+    # A collector that could not read something (GEN-005) leaves the scan incomplete even
+    # where no rule read the missing data: never READY, as the exit code 3 says.
+    unread = any(r.rule_id == COLLECTION_RULE and r.status is Status.FAIL for r in results)
+    ready = blocking == 0 and overall.errors == 0 and not unread
     return Scorecard(
         services=services,
         overall=overall,

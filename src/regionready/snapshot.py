@@ -2,7 +2,8 @@
 
 Layout of a scan directory::
 
-    manifest.json                 source, target, accounts, versions, times, API calls
+    manifest.json                 source, target, accounts, versions, times, API calls,
+                                  and the list of every other file (path, size, SHA-256)
     <account>/<region>.json       one per account and Region
     <account>/global.json         global services (IAM, Route 53, Organizations, CloudFront)
     local.json                    what was read from this machine or repository
@@ -11,13 +12,35 @@ Each account file holds ``services.<name>`` with ``status`` (ok or error), ``err
 (API, code, IAM action, the resource types left without data), ``id_fields`` (the id
 field of each resource type) and ``resources.<type>`` (items with AWS field names,
 sorted by id). Nothing time-relative is stored; timestamps are UTC ISO-8601.
+
+A snapshot describes itself: its manifest, written last, lists each of its files with
+the size and SHA-256 of the bytes written (:data:`MANIFEST_SCHEMA_VERSION` 2; the account
+files keep :data:`SNAPSHOT_SCHEMA_VERSION` 1). :func:`read_scan` reads exactly the files
+listed, through :mod:`regionready.inputfile` (regular files only, inside the snapshot
+folder, bounded), and refuses a snapshot whose files do not match their entries; anything
+else in the folder is ignored. A version-1 manifest lists nothing, so a snapshot written
+by an earlier regionready is refused with a request to collect it again.
+
+:func:`write_scan` never writes into an older snapshot: it writes the new one into a new
+folder beside it and swaps that in whole (see its docstring), so a reused ``--out`` never
+mixes two runs and a run killed before the swap leaves the older snapshot as it was.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
+import ctypes
 import datetime as dt
+import errno
+import hashlib
 import json
+import os
+import re
+import shutil
+import stat
+import sys
+import time
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -26,13 +49,28 @@ from typing import Any
 
 import jsonschema
 
-from regionready import atomic
+from regionready import atomic, inputfile
 
+#: Account files (``<account>/<region>.json``, ``local.json``): snapshot.schema.json.
 SNAPSHOT_SCHEMA_VERSION = 1
+#: The manifest: manifest.schema.json. Version 2 lists the snapshot's files; version 1
+#: (regionready before the list) is refused with a request to collect again.
+MANIFEST_SCHEMA_VERSION = 2
 SNAPSHOT_KIND = "regionready-snapshot"
 MANIFEST_KIND = "regionready-manifest"
 GLOBAL = "global"
 LOCAL = "local"
+MANIFEST_FILE = "manifest.json"
+LOCAL_FILE = "local.json"
+#: ``regionready remediate``'s default audit log, kept when the snapshot is replaced.
+AUDIT_LOG = "remediation-audit.jsonl"
+#: ``collect``/``scan --debug``: the tracebacks of collectors that failed with a Python
+#: error, appended while collecting and kept when the snapshot is replaced (so the new
+#: snapshot has it; each entry starts with its time).
+DEBUG_LOG = "debug.log"
+#: A file a manifest may list: ``<account>/<region>.json`` (or ``global``), ``local.json``.
+FILE_PATH = re.compile(r"local\.json|[0-9]{12}/(global|[a-z]{2}(-[a-z]+)+-\d+)\.json")
+_ACCOUNT_FOLDER = re.compile(r"[0-9]{12}")
 
 
 class SnapshotError(Exception):
@@ -69,15 +107,19 @@ class ServiceData:
     id_fields: dict[str, str] = field(default_factory=dict)
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     api_calls: int = 0
+    not_run: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        doc = {
             "status": self.status,
             "errors": self.errors,
             "id_fields": self.id_fields,
             "resources": self.resources,
             "api_calls": self.api_calls,
         }
+        if self.not_run:
+            doc["not_run"] = self.not_run
+        return doc
 
 
 def sort_items(items: list[dict[str, Any]], id_field: str) -> list[dict[str, Any]]:
@@ -151,18 +193,21 @@ def parse_json(path: Path, text: str, error: type[Exception]) -> Any:
     return data
 
 
-def load_json(path: Path) -> Any:
+def load_json(path: Path, within: Path | None = None) -> Any:
+    """A snapshot JSON file, read through :mod:`regionready.inputfile` (kind "snapshot":
+    a regular file of bounded size; with ``within``, one that stays inside that folder)."""
     try:
-        text = path.read_text("utf-8")
-    except FileNotFoundError as exc:
-        raise SnapshotError(f"{path}: no such file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SnapshotError(f"{path}: cannot read: {exc}") from exc
+        text = inputfile.read_text(path, "snapshot", within)
+    except inputfile.InputFileError as exc:
+        raise SnapshotError(str(exc)) from exc
     return parse_json(path, text, SnapshotError)
 
 
-def read_account_file(path: Path) -> dict[str, Any]:
-    data = load_json(path)
+def read_account_file(path: Path, within: Path | None = None) -> dict[str, Any]:
+    return _account_document(path, load_json(path, within))
+
+
+def _account_document(path: Path, data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or data.get("kind") != SNAPSHOT_KIND:
         raise SnapshotError(f"{path}: not a regionready snapshot file (kind is missing)")
     if data.get("schema_version") != SNAPSHOT_SCHEMA_VERSION:
@@ -231,7 +276,7 @@ def manifest_document(
 ) -> dict[str, Any]:
     return {
         "kind": MANIFEST_KIND,
-        "schema_version": SNAPSHOT_SCHEMA_VERSION,
+        "schema_version": MANIFEST_SCHEMA_VERSION,
         "source_region": source_region,
         "target_region": target_region,
         "accounts": sorted(accounts),
@@ -244,50 +289,451 @@ def manifest_document(
     }
 
 
+# -- writing ------------------------------------------------------------------------------
+
+#: A folder a killed :func:`write_scan` left beside its snapshot (``.<name>.regionready-new-*``
+#: or ``-old-*``), untouched for longer than this, is removed by the next write_scan there.
+STALE_FOLDER_SECONDS = 3600
+_NEW = "regionready-new-"
+_OLD = "regionready-old-"
+
+
 def write_scan(
     root: Path,
     manifest: dict[str, Any],
     documents: dict[tuple[str, str], dict[str, Any]],
     local: dict[str, Any] | None = None,
-) -> None:
-    """Account files first, the manifest last: a scan without a manifest is unfinished."""
-    for account in manifest.get("accounts", []):
+) -> dict[str, Any]:
+    """Write a snapshot: account files first, then the manifest, which lists them (path,
+    size, SHA-256, hashed as they are written); returns the manifest written.
+
+    An older snapshot at ``root`` is replaced as a whole, never written into: the new one
+    is written into a new folder beside it (``.<name>.regionready-new-XXXXXXXX``, so on
+    the same file system), which is then swapped in by rename (atomically, where Linux's
+    ``renameat2(RENAME_EXCHANGE)`` is available; else by two renames, with an instant in
+    between where ``root`` does not exist), and the older snapshot is removed. A run killed
+    before the swap leaves the older snapshot as it was; the new folder it leaves behind
+    is removed by a later write_scan once it is an hour old. regionready's own files
+    beside the snapshot are carried over into the new folder (hard-linked, else copied):
+    the remediation audit log (``remediation-audit.jsonl``), the debug log the collection
+    just appended to (``debug.log``, ``--debug``), and reports an ``evaluate`` or ``scan``
+    wrote into the snapshot folder (``regionready.<ext>`` and their record).
+
+    ``root`` must be missing, an empty folder or a regionready snapshot: a folder holding
+    anything else (a file that is not part of a snapshot, a symlink, a folder that is not
+    an account's) is refused with SnapshotError naming it, and left as it was (see
+    :func:`check_replaceable`, which a caller can run before a long collection). A
+    symlink ``root`` is followed: the folder it points to is replaced, the link kept.
+
+    Where the folder cannot be swapped (it is a mount point, the current folder or one of
+    its parents, or its parent folder is not writable) the snapshot is written in place:
+    the older manifest is removed first, then the older snapshot's files, then the new
+    files are written, the manifest last. A run killed part-way then leaves a folder
+    without a manifest, which read_scan refuses: still never a mix of two runs.
+    """
+    root = Path(root)
+    real = Path(os.path.realpath(root))
+    check_replaceable(root)
+    if _in_place(real):
+        return _write_in_place(real, manifest, documents, local)
+    real.parent.mkdir(parents=True, exist_ok=True)
+    _sweep_leftovers(real)
+    try:
+        new = _fresh_folder(real, _NEW)
+    except PermissionError:
+        if real.is_dir():  # a folder that may be written, in a parent that may not
+            return _write_in_place(real, manifest, documents, local)
+        raise
+    try:
+        if real.is_dir():
+            with contextlib.suppress(OSError):
+                os.chmod(new, stat.S_IMODE(os.stat(real).st_mode))
+        written = _write_files(new, manifest, documents, local)
+        _carry_kept_files(real, new)
+        _fsync_folder(new)
+        old = _swap(new, real)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    _fsync_folder(real.parent)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return written
+
+
+def check_replaceable(root: Path) -> None:
+    """SnapshotError (naming the entry) unless ``root`` is missing, an empty folder, or a
+    regionready snapshot with nothing else in it: what :func:`write_scan` may replace."""
+    root = Path(root)
+    real = Path(os.path.realpath(root))
+    if not os.path.lexists(real):
+        return
+    if not real.is_dir():
+        raise SnapshotError(f"{root}: exists and is not a folder: not replacing it")
+    _check_snapshot_content(root, real, need_manifest=True)
+
+
+def _check_snapshot_content(shown: Path, folder: Path, *, need_manifest: bool) -> None:
+    def foreign(name: str, what: str) -> SnapshotError:
+        return SnapshotError(
+            f"{shown / name}: {what}, not part of a regionready snapshot: not replacing "
+            f"{shown} (choose another --out, or empty the folder)"
+        )
+
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    names = {entry.name for entry in entries}
+    kept = _kept_names()
+    allowed = {MANIFEST_FILE, LOCAL_FILE} | kept
+    for entry in entries:
+        info = entry.stat(follow_symlinks=False)
+        kind = _kind(info.st_mode)
+        if stat.S_ISREG(info.st_mode) and (
+            entry.name in allowed or atomic.is_temp_name(entry.name)
+        ):
+            continue
+        if stat.S_ISDIR(info.st_mode) and _ACCOUNT_FOLDER.fullmatch(entry.name):
+            with os.scandir(entry.path) as inner:
+                for item in sorted(inner, key=lambda e: e.name):
+                    mode = item.stat(follow_symlinks=False).st_mode
+                    if not stat.S_ISREG(mode) or not (
+                        item.name.endswith(".json") or atomic.is_temp_name(item.name)
+                    ):
+                        raise foreign(f"{entry.name}/{item.name}", _kind(mode))
+            continue
+        raise foreign(entry.name, kind)
+    if not need_manifest or all(n in kept or atomic.is_temp_name(n) for n in names):
+        return  # nothing of a snapshot to replace (an empty folder, or only kept files)
+    if MANIFEST_FILE not in names:
+        raise SnapshotError(
+            f"{shown}: holds files but no manifest.json: not a finished regionready snapshot, "
+            "not replacing it (choose another --out, or empty the folder)"
+        )
+    path = folder / MANIFEST_FILE
+    try:
+        data = load_json(path, within=folder)
+    except SnapshotError as exc:
+        raise SnapshotError(f"{exc}: not replacing {shown}") from exc
+    if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
+        raise SnapshotError(
+            f"{shown / MANIFEST_FILE}: not a regionready manifest: not replacing {shown} "
+            "(choose another --out, or empty the folder)"
+        )
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "a symlink"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISREG(mode):
+        return "a file"
+    return "not a regular file"
+
+
+def _in_place(real: Path) -> bool:
+    """Whether ``real`` (an existing folder) cannot be swapped by rename."""
+    if not real.is_dir():
+        return False
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:
+        cwd = None
+    if cwd is not None and (real == cwd or real in cwd.parents):
+        return True
+    return os.path.ismount(real)
+
+
+def _fresh_folder(real: Path, tag: str) -> Path:
+    """A new, empty folder beside ``real`` (mode from the umask, unlike mkdtemp's 0700)."""
+    for _ in range(100):
+        path = real.parent / f".{real.name}.{tag}{os.urandom(4).hex()}"
+        try:
+            os.mkdir(path)
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(errno.EEXIST, "no free name for a new snapshot folder", str(real))
+
+
+def _write_files(
+    folder: Path,
+    manifest: dict[str, Any],
+    documents: dict[tuple[str, str], dict[str, Any]],
+    local: dict[str, Any] | None,
+) -> dict[str, Any]:
+    entries: list[dict[str, Any]] = []
+    accounts = {str(a) for a in manifest.get("accounts", [])} | {str(a) for a, _ in documents}
+    for account in sorted(accounts):
         # A scan of local collectors only still has the account's (empty) folder.
-        (root / str(account)).mkdir(parents=True, exist_ok=True)
+        _account_folder(folder / account)
     for (account, region), doc in sorted(documents.items()):
-        atomic.write_json(root / account / f"{region}.json", doc)
+        entries.append(_write_listed(folder, f"{account}/{region}.json", doc))
     if local is not None:
-        atomic.write_json(root / "local.json", local)
-    atomic.write_json(root / "manifest.json", manifest)
+        entries.append(_write_listed(folder, LOCAL_FILE, local))
+    written = {
+        **manifest,
+        "schema_version": MANIFEST_SCHEMA_VERSION,
+        "files": sorted(entries, key=lambda e: str(e["path"])),
+    }
+    atomic.write_json(folder / MANIFEST_FILE, written)
+    for account in sorted(accounts):
+        _fsync_folder(folder / account)
+    return written
+
+
+def _account_folder(path: Path) -> None:
+    """An account folder the writer made: a real folder, never a symlink out of the
+    snapshot (refused with SnapshotError naming it)."""
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(path)
+    mode = os.lstat(path).st_mode
+    if not stat.S_ISDIR(mode):
+        raise SnapshotError(
+            f"{path}: {_kind(mode)}, not a folder: not writing the snapshot through it"
+        )
+
+
+def _write_listed(folder: Path, relative: str, doc: dict[str, Any]) -> dict[str, Any]:
+    if not FILE_PATH.fullmatch(relative):
+        raise SnapshotError(f"{folder}: {relative!r} is not a name for a snapshot file")
+    written = atomic.write_json_digest(folder / relative, doc)
+    return {"path": relative, "size": written.size, "sha256": written.sha256}
+
+
+def _kept_names() -> set[str]:
+    """regionready's own files that may sit beside a snapshot in its folder, and that a new
+    snapshot keeps: the remediation audit log, the debug log (``--debug``), and the
+    reports (with their record) of an ``evaluate``/``scan`` whose ``--out`` is the
+    snapshot folder."""
+    names = {AUDIT_LOG, DEBUG_LOG}
+    try:
+        from regionready import runner
+
+        names |= set(runner.report_names())
+        record = getattr(runner, "REPORTS_RECORD", None)
+        if isinstance(record, str):
+            names.add(record)
+    except Exception:  # a broken reporter plugin: its reports are not known to be ours
+        pass
+    return names
+
+
+def _carry_kept_files(real: Path, new: Path) -> None:
+    """The older folder's kept files (:func:`_kept_names`), into the new folder: hard links
+    (the same files, whatever happens to either folder), copies where links fail."""
+    if not real.is_dir():
+        return
+    for name in sorted(_kept_names()):
+        path = real / name
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                continue
+        except FileNotFoundError:
+            continue
+        try:
+            os.link(path, new / name)
+        except OSError:
+            shutil.copy2(path, new / name)
+
+
+def _swap(new: Path, real: Path) -> Path | None:
+    """Put ``new`` at ``real``; returns where the older folder is now (None if none)."""
+    if not os.path.lexists(real):
+        os.rename(new, real)
+        return None
+    if _exchange(new, real):
+        return new  # the older folder now has the new folder's name
+    aside = real.parent / f".{real.name}.{_OLD}{os.urandom(4).hex()}"
+    os.rename(real, aside)
+    try:
+        os.rename(new, real)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.rename(aside, real)
+        raise
+    return aside
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where that
+    is not available (another OS or C library, an old kernel, a file system without it)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
+    renameat2.argtypes += [ctypes.c_uint]
+    renameat2.restype = ctypes.c_int
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+def _write_in_place(
+    real: Path,
+    manifest: dict[str, Any],
+    documents: dict[tuple[str, str], dict[str, Any]],
+    local: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The older snapshot's files removed (its manifest first), then the new ones written."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(real / MANIFEST_FILE)
+    _fsync_folder(real)
+    kept = _kept_names()
+    with os.scandir(real) as scan:
+        entries = list(scan)
+    for entry in entries:  # check_replaceable allowed nothing but a snapshot's entries
+        if entry.name in kept:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(entry.path)
+    written = _write_files(real, manifest, documents, local)
+    _fsync_folder(real)
+    return written
+
+
+def _sweep_leftovers(real: Path) -> None:
+    """Remove the folders killed write_scans left beside ``real`` (see STALE_FOLDER_SECONDS):
+    only hidden ``.<name>.regionready-new-*``/``-old-*`` folders an hour old, holding
+    nothing but a snapshot's files and no audit log."""
+    prefixes = (f".{real.name}.{_NEW}", f".{real.name}.{_OLD}")
+    try:
+        with os.scandir(real.parent) as scan:
+            entries = [e for e in scan if e.name.startswith(prefixes)]
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISDIR(info.st_mode) or now - info.st_mtime <= STALE_FOLDER_SECONDS:
+                continue
+            if os.path.lexists(Path(entry.path) / AUDIT_LOG):
+                continue
+            _check_snapshot_content(Path(entry.path), Path(entry.path), need_manifest=False)
+            shutil.rmtree(entry.path)
+        except (OSError, SnapshotError):
+            continue
+
+
+def _fsync_folder(path: Path) -> None:
+    """Make a folder's entries durable (where the OS and file system allow)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+# -- reading ------------------------------------------------------------------------------
 
 
 def read_scan(root: Path) -> Scan:
+    """The snapshot at ``root``: exactly the files its manifest lists, each checked against
+    its size and SHA-256 there (SnapshotError naming the file if one is missing or differs);
+    anything else in the folder is ignored."""
     root = Path(root)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no such snapshot directory (run 'regionready collect' first)")
-    manifest_path = root / "manifest.json"
-    if not manifest_path.exists():
+    manifest_path = root / MANIFEST_FILE
+    if not os.path.lexists(manifest_path):
         raise SnapshotError(
             f"{root}: no manifest.json: not a regionready snapshot, "
             "or its collection did not finish"
         )
-    manifest = load_json(manifest_path)
+    manifest = load_json(manifest_path, within=root)
     if not isinstance(manifest, dict) or manifest.get("kind") != MANIFEST_KIND:
         raise SnapshotError(f"{manifest_path}: not a regionready manifest (kind is missing)")
+    version = manifest.get("schema_version")
+    if version == 1 and not isinstance(version, bool):
+        raise SnapshotError(
+            f"{manifest_path}: a snapshot written by an earlier regionready (manifest "
+            "schema_version 1, which does not list the snapshot's files): collect it again "
+            "with this version"
+        )
+    if version != MANIFEST_SCHEMA_VERSION or isinstance(version, bool):
+        raise SnapshotError(
+            f"{manifest_path}: manifest schema_version {version!r} is not supported "
+            f"(this regionready reads version {MANIFEST_SCHEMA_VERSION})"
+        )
     _validate(manifest_path, manifest, "manifest.schema.json")
-    documents: dict[tuple[str, str], dict[str, Any]] = {}
-    for account in manifest["accounts"]:
-        folder = root / str(account)
+    accounts = [str(a) for a in manifest["accounts"]]
+    for account in accounts:
+        folder = root / account
         if not folder.is_dir():
             raise SnapshotError(f"{folder}: account folder named in the manifest is missing")
-        for path in sorted(folder.glob("*.json")):
-            doc = read_account_file(path)
-            if doc["account"] != str(account) or doc["region"] != path.stem:
-                raise SnapshotError(
-                    f"{path}: holds account {doc['account']} Region {doc['region']}, "
-                    f"which does not match its file name"
-                )
-            documents[(str(account), doc["region"])] = doc
-    local_path = root / "local.json"
-    local = read_account_file(local_path) if local_path.exists() else None
+    documents: dict[tuple[str, str], dict[str, Any]] = {}
+    local: dict[str, Any] | None = None
+    seen: set[str] = set()
+    for entry in manifest["files"]:
+        relative = str(entry["path"])
+        if relative in seen:
+            raise SnapshotError(f"{manifest_path}: lists {relative} twice")
+        seen.add(relative)
+        path = root / relative
+        if relative != LOCAL_FILE and relative.split("/")[0] not in accounts:
+            raise SnapshotError(
+                f"{manifest_path}: lists {relative}, a file of an account not in its accounts"
+            )
+        doc = _account_document(
+            path, parse_json(path, _read_listed(root, path, entry), SnapshotError)
+        )
+        if relative == LOCAL_FILE:
+            local = doc
+            continue
+        account, region = relative.removesuffix(".json").split("/")
+        if doc["account"] != account or doc["region"] != region:
+            raise SnapshotError(
+                f"{path}: holds account {doc['account']} Region {doc['region']}, "
+                f"which does not match its file name"
+            )
+        documents[(account, region)] = doc
     return Scan(root=root, manifest=manifest, documents=documents, local=local)
+
+
+def _read_listed(root: Path, path: Path, entry: dict[str, Any]) -> str:
+    """A file the manifest lists, as text, if it is still the file that was written."""
+    size, digest = int(entry["size"]), str(entry["sha256"])
+    stale = "the file changed after the snapshot was written (collect it again)"
+    with contextlib.suppress(OSError):  # a larger file is refused before it is read
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size != size:
+            raise SnapshotError(
+                f"{path}: size {info.st_size} bytes, but the manifest lists {size}: {stale}"
+            )
+    try:
+        data = inputfile.read_bytes(path, "snapshot", within=root)
+    except inputfile.InputFileError as exc:
+        if not os.path.lexists(path):
+            raise SnapshotError(
+                f"{path}: missing, but listed in the manifest: the snapshot is incomplete "
+                "(collect it again)"
+            ) from exc
+        raise SnapshotError(str(exc)) from exc
+    if len(data) != size:
+        raise SnapshotError(
+            f"{path}: size {len(data)} bytes, but the manifest lists {size}: {stale}"
+        )
+    if hashlib.sha256(data).hexdigest() != digest:
+        raise SnapshotError(f"{path}: SHA-256 digest differs from the manifest's: {stale}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{path}: not UTF-8 text (byte {exc.start})") from exc

@@ -72,7 +72,7 @@ def _date(value: Any) -> dt.date | None:
 
 def load(path: Path) -> list[Suppression]:
     try:
-        data, lines = yamlsafe.load(path)
+        data, lines = yamlsafe.load(path, kind="suppressions")
     except yamlsafe.YamlError as exc:
         raise SuppressionError(str(exc)) from exc
     if data is None:

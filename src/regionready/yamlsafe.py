@@ -1,8 +1,9 @@
 """Safe YAML loading that remembers where every value came from.
 
-Rule, fixture, suppression and account files are user input: they are only ever
-safe-loaded, aliases are refused (no alias bombs; rule files never need them), and each
-mapping key keeps its line so an error can say ``path:line: what is wrong``.
+Rule, fixture, suppression and account files are user input: they are read through
+:mod:`regionready.inputfile` (regular files only, symlinks resolved, size bounded), only
+ever safe-loaded, aliases are refused (no alias bombs; rule files never need them), and
+each mapping key keeps its line so an error can say ``path:line: what is wrong``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-MAX_FILE_BYTES = 1_000_000
+from regionready import inputfile
 
 
 class YamlError(Exception):
@@ -52,17 +53,29 @@ def _record_lines(node: Node, path: tuple[str | int, ...], lines: Lines) -> None
             _record_lines(item, (*path, index), lines)
 
 
-def load(path: Path, text: str | None = None) -> tuple[Any, Lines]:
-    """Parse one YAML document; return (data, {json path: line})."""
+def read(path: Path, kind: str = "rule", within: Path | None = None) -> str:
+    """The text of ``path`` through :func:`regionready.inputfile.read_text`; a file that
+    cannot be read (a FIFO, a device, a symlink loop, one too large, ...) is a
+    YamlError ``path:1: why``."""
+    try:
+        return inputfile.read_text(path, kind, within)
+    except inputfile.InputFileError as exc:
+        message = str(exc)
+        prefix = f"{path}: "
+        raise YamlError(
+            f"{path}:1: {message[len(prefix) :] if message.startswith(prefix) else message}"
+        ) from exc
+
+
+def load(
+    path: Path, text: str | None = None, *, kind: str = "rule", within: Path | None = None
+) -> tuple[Any, Lines]:
+    """Parse one YAML document; return (data, {json path: line}).
+
+    Without ``text`` the file is read with :func:`read` (``kind`` sets its size limit,
+    ``within`` the folder a symlink must stay in)."""
     if text is None:
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                raise YamlError(f"{path}:1: file is larger than {MAX_FILE_BYTES} bytes")
-            text = path.read_text("utf-8")
-        except OSError as exc:
-            raise YamlError(f"{path}:1: cannot read: {exc.strerror or exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise YamlError(f"{path}:1: not UTF-8 text") from exc
+        text = read(path, kind, within)
     try:
         loader = _NoAliasLoader(text)
         try:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +56,19 @@ def make_scan(
         api_calls={},
     )
     write_scan(root, manifest, docs)
+    return root
+
+
+def relist(root: Path) -> Path:
+    """List the snapshot's files in its manifest as they are now (size, SHA-256): a test
+    that edits an account file by hand then tests what reads the file, not the check of
+    the file against the manifest."""
+    path = root / "manifest.json"
+    manifest = json.loads(path.read_text())
+    for entry in manifest["files"]:
+        data = (root / entry["path"]).read_bytes()
+        entry.update(size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    path.write_text(json.dumps(manifest))
     return root
 
 

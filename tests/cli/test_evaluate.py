@@ -9,7 +9,7 @@ import pytest
 
 from regionready.cli import main
 
-from .conftest import make_scan
+from .conftest import make_scan, relist
 
 NOW = "2026-11-23T00:00:00Z"
 
@@ -206,6 +206,7 @@ def test_truncated_account_file_is_refused(
 ) -> None:
     path = acm_scan / "111111111111" / "eu-central-1.json"
     path.write_text(path.read_text()[:100])
+    relist(acm_scan)  # else refused for its size, before it is parsed
     code, _, err = run(capsys, "evaluate", str(acm_scan))
     assert code == 2
     assert f"{path}:" in err and "truncated" in err
@@ -218,6 +219,7 @@ def test_foreign_account_file_is_refused(
     doc = json.loads(path.read_text())
     doc["services"]["acm"]["status"] = "maybe"
     path.write_text(json.dumps(doc))
+    relist(acm_scan)  # else refused for its digest, before it is validated
     code, _, err = run(capsys, "evaluate", str(acm_scan))
     assert code == 2
     assert "not a valid regionready snapshot at services/acm/status" in err

@@ -9,6 +9,8 @@ import pytest
 
 from regionready.cli import main
 
+from .conftest import relist
+
 NOW = "2026-11-23T00:00:00Z"
 API = "arn:aws:acm:me-central-1:111111111111:certificate/api"
 
@@ -146,6 +148,7 @@ def test_baseline_fails_only_on_new_findings(
     new_cert["DomainName"] = "new.example.com"
     doc["services"]["acm"]["resources"]["certificate"].append(new_cert)
     path.write_text(json.dumps(doc))
+    relist(acm_scan)
     third = tmp_path / "third"
     code, _, _ = run(capsys, *evaluate(acm_scan, third, "--baseline", str(baseline)))
     assert code == 1

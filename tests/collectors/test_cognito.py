@@ -3,6 +3,7 @@ moto, with moto_gaps answering SetIdentityPoolRoles/GetIdentityPoolRoles."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from regionready.collectors import cognito_identity, cognito_idp
@@ -97,6 +99,39 @@ def test_client_secret_is_never_kept(make_clients: Any, user_pools: dict[str, st
     text = json.dumps(jsonable(result))
     assert user_pools["secret"] not in text
     assert "ClientSecret" not in text
+
+
+def test_client_secret_is_dropped_from_each_response_on_receipt(
+    monkeypatch: pytest.MonkeyPatch, make_clients: Any, user_pools: dict[str, str]
+) -> None:
+    """Each DescribeUserPoolClient response, as the botocore client returns it (before
+    Clients.call or the collector see it), already holds no ClientSecret."""
+    described: list[dict[str, Any]] = []
+    original = BaseClient._make_api_call
+
+    def spy(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        response = original(self, operation_name, api_params)
+        if operation_name == "DescribeUserPoolClient":
+            described.append(copy.deepcopy(response))
+        return response
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", spy)
+    clients = make_clients(SOURCE, "cognito-idp")
+    pools = _pools(cognito_idp.collect(clients, SOURCE))
+
+    assert clients.errors == []
+    names = {c["ClientName"] for c in pools["customers"]["Clients"]}
+    assert names == {"web", "mobile"}
+    assert sorted(r["UserPoolClient"]["ClientName"] for r in described) == ["mobile", "web"]
+    assert all("ClientSecret" not in r["UserPoolClient"] for r in described)
+    assert user_pools["secret"] not in json.dumps(described, default=str)
+
+
+def test_drop_secret_on_a_response() -> None:
+    response: dict[str, Any] = {"UserPoolClient": {"ClientId": "c", "ClientSecret": "s3cr3t"}}
+    cognito_idp.drop_secret(response)
+    assert response == {"UserPoolClient": {"ClientId": "c"}}
+    cognito_idp.drop_secret({"Error": {"Code": "AccessDenied"}})  # an error answer: no-op
 
 
 def test_mfa_config_is_read_when_describe_lacks_it(

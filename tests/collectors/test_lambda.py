@@ -1,7 +1,9 @@
-"""The Lambda collector against moto: function names only, never their configuration."""
+"""The Lambda collector against moto: function names, and of their configuration only the
+AWS_STS_REGIONAL_ENDPOINTS variable, dropped from the rest on receipt."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import zipfile
@@ -9,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from regionready.collectors import lambda_
@@ -17,6 +20,8 @@ from regionready.snapshot import jsonable
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 CANARY = "CANARY-env-password-41c2"
+TOKEN_CANARY = "CANARY-env-token-9d07"
+STS = "AWS_STS_REGIONAL_ENDPOINTS"
 
 
 def _zip() -> bytes:
@@ -108,3 +113,104 @@ def test_only_declared_read_only_calls(
     session.events.register("before-call.lambda", lambda model, **_: called.add(model.name))
     lambda_.collect(make_clients(SOURCE, "lambda"), SOURCE)
     assert {f"lambda:{c}" for c in called} == set(lambda_.PERMISSIONS)
+
+
+@pytest.fixture
+def with_sts(session: boto3.Session, seeded: list[str]) -> str:
+    """A fourth function that sets the STS variable next to two secrets."""
+    client = session.client("lambda", region_name=SOURCE)
+    role = session.client("iam").get_role(RoleName="fn")["Role"]["Arn"]
+    return str(
+        client.create_function(
+            FunctionName="sts-regional",
+            Runtime="python3.12",
+            Role=role,
+            Handler="index.handler",
+            Code={"ZipFile": _zip()},
+            Environment={
+                "Variables": {"DB_PASSWORD": CANARY, STS: "regional", "API_TOKEN": TOKEN_CANARY}
+            },
+        )["FunctionArn"]
+    )
+
+
+def test_only_the_sts_variable_is_kept(make_clients: Any, with_sts: str) -> None:
+    clients = make_clients(SOURCE, "lambda")
+    result = lambda_.collect(clients, SOURCE)
+
+    assert clients.errors == []
+    functions = {f["FunctionName"]: f for f in result["function"]}
+    assert set(functions) == {"rotate-db", "rotate-api", "worker", "sts-regional"}
+    assert functions["sts-regional"] == {
+        "FunctionName": "sts-regional",
+        "FunctionArn": with_sts,
+        "Runtime": "python3.12",
+        "Environment": {"Variables": {STS: "regional"}},
+    }
+    for name in ("rotate-db", "rotate-api", "worker"):  # secrets only: no Environment
+        assert set(functions[name]) == {"FunctionName", "FunctionArn", "Runtime"}
+    text = json.dumps(jsonable(result))
+    assert CANARY not in text and TOKEN_CANARY not in text
+    assert "DB_PASSWORD" not in text and "API_TOKEN" not in text
+
+
+def test_environment_is_dropped_from_each_page_on_receipt(
+    monkeypatch: pytest.MonkeyPatch, make_clients: Any, with_sts: str
+) -> None:
+    """Every ListFunctions page, as the botocore client returns it to the paginator (one
+    function per page here), already holds no variable but the STS one."""
+    pages: list[dict[str, Any]] = []
+    original = BaseClient._make_api_call
+
+    def spy(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        response = original(self, operation_name, api_params)
+        if operation_name == "ListFunctions":
+            pages.append(copy.deepcopy(response))
+        return response
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", spy)
+    clients = make_clients(SOURCE, "lambda", small_pages=True)
+    result = lambda_.collect(clients, SOURCE)
+
+    assert clients.errors == [] and len(result["function"]) == 4
+    assert len(pages) == clients.api_calls == 4
+    variables = [
+        f["Environment"]["Variables"]
+        for page in pages
+        for f in page["Functions"]
+        if "Environment" in f
+    ]
+    assert variables == [{STS: "regional"}]
+    text = json.dumps(pages, default=str)
+    assert CANARY not in text and TOKEN_CANARY not in text
+
+
+def test_drop_environment_keeps_nothing_but_the_sts_variable() -> None:
+    page: dict[str, Any] = {
+        "Functions": [
+            {"FunctionName": "a", "Environment": {"Variables": {STS: "legacy", "K": CANARY}}},
+            {
+                "FunctionName": "b",
+                "Environment": {
+                    "Variables": {"K": CANARY},
+                    "Error": {"ErrorCode": "KMSAccessDenied", "Message": CANARY},
+                },
+            },
+            {"FunctionName": "c", "Environment": {"Error": {"Message": CANARY}}},
+            {"FunctionName": "d"},
+        ]
+    }
+    lambda_.drop_environment(page)
+    assert page == {
+        "Functions": [
+            {"FunctionName": "a", "Environment": {"Variables": {STS: "legacy"}}},
+            {"FunctionName": "b"},
+            {"FunctionName": "c"},
+            {"FunctionName": "d"},
+        ]
+    }
+    lambda_.drop_environment(page)  # idempotent (applied again after paginate)
+    assert page["Functions"][0] == {
+        "FunctionName": "a",
+        "Environment": {"Variables": {STS: "legacy"}},
+    }

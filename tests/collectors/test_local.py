@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -221,14 +222,15 @@ def test_unparseable_config_is_an_error_against_profile(tmp_path: Path) -> None:
 def test_unreadable_credentials_file_is_an_error(
     files: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = Path.open
+    original = os.open
+    denied = os.path.realpath(files["aws_credentials_file"])
 
-    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if str(self) == files["aws_credentials_file"]:
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self, *args, **kwargs)
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.path.realpath(path) == denied:
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     clients, result = _collect({**files, "local_environment": {}})
     [error] = clients.errors
     assert error.api == "local:ReadCredentialsFile"

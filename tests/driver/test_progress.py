@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+import time
 
 import pytest
 
 from regionready.collect import Progress
+from regionready.connectivity import RetryCounter
 from regionready.snapshot import ServiceData
 
 
@@ -33,7 +36,7 @@ def test_a_terminal_gets_a_rich_bar_not_plain_lines(monkeypatch: pytest.MonkeyPa
     assert progress.done == 2
     written = stderr.getvalue()
     assert "\x1b[" in written, "the bar draws with terminal escapes"
-    assert "[1/2]" not in written and "error(s)" not in written
+    assert "[1/2]" not in written and "eu-central-1: 1 error" not in written
 
 
 def test_not_a_terminal_gets_one_plain_line_per_task(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,7 +46,7 @@ def test_not_a_terminal_gets_one_plain_line_per_task(monkeypatch: pytest.MonkeyP
     assert progress._bar is None
     assert stderr.getvalue().splitlines() == [
         "[1/2] acm me-central-1: ok",
-        "[2/2] kms eu-central-1: 1 error(s)",
+        "[2/2] kms eu-central-1: 1 error",
     ]
 
 
@@ -53,3 +56,66 @@ def test_quiet_writes_nothing_even_on_a_terminal(monkeypatch: pytest.MonkeyPatch
     progress = run(2, enabled=False)
     assert progress._bar is None and progress.done == 2
     assert stderr.getvalue() == ""
+
+
+# -- issue 21: retried calls are said while they happen ------------------------------------
+
+
+def test_a_terminal_bar_says_how_many_calls_are_being_retried(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stderr = Terminal()
+    monkeypatch.setattr("sys.stderr", stderr)
+    retries = RetryCounter()
+    progress = Progress(2, retries=retries)
+    with progress.running() as bar:
+        bar._bar.refresh()
+        assert "retrying" not in stderr.getvalue(), "nothing retried yet"
+        retries.add("kms ListKeys")
+        retries.add("kms ListKeys")
+        bar._bar.refresh()
+        assert "retrying (2)" in stderr.getvalue()
+        bar.advance("kms eu-central-1", ServiceData())
+
+
+def test_plain_lines_say_retrying_with_the_latest_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    monkeypatch.setattr(Progress, "RETRY_LINE_EVERY", 0.01)
+    retries = RetryCounter()
+    with Progress(1, retries=retries).running() as bar:
+        retries.add("acm DescribeCertificate")
+        deadline = time.monotonic() + 5
+        while "retrying" not in stderr.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.05)  # no second line while the number stays the same
+        bar.advance("acm me-central-1", ServiceData())
+    assert stderr.getvalue().splitlines() == [
+        "retrying (1): acm DescribeCertificate",
+        "[1/1] acm me-central-1: ok",
+    ]
+
+
+def test_quiet_says_nothing_about_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    stderr = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stderr)
+    monkeypatch.setattr(Progress, "RETRY_LINE_EVERY", 0.01)
+    retries = RetryCounter()
+    with Progress(1, enabled=False, retries=retries).running():
+        retries.add("acm DescribeCertificate")
+        time.sleep(0.05)
+    assert stderr.getvalue() == ""
+
+
+@pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="workers are forked"
+)
+def test_the_retry_count_adds_up_across_forked_workers() -> None:
+    retries = RetryCounter()
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=retries.add, args=("kms ListKeys",)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=30)
+    assert retries.count == 3 and retries.last == "kms ListKeys"

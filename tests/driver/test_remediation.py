@@ -196,12 +196,12 @@ def test_plan_table_filtered_by_resource_glob(
     args = ["remediate", str(before), *(f"--rule={r}" for r in KMS_RULES)]
     assert main(args) == 0
     everything = capsys.readouterr()
-    assert "remediation plan: 3 change(s)" in everything.out
+    assert "remediation plan: 3 changes" in everything.out
     assert "dry run: nothing was changed" in everything.err
     # --resource GLOB keeps the findings whose resource matches (alias/* but not mrk-*).
     assert main([*args, "--resource", "alias/*"]) == 0
     out = capsys.readouterr().out
-    assert "remediation plan: 1 change(s)" in out
+    assert "remediation plan: 1 change" in out
     [row] = [line for line in out.splitlines() if "create-key" in line]
     assert TARGET in row and "alias/billing" in row and "KMS-001" in row
     assert "replicate-key" not in out and "sync-key-policy" not in out

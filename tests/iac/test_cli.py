@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from regionready import cli
+from regionready.iac import checkov
 from regionready.iac import cli as iac_cli
 
 from .conftest import FIXTURES, NO_CHECKOV
@@ -45,8 +46,8 @@ def test_sarif_regions_point_at_the_findings(tmp_path: Path) -> None:
         str(FIXTURES / "python_sts"),
         str(FIXTURES / "config_signin"),
         *("--source", "eu-central-1", "--target", "me-central-1"),
-        *("--checkov", NO_CHECKOV, "--base", str(FIXTURES)),
-        *("--format", "sarif,json", "--out", str(tmp_path), "--allow-incomplete"),
+        *("--no-checkov", "--base", str(FIXTURES)),
+        *("--format", "sarif,json", "--out", str(tmp_path)),
     )
     assert code == 1  # IAC-001 is high, the default --fail-on
     assert sorted(where(r) for r in sarif_results(tmp_path)) == [
@@ -61,22 +62,51 @@ def test_sarif_regions_point_at_the_findings(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "regionready.json").read_text())
     rule_ids = {r["rule_id"] for r in report["results"]}
     assert rule_ids == {"IAC-001", "IAC-002", "IAC-003", "IAC-004", "STS-002"}
-    errors = [r for r in report["results"] if r["status"] == "ERROR"]
-    assert [(r["rule_id"], r["resource_id"]) for r in errors] == [
-        ("IAC-003", "iac.checkov@me-central-1")
-    ]
+    assert [r for r in report["results"] if r["status"] == "ERROR"] == []
     passes = {(r["rule_id"], r["resource_id"]) for r in report["results"] if r["status"] == "PASS"}
     assert ("IAC-002", "cfn_unavailable/waf.yaml") in passes
     assert ("STS-002", "config_signin/saml.ini") in passes
 
 
-def test_checkov_missing_makes_the_run_incomplete(tmp_path: Path) -> None:
+def test_a_named_checkov_that_does_not_run_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = (str(FIXTURES / "cfn_unavailable_clean"), "--source", "eu-central-1")
+    args += ("--target", "me-central-1", "--format", "json", "--out", str(tmp_path))
+    monkeypatch.delenv(checkov.ENV_VAR, raising=False)
+    with pytest.raises(cli.UsageError, match=r"checkov not found at /nonexistent/checkov"):
+        run(*args, "--checkov", NO_CHECKOV)
+    broken = tmp_path / "bin" / "checkov"
+    broken.parent.mkdir()
+    broken.write_text(
+        "#!/bin/sh\necho 'ModuleNotFoundError: No module named checkov' >&2\nexit 1\n"
+    )
+    broken.chmod(0o755)
+    with pytest.raises(cli.UsageError, match=r"does not work: '--version' exited 1: Module"):
+        run(*args, "--checkov", str(broken))
+    monkeypatch.setenv(checkov.ENV_VAR, str(broken))
+    with pytest.raises(cli.UsageError, match=rf"{checkov.ENV_VAR} .* does not work"):
+        run(*args)
+    assert not (tmp_path / "regionready.json").exists()
+
+
+def test_checkov_not_installed_is_not_run_said_once_never_error_nor_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv(checkov.ENV_VAR, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     code = run(
         str(FIXTURES / "cfn_unavailable_clean"),
-        *("--source", "eu-central-1", "--target", "me-central-1", "--checkov", NO_CHECKOV),
+        str(FIXTURES / "checkov_kms"),
+        *("--source", "eu-central-1", "--target", "me-central-1"),
         *("--format", "json", "--out", str(tmp_path)),
     )
-    assert code == 3
+    report = json.loads((tmp_path / "regionready.json").read_text())
+    iac_003 = [(r["status"], r["message"]) for r in report["results"] if r["rule_id"] == "IAC-003"]
+    assert iac_003 == [("NOT_APPLICABLE", f"not run: {checkov.NOT_INSTALLED_NOTE}")]
+    assert "pipx install checkov" in iac_003[0][1]
+    assert code == 0
+    assert capsys.readouterr().err.count("IAC-003 was not run") == 1
 
 
 def test_clean_code_exits_zero_and_paths_default_to_the_current_directory(
@@ -132,6 +162,14 @@ def test_no_checkov_reports_iac_003_not_applicable(tmp_path: Path) -> None:
     assert code == 0
     report = json.loads((tmp_path / "regionready.json").read_text())
     iac_003 = [
-        (r["status"], r["resource_id"]) for r in report["results"] if r["rule_id"] == "IAC-003"
+        (r["status"], r["resource_id"], r["message"])
+        for r in report["results"]
+        if r["rule_id"] == "IAC-003"
     ]
-    assert iac_003 == [("NOT_APPLICABLE", "iac.checkov@me-central-1")]
+    assert iac_003 == [
+        (
+            "NOT_APPLICABLE",
+            "iac.checkov@me-central-1",
+            "not run: checkov was turned off (--no-checkov)",
+        )
+    ]

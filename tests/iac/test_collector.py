@@ -68,8 +68,10 @@ def test_items_carry_every_field_the_rules_read() -> None:
             "Path": "python_sts/app.py",
             "Kind": "code",
             "Language": "python",
-            "Checks": ["IAC-004", "STS-002"],
+            "Checks": ["IAC-002", "IAC-004", "STS-002"],
             "Findings": 5,
+            "Parsed": True,
+            "Skipped": None,
         }
     ]
 
@@ -141,4 +143,5 @@ def test_skipping_checkov_leaves_iac_003_without_items_or_errors() -> None:
     )
     assert data.status == "ok"
     assert data.resources["checkov"] == []
+    assert data.not_run == {"checkov": "checkov was turned off (--no-checkov)"}
     assert len(data.resources["cfn_lint"]) == 1

@@ -111,6 +111,7 @@ def test_python_twin_with_regions_passes() -> None:
     outcome = run_scan("python_sts_clean")
     assert hits(outcome) == set()
     assert clean(outcome) == {
+        ("IAC-002", "python_sts_clean/app.py"),  # code is searched for Regional endpoints too
         ("IAC-004", "python_sts_clean/app.py"),
         ("STS-002", "python_sts_clean/app.py"),
     }

@@ -14,7 +14,7 @@ import pytest
 
 from regionready.iac import cli as iac_cli
 
-from .conftest import FIXTURES, NO_CHECKOV
+from .conftest import FIXTURES
 
 FORMATS = "json,sarif,junit,markdown"
 Where = tuple[str, str, int, int]  # (rule, path, line, column)
@@ -181,12 +181,20 @@ def test_scan_iac_reports_the_planted_hazards(
         monkeypatch.setenv(name, "testing")
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
+    # A checkov that starts but fails on the scan: IAC-003 is ERROR, the rest is judged.
+    failing = tmp_path / "bin" / "checkov"
+    failing.parent.mkdir()
+    failing.write_text(
+        '#!/bin/sh\n[ "$1" = --version ] && echo 3.2.0 && exit 0\n'
+        'echo "parser crashed" >&2\nexit 2\n'
+    )
+    failing.chmod(0o755)
     with mock_aws():
         code = main(
             [
                 *("scan", "--source", "me-central-1", "--target", "eu-central-1"),
                 *("--services", "iac", "--iac", "python_sts", "--iac", "terraform_region"),
-                *("--checkov", NO_CHECKOV, "--quiet", "--allow-incomplete"),
+                *("--checkov", str(failing), "--quiet", "--allow-incomplete"),
                 *("--fail-on", "medium", "--format", "json,sarif", "--out", str(tmp_path)),
             ]
         )

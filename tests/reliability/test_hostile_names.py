@@ -45,6 +45,7 @@ HOSTILE = [
     f"tab\there\vvertical\fformfeed {MARK}",
     "x" * 100_000,
     f"\U0001f600 emoji \u0000 nul {MARK}",
+    f"x\n::error::{MARK}\r::add-mask::y\n  ::warning::z ##[error]w \x1b]8;;http://e\x07l\x1b]8;;\x07",
 ]
 
 
@@ -128,8 +129,11 @@ def _check_console(result: Run, text: str) -> None:
     for line in result.out.splitlines():
         if MARK in line:
             assert line.startswith(("  HIGH", "  ERROR", "  MEDIUM", "  CRITICAL", "  LOW")), line
-    for bad in ("\x1b", "\u202e", "\x00", "\u2028", "\r"):
+    for bad in ("\x1b", "\x07", "\u202e", "\x00", "\u2028", "\r"):
         assert bad not in result.out, f"{bad!r} reached the console"
+    for line in (result.out + result.err).splitlines():  # GitHub Actions workflow commands
+        assert not line.lstrip().startswith("::"), line
+    assert "##[" not in result.out + result.err
 
 
 def _evaluate(tmp: Path, text: str, *extra: str) -> tuple[Run, Path]:

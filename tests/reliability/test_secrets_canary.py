@@ -9,7 +9,8 @@ collector or a remediation action touches, each value a unique canary:
   the ``reimport`` action (read by apply, sent to ACM, never kept);
 - passphrases: an SSM SecureString, a Secrets Manager secret, and a ``passphrase.txt``
   plus a passphrase-encrypted key left next to the certificate material;
-- Lambda environment variables; a Cognito app client secret (GenerateSecret);
+- Lambda environment variables (next to ``AWS_STS_REGIONAL_ENDPOINTS``, the one variable
+  the Lambda collector keeps); a Cognito app client secret (GenerateSecret);
 - an IAM user's access key secret and console password; the scanning session's own
   secret access key and session token.
 
@@ -19,6 +20,11 @@ Then every command runs as a user would: ``collect``, ``evaluate`` with every re
 changes. No output file (the report and snapshot directories walked, every file read as
 bytes), no audit log line and nothing printed on stdout or stderr holds any canary, in
 plain text or base64.
+
+In memory too: no response a botocore client returns during a collection (what the
+paginators, ``Clients`` and the collectors are handed) holds a canary. Lambda
+environment variables and Cognito client secrets are in botocore's parsed response only
+until the collectors' ``after-call`` hooks drop them.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import Any
 import boto3
 import botocore.endpoint
 import pytest
+from botocore.client import BaseClient
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -45,6 +52,7 @@ from moto import mock_aws
 
 from regionready import collect
 from regionready.demo.seed import seed_demo
+from regionready.snapshot import jsonable
 from regionready.testing import moto_gaps
 
 from ._support import Run, run
@@ -52,6 +60,8 @@ from ._support import Run, run
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 NOW = dt.datetime.now(dt.UTC)
+#: The one Lambda environment variable regionready keeps (its value is no secret).
+STS_VARIABLE = {"AWS_STS_REGIONAL_ENDPOINTS": "regional"}
 
 
 def _canary(kind: str) -> str:
@@ -176,6 +186,7 @@ def seed_canaries(session: boto3.Session, pem_dir: Path) -> Canaries:
             Environment={
                 "Variables": {
                     "DB_PASSWORD": c.add(f"lambda env {region}", _canary("lambdaenv")),
+                    **STS_VARIABLE,
                     "API_TOKEN": c.add(f"lambda env token {region}", _canary("lambdatok")),
                 }
             },
@@ -286,6 +297,14 @@ def test_no_secret_material_in_any_output(
         return result
 
     step("collect", "collect", *common, "--out", snap, codes=(0,))
+    for region in (SOURCE, TARGET):  # the environment was read, and all but STS dropped
+        [function] = [
+            f
+            for path in snap.glob(f"*/{region}.json")
+            for f in json.loads(path.read_text())["services"]["lambda"]["resources"]["function"]
+            if f["FunctionName"] == f"canary-fn-{region}"
+        ]
+        assert function.get("Environment") == {"Variables": STS_VARIABLE}, function
     for redact in ([], ["--redact"]):
         step(
             f"evaluate {redact}",
@@ -338,6 +357,37 @@ def test_no_secret_material_in_any_output(
     for name in canaries.visible:  # the resources holding the canaries were collected
         assert name.encode() in snapshot_text, f"{name} was not collected: test is vacuous"
     leaks = _leaks(canaries, {str(p): blob for p, blob in files.items()} | printed)
+    assert not leaks, "\n".join(leaks)
+
+
+def test_no_collector_is_handed_secret_material(
+    world: tuple[Canaries, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every response a botocore client returns during ``collect`` (one process, so all
+    are seen here) is free of canaries: the Lambda environment and the Cognito client
+    secret are gone before the paginator, ``Clients`` or a collector get the response."""
+    canaries, _ = world
+    received: dict[str, bytes] = {}
+    original = BaseClient._make_api_call
+
+    def spy(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
+        response = original(self, operation_name, api_params)
+        key = f"{self.meta.service_model.service_name}:{operation_name} #{len(received)}"
+        received[key] = json.dumps(jsonable(response)).encode()
+        return response
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", spy)
+    monkeypatch.setenv("REGIONREADY_PROCESSES", "1")
+    snap = tmp_path / "snapshot"
+    _ok(run("collect", "--source", SOURCE, "--target", TARGET, "--out", snap), 0)
+
+    operations = {key.split(" #")[0] for key in received}
+    assert {"lambda:ListFunctions", "cognito-idp:DescribeUserPoolClient"} <= operations
+    seen = b"".join(received.values())
+    for region in (SOURCE, TARGET):  # the resources holding those canaries were read
+        assert f"canary-fn-{region}".encode() in seen
+        assert f"canary-client-{region}".encode() in seen
+    leaks = _leaks(canaries, received)
     assert not leaks, "\n".join(leaks)
 
 

@@ -23,8 +23,8 @@ import pytest
 from regionready.model import Location, Report, Result, RuleInfo, ScanInfo, Severity, Status
 
 REPO = Path(__file__).resolve().parents[2]
-# The official SARIF 2.1.0 schema and the Ant JUnit XSD, vendored from ../shared/schemas
-# so validation always runs (tests/test_schemas_vendored.py keeps the copies in sync).
+# The official SARIF 2.1.0 schema and the Ant JUnit XSD, kept under tests/schemas so
+# validation always runs offline (tests/test_schemas_vendored.py pins their contents).
 SHARED_SCHEMAS = REPO / "tests" / "schemas"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

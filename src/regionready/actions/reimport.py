@@ -38,6 +38,7 @@ The ACM helpers at the bottom are shared with ``request-certificate``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
+from regionready import inputfile
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
 
@@ -117,13 +119,22 @@ def _key_algorithm(public_key: Any) -> str:
     return type(public_key).__name__
 
 
+def read_pem(path: Path) -> bytes:
+    """The bytes of a PEM file, through :mod:`regionready.inputfile` (kind ``material``):
+    a FIFO, a device, a dangling link or a file over the limit is NeedsInput naming the
+    path (the message never quotes the file). A symlink may lead anywhere (certbot's
+    ``live/`` folders are symlinks into ``archive/``)."""
+    try:
+        return inputfile.read_bytes(path, "material")
+    except inputfile.InputFileError as exc:
+        raise NeedsInput(str(exc)) from None
+
+
 def read_material(folder: Path) -> Material:
     """Parse ``folder/cert.pem`` (public data only); RemediationError when unusable."""
     cert_path = folder / CERT_FILE
     try:
-        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    except OSError as exc:
-        raise NeedsInput(f"cannot read {cert_path}: {exc.strerror or type(exc).__name__}") from None
+        cert = x509.load_pem_x509_certificate(read_pem(cert_path))
     except ValueError:
         raise NeedsInput(f"{cert_path} is not a PEM certificate") from None
     common = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
@@ -144,7 +155,9 @@ def read_material(folder: Path) -> Material:
 
 
 def _missing(folder: Path) -> list[str]:
-    return [name for name in (CERT_FILE, KEY_FILE) if not (folder / name).is_file()]
+    """The required files that are not there (anything at the name is read, and refused
+    then if it is not a regular file)."""
+    return [name for name in (CERT_FILE, KEY_FILE) if not os.path.lexists(folder / name)]
 
 
 def _problem(
@@ -251,17 +264,14 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
 def _read_key(folder: Path, material: Material) -> bytes:
     """key.pem's bytes, after checking it is the certificate's key. Messages never quote it."""
     path = folder / KEY_FILE
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NeedsInput(f"cannot read {path}: {exc.strerror or type(exc).__name__}") from None
+    data = read_pem(path)
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except TypeError:
         raise NeedsInput(f"{path} is encrypted: ACM needs an unencrypted PEM key") from None
     except ValueError:
         raise NeedsInput(f"{path} is not a PEM private key") from None
-    cert = x509.load_pem_x509_certificate((folder / CERT_FILE).read_bytes())
+    cert = x509.load_pem_x509_certificate(read_pem(folder / CERT_FILE))
     mine = key.public_key().public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -304,12 +314,12 @@ def apply(change: Change, clients: TargetClients) -> str:
                 f"(expires {_iso(material.not_after)})"
             )
     kwargs: dict[str, Any] = {
-        "Certificate": (material.folder / CERT_FILE).read_bytes(),
+        "Certificate": read_pem(material.folder / CERT_FILE),
         "PrivateKey": _read_key(material.folder, material),
     }
     chain = material.folder / CHAIN_FILE
-    if chain.is_file():
-        kwargs["CertificateChain"] = chain.read_bytes()
+    if os.path.lexists(chain):  # a chain.pem that cannot be read is refused, not dropped
+        kwargs["CertificateChain"] = read_pem(chain)
     if p.get("CertificateArn"):
         kwargs["CertificateArn"] = p["CertificateArn"]
     elif p.get("Tags"):

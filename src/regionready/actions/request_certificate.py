@@ -28,6 +28,7 @@ from typing import Any
 from regionready.actions import reimport
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, TargetClients
+from regionready.wording import plural
 
 ACTION = "request-certificate"
 RULES = ("ACM-001",)
@@ -81,7 +82,7 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     summary = (
         f"request a {params['KeyAlgorithm']} certificate for {domain}"
         f"{' (+' + ', '.join(others) + ')' if others else ''}, {method} validation"
-        f"{', ' + str(len(params['Tags'])) + ' tag(s)' if params['Tags'] else ''}"
+        f"{', ' + plural(len(params['Tags']), 'tag') if params['Tags'] else ''}"
     )
     if method == "EMAIL":
         summary += (

@@ -17,6 +17,8 @@ other line, comment, blank line, key order and line ending stays exactly as it w
 - a profile without a section (known only from the credentials file, or the implicit
   ``default``) gets a new section at the end of the file.
 
+The file is read through ``regionready.inputfile`` (a regular file of at most
+``REGIONREADY_MAX_MATERIAL_BYTES``; a FIFO or a device is refused, never waited on).
 Before writing, the file is copied to ``<name>.regionready-backup-<UTC timestamp>`` next
 to it (a new name each time, never overwritten), then replaced atomically
 (``regionready.atomic.write_text``) with its permission bits kept.
@@ -40,7 +42,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-from regionready import atomic
+from regionready import atomic, inputfile
 from regionready.actions.reimport import NeedsInput
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
@@ -187,7 +189,7 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         return []
     path = config_file(item, ctx)
     how = "set" if item.get("FileValue") else "add"
-    blocked = None if path.is_file() else _missing(path)
+    blocked = None if os.path.lexists(path) else _missing(path)
     return [
         Change(
             action=ACTION,
@@ -238,13 +240,16 @@ def apply(change: Change, clients: TargetClients) -> str:
     path = Path(change.params["ConfigFile"])
     if _credentials_file(path):
         raise RemediationError(f"refused: {path} is a credentials file, which is never written")
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise NeedsInput(f"{_missing(path)}; nothing was changed")
+    try:  # a FIFO, a device, a dangling link or a file over the limit is refused
+        data = inputfile.read_bytes(path, "material")
+    except inputfile.InputFileError as exc:
+        raise RemediationError(f"{exc}; nothing was changed") from None
     try:
-        with path.open(encoding="utf-8", newline="") as handle:  # keep CRLF as it is
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RemediationError(f"cannot read {path}: {type(exc).__name__}") from None
+        text = data.decode("utf-8")  # as it is: CRLF and a BOM are kept
+    except UnicodeDecodeError:
+        raise RemediationError(f"cannot read {path}: not UTF-8 text; nothing was changed") from None
     edited = set_regional(text, profile)
     if edited == text:
         return f"already present: profile {profile} has {OPTION} = {VALUE} in {path}"

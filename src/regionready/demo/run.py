@@ -17,6 +17,7 @@ import boto3
 
 from regionready import __version__, registry
 from regionready.gate import EXIT_OK, EXIT_USAGE
+from regionready.wording import plural
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
@@ -133,7 +134,25 @@ def run_demo(
     for path in written:
         print(f"report:   {path}")
     print(f"finished in {time.perf_counter() - started:.1f} s")
+    note = _no_gate_note(after if after is not None else report, fail_on)
+    if note:
+        print(note)
     return EXIT_OK
+
+
+def _no_gate_note(report: Any, fail_on: str) -> str:
+    """Why the demo exits 0 although its verdict fails ("" when a scan would exit 0 too):
+    the demo shows the product, it does not gate; ``scan`` and ``evaluate`` do."""
+    from regionready.gate import EXIT_INCOMPLETE, exit_code
+
+    code = exit_code(report.results, fail_on=fail_on, allow_incomplete=False)
+    if code == EXIT_OK:
+        return ""
+    why = "incomplete" if code == EXIT_INCOMPLETE else f"findings at or above {fail_on}"
+    return (
+        f"exit 0: the demo does not gate; 'regionready scan' (or 'evaluate') with "
+        f"--fail-on {fail_on} exits {code} on this verdict ({why})"
+    )
 
 
 #: What the demo's user supplies to remediation, as ``regionready remediate`` options.
@@ -244,7 +263,7 @@ def _remediate(
                 f"  --pem-dir {pem_dir} (re-issued here for {', '.join(reissued)}; "
                 "removed once applied)"
             )
-        print(f"remediation plan: {len(changes)} change(s) in {TARGET}")
+        print(f"remediation plan: {plural(len(changes), 'change')} in {TARGET}")
         for change in changes:
             print(f"  {change.action:22} {change.resource}: {change.summary}")
             if change.blocked:

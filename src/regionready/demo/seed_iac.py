@@ -181,5 +181,5 @@ def scan_options(plan: Any) -> dict[str, Any]:
         "code_base": str(root),
         "source_region": plan.source,
         "target_region": plan.target,
-        "skip_checkov": True,
+        "skip_checkov": "the demo does not run checkov (regionready iac PATH runs it if installed)",
     }

@@ -3,8 +3,11 @@
 checkov is never imported: it pins boto3 and other libraries and lives in its own
 environment (``pipx install checkov``, or a separate virtualenv). It is found, in order,
 at the path given (``--checkov`` / ``options["checkov"]``), at ``$REGIONREADY_CHECKOV``,
-then on ``PATH``. When it cannot be found or fails, the scan records an error for IAC-003
-(whose rule then reads ERROR, never PASS).
+then on ``PATH``. When nobody named one and none is on ``PATH``, IAC-003 is not run: the
+scan records why (``NOT_INSTALLED_NOTE``), its rule reads NOT_APPLICABLE with that text and
+the output says so once; never ERROR, never a pass. The command line refuses (exit 2) a
+checkov the user named that does not run (``named_problem``). A checkov that was found
+but fails on the scan records an error for IAC-003 (its rule then reads ERROR).
 
 It runs offline: ``--skip-download`` and no API key (``BC_API_KEY`` and
 ``PRISMA_API_URL`` are removed from its environment), ``BC_SKIP_MAPPING=TRUE`` (no
@@ -25,10 +28,12 @@ line of the resource (``file_line_range``) at its first non-blank column.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +89,15 @@ def touched(resource: str) -> bool:
     return bool(_TOUCHED.search(resource))
 
 
+#: ``locate``'s error code when nobody named checkov and none is on PATH: IAC-003 is then
+#: not run (said once, with how to enable it), never ERROR and never a pass.
+NOT_INSTALLED = "NotInstalled"
+NOT_INSTALLED_NOTE = (
+    "checkov is not installed: IAC-003 was not run. To run it, install checkov in its own "
+    f"environment (pipx install checkov) and put it on PATH, pass --checkov PATH or set {ENV_VAR}"
+)
+
+
 def _error(code: str, message: str) -> ScanError:
     return ScanError(IAC_003, "checkov", code, message[:300], INSTALL_HINT)
 
@@ -103,7 +117,40 @@ def locate(option: str | None) -> str | ScanError:
     found = shutil.which("checkov")
     if found:
         return found
-    return _error("NotInstalled", "checkov is not installed (not on PATH)")
+    return _error(NOT_INSTALLED, "checkov is not installed (not on PATH)")
+
+
+#: Seconds ``checkov --version`` may take (it imports its whole rule set, a few seconds).
+VERSION_TIMEOUT = 120
+
+
+def named_problem(option: str | None) -> str | None:
+    """Why the checkov the user named (``--checkov`` or ``$REGIONREADY_CHECKOV``) cannot
+    be used, or None (also when nobody named one: then it is optional)."""
+    if not option and not os.environ.get(ENV_VAR):
+        return None
+    origin = "--checkov" if option else ENV_VAR
+    found = locate(option)
+    if isinstance(found, ScanError):
+        return f"{found.message}; {INSTALL_HINT}"
+    try:
+        done = subprocess.run(
+            [found, "--version"],
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            env=environment(),
+            timeout=VERSION_TIMEOUT,
+        )
+    except subprocess.TimeoutExpired:
+        return f"{origin} {found}: '--version' did not answer within {VERSION_TIMEOUT} s"
+    except OSError as exc:
+        return f"{origin} {found} cannot be run: {exc.strerror or exc}"
+    if done.returncode != 0:
+        tail = "".join((done.stderr or done.stdout).strip().splitlines()[-1:])
+        said = f": {tail[:200]}" if tail else ""
+        return f"{origin} {found} does not work: '--version' exited {done.returncode}{said}"
+    return None
 
 
 def environment() -> dict[str, str]:
@@ -156,24 +203,59 @@ def failures(reports: list[dict[str, Any]]) -> list[Failure]:
     return found
 
 
+TIMEOUT_ACTION = (
+    "raise the limit with --checkov-timeout SECONDS (regionready iac) or the collector "
+    "option checkov_timeout, or scan fewer paths at a time; --no-checkov skips IAC-003"
+)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    """SIGKILL checkov's whole process group (its workers too), then reap it."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):  # a pipe held open elsewhere
+        process.communicate(timeout=10)
+
+
 def run(executable: str, target: list[str], timeout: int = DEFAULT_TIMEOUT) -> Run:
-    """Run checkov once on ``target`` (``["-d", DIR]`` or ``["-f", FILE, ...]``)."""
+    """Run checkov once on ``target`` (``["-d", DIR]`` or ``["-f", FILE, ...]``).
+
+    checkov runs in its own session (a new process group): on timeout the whole group
+    is killed, the worker processes checkov forks included, never just the direct child.
+    """
     result = Run()
     try:
-        done = subprocess.run(
+        process = subprocess.Popen(
             command(executable, target),
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
             text=True,
             env=environment(),
-            timeout=timeout,
-            check=False,
+            start_new_session=True,
         )
-    except subprocess.TimeoutExpired:
-        result.errors.append(_error("Timeout", f"checkov did not finish within {timeout} s"))
-        return result
     except OSError as exc:
         result.errors.append(_error("CannotRun", f"cannot run checkov ({executable}): {exc}"))
         return result
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        result.errors.append(
+            ScanError(
+                IAC_003,
+                "checkov",
+                "Timeout",
+                f"checkov timed out: it did not finish within {timeout} s and was stopped "
+                "(with its worker processes); IAC-003 was not checked",
+                TIMEOUT_ACTION,
+            )
+        )
+        return result
+    except BaseException:
+        _kill_group(process)
+        raise
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
     if done.returncode not in (0, 1):
         tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
         result.errors.append(_error("Failed", f"checkov exited with {done.returncode}: {tail[0]}"))

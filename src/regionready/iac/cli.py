@@ -19,6 +19,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, cast
 
+from regionready.iac import checkov
 from regionready.iac.checkov import DEFAULT_TIMEOUT, ENV_VAR
 
 HELP = "check templates, policies, config and code on disk for the target Region (no AWS)"
@@ -32,6 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     parser.add_argument("--source", required=True, metavar="REGION", help="source Region")
     parser.add_argument("--target", required=True, metavar="REGION", help="target Region")
+    cli.add_region_options(parser)
     parser.add_argument(
         "--checkov",
         default=None,
@@ -44,7 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="do not run checkov: IAC-003 is reported not applicable instead of checked",
     )
     parser.add_argument(
-        "--checkov-timeout", type=int, default=DEFAULT_TIMEOUT, help="seconds (default 900)"
+        "--checkov-timeout",
+        type=cli._positive_int,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=(
+            "stop checkov (and its worker processes) after SECONDS per scanned folder; "
+            f"IAC-003 is then ERROR (default {DEFAULT_TIMEOUT})"
+        ),
     )
     parser.add_argument(
         "--base",
@@ -64,6 +73,17 @@ class _NoAws:
 
     def forget_models(self) -> None:
         """No client, so no cached service model to drop."""
+
+
+def check_checkov(args: argparse.Namespace) -> None:
+    """A checkov the user named that does not run is a usage error (exit 2), not ERROR."""
+    from regionready import cli
+
+    if getattr(args, "no_checkov", False):
+        return
+    problem = checkov.named_problem(args.checkov)
+    if problem is not None:
+        raise cli.UsageError(problem.rstrip())
 
 
 def collect_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -110,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.paths if not p.exists()]
     if missing:
         raise cli.UsageError(f"no such file or directory: {', '.join(missing)}")
+    check_checkov(args)
     rules = [r for r in cli._load_rules(args) if r.collector == SERVICE]
     cli._check_formats(args.format)
     scan = local_scan(args, dt.datetime.now(dt.UTC))

@@ -27,7 +27,7 @@ import tokenize
 
 from regionready.iac import hcl, yamlspans
 from regionready.iac.files import SourceFile
-from regionready.iac.model import CODE, CONFIG, IAC_004, STS_002, TERRAFORM, Finding
+from regionready.iac.model import CODE, CONFIG, IAC_004, STS_002, Finding
 from regionready.iac.text import Positions, Span, code_lines, normalise, subtract, within
 
 STS_GLOBAL = "sts.amazonaws.com"
@@ -38,7 +38,9 @@ ENDPOINT_RE = re.compile(
 LEGACY_RE = re.compile(
     r"\b(?:AWS_)?STS_REGIONAL_ENDPOINTS\b[\"']?\]?\s*[:=,]\s*[\"']?legacy\b", re.IGNORECASE
 )
-_AUDIENCE_KEY_RE = re.compile(r"(:aud$|^aud$|audience|client_?id_?list|^clientids$)", re.I)
+_AUDIENCE_KEY_RE = re.compile(
+    r"(:aud$|^aud$|audience|client_?id_?list|^clientids$|:aud\"?$)", re.IGNORECASE
+)
 _AUDIENCE_TAIL_RE = re.compile(
     r"(?:\baud|audience|client_?id_?list|clientids)[\"']?\s*[:=]\s*\[?\s*"
     r"(?:[\"'][^\"'\n]*[\"']\s*,\s*)*[\"']?(?:https://)?$",
@@ -75,6 +77,29 @@ def _python_strings(text: str, positions: Positions) -> list[Span] | None:
     return spans
 
 
+def python_string_spans(text: str) -> list[Span] | None:
+    """Spans of a Python text's string literals (None: it does not tokenize)."""
+    strings = _python_strings(text, Positions(text))
+    return normalise(strings) if strings is not None else None
+
+
+def _hcl_audience(contexts: hcl.Contexts, offset: int) -> bool:
+    """True where HCL names an OIDC audience: a ``client_id_list``/``audience`` value
+    (however wrapped: ``distinct(concat(["sts.amazonaws.com"], ...))``), the ``values``
+    of a condition whose ``variable`` ends in ``:aud``, or the default of a variable
+    named for an audience."""
+    context = contexts.at(offset)
+    if context.attr and _AUDIENCE_KEY_RE.search(context.attr):
+        return True
+    for block in context.blocks():
+        variable = block.attrs.get("variable", "")
+        if context.attr == "values" and re.search(r":aud[\"'}]*\s*$", variable.strip()):
+            return True
+        if block.kind == "variable" and _AUDIENCE_KEY_RE.search(block.header):
+            return True
+    return False
+
+
 def _audience_paths(source: SourceFile) -> list[Span]:
     """Scalar spans whose key path is an OIDC audience (YAML/JSON only)."""
     spans: list[Span] = []
@@ -89,7 +114,7 @@ def _audience_paths(source: SourceFile) -> list[Span]:
 
 def allowed_spans(source: SourceFile, positions: Positions) -> list[Span]:
     text = source.text
-    if source.kind == TERRAFORM and source.language == "hcl":
+    if source.language == "hcl":
         return subtract([(0, len(text))], normalise(hcl.layout(text).comments))
     if source.documents is not None:
         spans: list[Span] = []
@@ -103,8 +128,14 @@ def allowed_spans(source: SourceFile, positions: Positions) -> list[Span]:
     return code_lines(text)
 
 
+_AUDIENCE_LINE_RE = re.compile(r"(client_?ids?|audiences?|\baud)\b[^\n]*$", re.IGNORECASE)
+
+
 def _is_audience(text: str, start: int, audience_spans: list[Span], end: int) -> bool:
     if within(audience_spans, start, end):
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    if _AUDIENCE_LINE_RE.search(text[line_start:start]):
         return True
     return bool(_AUDIENCE_TAIL_RE.search(text[max(0, start - 200) : start]))
 
@@ -114,13 +145,21 @@ def scan(source: SourceFile) -> list[Finding]:
     positions = Positions(source.text)
     spans = allowed_spans(source, positions)
     audience = _audience_paths(source)
+    contexts = (
+        hcl.Contexts(source.text)
+        if source.language == "hcl" and ENDPOINT_RE.search(source.text)
+        else None
+    )
     sts_002 = source.kind in (CONFIG, CODE)
     findings: list[Finding] = []
     for match in ENDPOINT_RE.finditer(source.text):
         if not within(spans, match.start(), match.end()):
             continue
         name = match.group(1).lower()
-        if name == STS_GLOBAL and _is_audience(source.text, match.start(), audience, match.end()):
+        if name == STS_GLOBAL and (
+            _is_audience(source.text, match.start(), audience, match.end())
+            or (contexts is not None and _hcl_audience(contexts, match.start()))
+        ):
             continue
         line, column = positions.line_col(match.start())
         findings.append(

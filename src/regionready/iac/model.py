@@ -6,6 +6,11 @@ the other checks evaluated.
 
 Items of a check's type (id ``Id``):
 
+- one per file the check could not read (too large, binary, not UTF-8, unreadable, a
+  symlink loop): ``{Id: "<path>", ..., Code: "<reason code>", Message: "not scanned:
+  <reason>", Clean: false}`` with an error about that item alone, so it is ERROR with
+  its reason and the rest of the scan is judged
+
 - one per finding: ``{Id: "<path>:<line>:<column>:<code>", Check, Path, Line, Column,
   Code, Message, Severity, Clean: false}``
 - one per scanned file the check applies to and found nothing in: ``{Id: "<path>",
@@ -45,8 +50,8 @@ KIND_CHECKS: dict[str, tuple[str, ...]] = {
     CLOUDFORMATION: (IAC_001, IAC_002, IAC_003, IAC_004),
     TERRAFORM: (IAC_002, IAC_003, IAC_004),
     POLICY: (IAC_002, IAC_004),
-    CONFIG: (IAC_004, STS_002),
-    CODE: (IAC_004, STS_002),
+    CONFIG: (IAC_002, IAC_004, STS_002),
+    CODE: (IAC_002, IAC_004, STS_002),
 }
 
 
@@ -97,10 +102,30 @@ def clean_item(check: str, path: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class ScanError:
-    """A check that could not run (its rules become ERROR, never a silent PASS)."""
+    """A check that could not run (its rules become ERROR, never a silent PASS).
+
+    With ``item``, only that item (a file the check could not read: its id is the path)
+    is ERROR; the check's other items are judged as usual."""
 
     check: str
     tool: str
     code: str
     message: str
     action: str
+    item: str | None = None
+
+
+def unreadable_item(check: str, path: str, code: str, reason: str) -> dict[str, Any]:
+    """The item of a file a check could not read; a per-item error makes it ERROR (it
+    would FAIL, not PASS, if the error were ever lost)."""
+    return {
+        "Id": path,
+        "Check": check,
+        "Path": path,
+        "Line": None,
+        "Column": None,
+        "Code": code,
+        "Message": f"not scanned: {reason}",
+        "Severity": None,
+        "Clean": False,
+    }

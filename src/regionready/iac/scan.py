@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from regionready.iac import cfn, checkov, endpoints, regions, stsclients
-from regionready.iac.files import SourceFile, discover, relative
+from regionready.iac.files import Skipped, SourceFile, discover_all, relative
 from regionready.iac.model import (
     CHECK_TYPES,
     CLOUDFORMATION,
@@ -26,6 +26,7 @@ from regionready.iac.model import (
     Finding,
     ScanError,
     clean_item,
+    unreadable_item,
 )
 from regionready.iac.text import Positions
 
@@ -38,6 +39,7 @@ class ScanOptions:
     target_region: str | None
     checkov_path: str | None = None
     skip_checkov: bool = False
+    skip_checkov_reason: str = "checkov was turned off (--no-checkov)"
     checkov_timeout: int = checkov.DEFAULT_TIMEOUT
 
 
@@ -46,6 +48,9 @@ class ScanOutcome:
     items: dict[str, list[dict[str, Any]]]
     errors: list[ScanError] = field(default_factory=list)
     files: list[SourceFile] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    #: Checks deliberately not run (check id -> why, and how to run it): no items, no error.
+    not_run: dict[str, str] = field(default_factory=dict)
 
 
 def options_from(raw: dict[str, Any]) -> ScanOptions:
@@ -53,13 +58,15 @@ def options_from(raw: dict[str, Any]) -> ScanOptions:
     paths = [Path(p) for p in raw.get("code_paths") or []]
     base = Path(raw.get("code_base") or Path.cwd())
     timeout = raw.get("checkov_timeout") or checkov.DEFAULT_TIMEOUT
+    skip = raw.get("skip_checkov")  # true, or the reason checkov is not run
     return ScanOptions(
         paths=paths,
         base=base,
         source_region=raw.get("source_region"),
         target_region=raw.get("target_region"),
         checkov_path=raw.get("checkov"),
-        skip_checkov=bool(raw.get("skip_checkov")),
+        skip_checkov=bool(skip),
+        **({"skip_checkov_reason": skip} if isinstance(skip, str) else {}),
         checkov_timeout=int(timeout),
     )
 
@@ -84,7 +91,7 @@ class _Collector:
         self.findings: list[Finding] = []
         self.errors: list[ScanError] = []
         self.failed: set[str] = set()  # checks that could not run (no clean items)
-        self.skipped: set[str] = set()  # checks the caller turned off (no items at all)
+        self.not_run: dict[str, str] = {}  # checks not run, and why (no items at all)
 
     def error(self, error: ScanError) -> None:
         self.errors.append(error)
@@ -96,7 +103,7 @@ class _Collector:
         self._cfn_lint(templates)
         if opts.source_region:
             for source in files:
-                self.findings.extend(regions.scan(source, opts.source_region))
+                self.findings.extend(regions.scan(source, opts.source_region, opts.target_region))
         elif any(IAC_002 in KIND_CHECKS[f.kind] for f in files):
             self.error(_missing_region(IAC_002, "source"))
         for source in files:
@@ -134,9 +141,13 @@ class _Collector:
         if not scanned:
             return
         if self.options.skip_checkov:
-            self.skipped.add(IAC_003)
+            self.not_run[IAC_003] = self.options.skip_checkov_reason
             return
         executable = checkov.locate(self.options.checkov_path)
+        if isinstance(executable, ScanError) and executable.code == checkov.NOT_INSTALLED:
+            # Nobody asked for checkov and there is none: an optional tool, not a failure.
+            self.not_run[IAC_003] = checkov.NOT_INSTALLED_NOTE
+            return
         if isinstance(executable, ScanError):
             self.error(executable)
             return
@@ -181,8 +192,37 @@ def _contains(root: Path, path: Path) -> bool:
     return True
 
 
+SKIP_ACTIONS = {
+    "TooLarge": "raise the limit with REGIONREADY_MAX_IAC_BYTES=BYTES if the file is genuine",
+    "Binary": "remove the binary file from the scanned paths, or rename it",
+    "NotUtf8": "save the file as UTF-8",
+    "SymlinkLoop": "fix or remove the symlink loop",
+    "DanglingSymlink": "fix or remove the dangling symlink",
+}
+
+
+def skipped_errors(skipped: list[Skipped], ran: set[str]) -> list[ScanError]:
+    """One error per (unreadable file, check that would have read it and ran)."""
+    return [
+        ScanError(
+            check,
+            "regionready",
+            f"FileNot{'Read' if entry.code != 'TooLarge' else 'Scanned'}",
+            f"{entry.rel}: not scanned: {entry.reason}",
+            SKIP_ACTIONS.get(entry.code, "make the file readable (permissions) and scan again"),
+            entry.rel,
+        )
+        for entry in skipped
+        for check in KIND_CHECKS[entry.kind]
+        if check in ran and check != IAC_003  # checkov reads the files itself
+    ]
+
+
 def _items(
-    files: list[SourceFile], findings: list[Finding], failed: set[str]
+    files: list[SourceFile],
+    findings: list[Finding],
+    failed: set[str],
+    skipped: list[Skipped] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
     items = empty_items()
     unique = {(f.check, f.id): f for f in findings}
@@ -195,7 +235,8 @@ def _items(
     for source in files:
         checks = KIND_CHECKS[source.kind]
         for check in checks:
-            if check not in failed and (check, source.rel) not in flagged:
+            unparsed = check == IAC_002 and source.kind == CLOUDFORMATION and not source.parsed
+            if check not in failed and (check, source.rel) not in flagged and not unparsed:
                 items[CHECK_TYPES[check]].append(clean_item(check, source.rel))
         items[FILE_TYPE].append(
             {
@@ -204,8 +245,34 @@ def _items(
                 "Language": source.language,
                 "Checks": list(checks),
                 "Findings": per_file[source.rel],
+                "Parsed": source.parsed,
+                "Skipped": None,
             }
         )
+    for source in files:  # a template that does not parse: IAC-001 has its E0000
+        if source.kind == CLOUDFORMATION and not source.parsed and IAC_002 not in failed:
+            reason = "the template does not parse (see IAC-001, cfn-lint E0000)"
+            items[CHECK_TYPES[IAC_002]].append(
+                unreadable_item(IAC_002, source.rel, "ParseError", reason)
+            )
+    for entry in skipped or []:
+        checks = tuple(c for c in KIND_CHECKS[entry.kind] if c not in failed and c != IAC_003)
+        for check in checks:
+            items[CHECK_TYPES[check]].append(
+                unreadable_item(check, entry.rel, entry.code, entry.reason)
+            )
+        items[FILE_TYPE].append(
+            {
+                "Path": entry.rel,
+                "Kind": entry.kind,
+                "Language": entry.language,
+                "Checks": list(checks),
+                "Findings": 0,
+                "Parsed": False,
+                "Skipped": f"{entry.code}: {entry.reason}",
+            }
+        )
+    items[FILE_TYPE].sort(key=lambda i: i["Path"])
     return items
 
 
@@ -221,8 +288,25 @@ def scan(options: ScanOptions) -> ScanOutcome:
             for check in CHECK_TYPES
         ]
         return ScanOutcome(empty_items(), errors)
-    files = discover(options.paths, options.base)
+    found = discover_all(options.paths, options.base)
+    files = found.files
     collector = _Collector(options)
     collector.run(files)
-    without = collector.failed | collector.skipped
-    return ScanOutcome(_items(files, collector.findings, without), collector.errors, files)
+    without = collector.failed | set(collector.not_run)
+    ran = {check for check in CHECK_TYPES if check not in without}
+    errors = collector.errors + skipped_errors(found.skipped, ran)
+    if IAC_002 in ran:
+        errors += [
+            ScanError(
+                IAC_002,
+                "regionready",
+                "ParseError",
+                f"{f.rel}: not searched: the template does not parse (see IAC-001 E0000)",
+                "fix the template's syntax (cfn-lint's E0000 gives the position)",
+                f.rel,
+            )
+            for f in files
+            if f.kind == CLOUDFORMATION and not f.parsed
+        ]
+    items = _items(files, collector.findings, without, found.skipped)
+    return ScanOutcome(items, errors, files, found.skipped, collector.not_run)

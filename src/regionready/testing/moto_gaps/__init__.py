@@ -3,7 +3,7 @@
 A test against moto that answers differently from AWS passes code that fails on AWS, so
 every divergence that matters to the ACM and KMS collectors, rules or remediation is
 corrected here, in one place, with botocore event hooks. Each hook is small and says
-which moto behaviour it corrects (see /work/shared/MOTO.md for the measurements):
+which moto behaviour it corrects, and a test under tests/ checks each one:
 
 ACM
   * ListCertificates without ``Includes.keyTypes`` returns every key type; AWS returns
@@ -71,6 +71,12 @@ or, when other code creates the sessions (the demo running the collection driver
     with mock_aws(), moto_gaps.everywhere():
         run_the_driver()
 
+Concurrency: moto's in-process backends are not thread-safe, and some reads write to
+them (SSM loads its public parameters on first read, while the Resource Groups Tagging
+API's GetResources walks every backend of the Region): ``install`` and ``everywhere``
+make in-process moto answer one request at a time (``_serial``), so concurrent
+collectors cannot fail with moto's ``dictionary changed size during iteration``.
+
 Layout: one module per AWS service (``acm``, ``kms``, ...), each exporting ``HANDLERS``
 (botocore event name, handler); this package joins them, in module-name order. A
 service moto lacks entirely is answered by a ``before-call`` hook that returns the real
@@ -85,6 +91,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from regionready.testing.moto_gaps import _serial
 from regionready.testing.moto_gaps._common import Handler
 from regionready.testing.moto_gaps.acm import ACM_DEFAULT_KEY_TYPES, approve_email_validation
 from regionready.testing.moto_gaps.kms import aws_managed_key
@@ -136,8 +143,10 @@ def install(target: Any, handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> 
 
     Idempotent (each hook has a unique id). Clients made from a session *afterwards* get
     the hooks; install on a client directly to correct one that already exists. Returns
-    ``target`` so ``session = install(boto3.Session())`` reads naturally.
+    ``target`` so ``session = install(boto3.Session())`` reads naturally. Also makes
+    in-process moto answer one request at a time, process-wide (see ``_serial``).
     """
+    _serial.serialise()
     events = _emitter(target)
     for event, handler in handlers:
         events.register(event, handler, unique_id=_unique_id(event, handler))
@@ -158,9 +167,11 @@ def everywhere(handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> Iterator[N
     For code that makes its own sessions (the collection driver run by the demo): the
     hooks join botocore's built-in handlers, which each new Session registers. Sessions
     made inside keep the hooks after the block; sessions made before never get them.
+    In-process moto answers one request at a time from then on (see ``_serial``).
     """
     from botocore import handlers as builtin
 
+    _serial.serialise()
     added = list(handlers)
     builtin.BUILTIN_HANDLERS.extend(added)
     try:

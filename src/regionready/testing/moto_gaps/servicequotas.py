@@ -1,7 +1,7 @@
 """Service Quotas: answer ListServiceQuotas for the services regionready checks.
 
-moto 5.2.5 does not implement ListServiceQuotas at all (MOTO.md: only ``vpc`` defaults
-exist). A ``before-call`` hook answers it, with AWS's response shape
+moto 5.2.5 does not implement ListServiceQuotas at all (it holds defaults for ``vpc``
+only). A ``before-call`` hook answers it, with AWS's response shape
 (``ServiceQuota``: ServiceCode, ServiceName, QuotaArn, QuotaCode, QuotaName, Value,
 Unit, Adjustable, GlobalQuota), for the service codes in ``DEFAULTS``: the real quota
 codes, names and default values. Paging follows MaxResults / NextToken.

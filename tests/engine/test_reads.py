@@ -1,0 +1,183 @@
+"""What a rule reads, and how the engine uses it: an error that left fields or items
+incomplete makes exactly the results that read them ERROR."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from regionready.cli import main
+from regionready.clients import CollectionError, parse_feeds
+from regionready.engine import evaluate
+from regionready.reads import expression_paths, rule_reads
+from regionready.rules import load_rules
+from regionready.snapshot import Scan
+
+RULES = {rule.id: rule for rule in load_rules()}
+ACCOUNT = "111111111111"
+SOURCE, TARGET = "me-central-1", "eu-central-1"
+NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("expression", "paths"),
+    [
+        ("a.b.c", {("a", "b", "c")}),
+        ("Tags[?Key == 'x'].Value", {("Tags",)}),
+        ("source.Tags[?Key == 'x'].Value", {("source", "Tags")}),
+        ("a[0].b", {("a",)}),
+        ("a | b", {("a",)}),
+        ("@ | b", {("b",)}),
+        ("length(@)", {("*",)}),
+        ("[Scope, Name]", {("Scope",), ("Name",)}),
+        ("a.[b, c]", {("a", "b"), ("a", "c")}),
+        ("!Key", {("Key",)}),
+        ("sort_by(Rules, &Priority)", {("Rules",)}),
+        ("lookup('keys', Key.KeyId)", {("Key", "KeyId")}),
+        ("`1`", set()),
+    ],
+)
+def test_expression_paths(expression: str, paths: set[tuple[str, ...]]) -> None:
+    assert expression_paths(expression) == paths
+
+
+def test_readiness_rule_reads_its_conditions_and_message_fields() -> None:
+    reads = rule_reads(RULES["KMS-001"]).to_dict()
+    assert reads == {"kms.alias": ["AliasName", "Key"]}
+
+
+def test_parity_rule_reads_the_fields_under_source_and_target() -> None:
+    reads = rule_reads(RULES["WAF-007"]).to_dict()
+    assert reads["wafv2.web_acl"] == ["LoggingConfiguration", "Name", "Scope"]
+
+
+def test_a_function_given_the_whole_item_reads_what_it_declares() -> None:
+    # waf_rule_drift(source, target, ...) declares DefaultAction and Rules in fn_waf.READS
+    assert rule_reads(RULES["WAF-003"]).to_dict()["wafv2.web_acl"] == [
+        "DefaultAction",
+        "Name",
+        "Rules",
+        "Scope",
+    ]
+
+
+def test_an_undeclared_function_given_the_whole_item_reads_everything() -> None:
+    reads = rule_reads(RULES["STS-003"]).to_dict()
+    assert reads["cloudtrail.sts_event"] == "*"
+
+
+def test_lookups_are_read_whole() -> None:
+    reads = rule_reads(RULES["KMS-008"]).to_dict()
+    assert reads["iam.role"] == "*"
+    assert reads["iam.user"] == "*"
+
+
+def test_feeds_name_types_and_fields() -> None:
+    assert parse_feeds(["key", "alias.Key"]) == (["alias", "key"], {"alias": ["Key"]})
+    assert parse_feeds(["key", "key.Policy"]) == (["key"], {})  # the whole type wins
+    error = CollectionError(
+        "kms:DescribeKey", "AccessDenied", "", "kms:DescribeKey", ["alias", "key"],
+        fields={"alias": ["Key"]}, resources={"key": ["k1"], "alias": ["alias/a"]},
+    )  # fmt: skip
+    assert error.to_dict()["fields"] == {"alias": ["Key"]}
+    assert error.to_dict()["resources"] == {"alias": ["alias/a"], "key": ["k1"]}
+
+
+def _alias(name: str, key: dict[str, Any] | None) -> dict[str, Any]:
+    return {"AliasName": name, "AliasArn": f"arn:aws:kms:{TARGET}:{ACCOUNT}:{name}", "Key": key}
+
+
+def _key(key_id: str) -> dict[str, Any]:
+    return {
+        "KeyId": key_id,
+        "KeyState": "Enabled",
+        "Enabled": True,
+        "KeyManager": "CUSTOMER",
+        "MultiRegion": False,
+        "KeySpec": "SYMMETRIC_DEFAULT",
+    }
+
+
+def _scan(source_aliases: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Scan:
+    def doc(region: str, aliases: list[dict[str, Any]], errs: list[dict[str, Any]]) -> Any:
+        return {
+            "kind": "regionready-snapshot",
+            "schema_version": 1,
+            "account": ACCOUNT,
+            "region": region,
+            "collected_at": "2026-11-23T00:00:00Z",
+            "services": {
+                "kms": {
+                    "status": "error" if errs else "ok",
+                    "errors": errs,
+                    "id_fields": {"alias": "AliasName", "key": "KeyId"},
+                    "resources": {"alias": aliases, "key": []},
+                }
+            },
+        }
+
+    return Scan(
+        root=Path("."),
+        manifest={
+            "source_region": SOURCE,
+            "target_region": TARGET,
+            "accounts": [ACCOUNT],
+            "services": ["kms"],
+        },
+        documents={
+            (ACCOUNT, SOURCE): doc(SOURCE, source_aliases, []),
+            (ACCOUNT, TARGET): doc(TARGET, [], errors),
+        },
+        local=None,
+    )
+
+
+def _statuses(scan: Scan, rule_id: str) -> dict[str, str]:
+    results = evaluate(scan, [RULES[rule_id]], now=NOW)
+    return {r.resource_id: r.status.value for r in results}
+
+
+def test_an_error_about_one_item_makes_only_that_item_error() -> None:
+    aliases = [_alias("alias/a", _key("ka")), _alias("alias/b", _key("kb"))]
+    clean = _statuses(_scan(aliases, []), "KMS-001")
+    assert clean == {"alias/a": "FAIL", "alias/b": "FAIL"}
+    # DescribeKey of kb failed in the *source*: only alias/b loses its key summary.
+    error = {
+        "api": "kms:DescribeKey",
+        "code": "AccessDenied",
+        "message": "",
+        "action": "kms:DescribeKey",
+        "resource_types": ["alias", "key"],
+        "fields": {"alias": ["Key"]},
+        "resources": {"alias": ["alias/b"], "key": ["kb"]},
+    }
+    scan = _scan([_alias("alias/a", _key("ka")), _alias("alias/b", None)], [])
+    scan.documents[(ACCOUNT, SOURCE)]["services"]["kms"]["errors"] = [error]
+    assert _statuses(scan, "KMS-001") == {"alias/a": "FAIL", "alias/b": "ERROR"}
+
+
+def test_an_error_on_a_field_the_rule_does_not_read_changes_nothing() -> None:
+    aliases = [_alias("alias/a", _key("ka"))]
+    error = {
+        "api": "kms:GetKeyPolicy",
+        "code": "AccessDenied",
+        "message": "",
+        "action": "kms:GetKeyPolicy",
+        "resource_types": ["key"],
+        "fields": {"key": ["Policy"]},
+    }
+    scan = _scan(aliases, [error])
+    assert _statuses(scan, "KMS-001") == {"alias/a": "FAIL"}
+    # ... while a rule reading key policies is ERROR.
+    assert set(_statuses(scan, "KMS-003").values()) == {"ERROR"}
+
+
+def test_rules_list_json_shows_what_each_rule_reads(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "list", "--format", "json"]) == 0
+    rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["KMS-001"]["reads"] == {"kms.alias": ["AliasName", "Key"]}
+    assert rows["WAF-006"]["reads"]["wafv2.web_acl"] == ["Name", "ResourceArns", "Scope"]

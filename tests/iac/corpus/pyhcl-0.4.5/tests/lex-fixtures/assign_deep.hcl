@@ -1,0 +1,5 @@
+resource = [{
+	foo = [{
+		bar = {}
+	}]
+}]

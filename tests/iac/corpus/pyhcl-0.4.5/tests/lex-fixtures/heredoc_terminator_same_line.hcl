@@ -1,0 +1,3 @@
+foo = <<EOF
+
+The terminator is on this lineEOF

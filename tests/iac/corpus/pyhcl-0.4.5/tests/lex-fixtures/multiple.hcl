@@ -1,0 +1,2 @@
+foo = "bar"
+key = 7

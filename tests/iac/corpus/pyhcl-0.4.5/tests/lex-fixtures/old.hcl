@@ -1,0 +1,3 @@
+default = {
+    "eu-west-1": "ami-b1cf19c6",
+}

@@ -1,0 +1,6 @@
+foo {
+    key = "key",
+    value = 7,
+}
+
+bar {key = "key", value = 7}

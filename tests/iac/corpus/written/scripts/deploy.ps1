@@ -1,0 +1,3 @@
+# Written for the regionready corpus.
+$Endpoint = "https://sqs.us-east-1.amazonaws.com/111122223333/orders"
+Set-DefaultAWSRegion -Region us-east-1
