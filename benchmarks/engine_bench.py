@@ -8,11 +8,11 @@ its peak RSS (``ru_maxrss``) is its own:
               ``read_scan`` (which also validates every file against the snapshot JSON
               Schema), then ``engine.evaluate`` of the whole catalogue. Each step is timed
               apart: ``rules``, ``read_scan``, ``evaluate``.
-``floor``     the engine phase, then ``materialise``: the same results made again with
-              the engine's own cheapest constructor (``engine._result_maker``: a
-              prototype's fields copied, the fingerprint hashed), nothing evaluated.
-              It is the floor the output contract sets (one result per rule and
-              resource, docs/architecture.md), whatever the rules cost.
+``floor``     the engine phase, then ``materialise``: the same results made again as
+              the engine makes them (``model.Result(...)``, whose constructor hashes
+              the fingerprint), nothing evaluated. It is the floor the output
+              contract sets (one result per rule and resource, docs/architecture.md),
+              whatever the rules cost.
 
 Ratios reported: ``evaluate / parse`` (the engine proper, target <= 3 at 100k),
 ``materialise / parse`` (the part of it no rule logic can remove) and
@@ -84,31 +84,23 @@ def worker(snapshot: Path, phase: str, profile: str | None = None) -> dict[str, 
     return out
 
 
-# Result fields that differ between results of one maker (engine._result_maker's arguments
-# and the fresh values it sets); every other field is one of the maker's constants.
-_PER_RESULT = {"resource_id", "correlation_key", "blocked_by", "details", "fingerprint"}
+# Fields the constructor computes itself (the fingerprint) or the engine sets afterwards
+# (blocked_by, from depends_on).
+_COMPUTED = {"fingerprint", "blocked_by"}
 
 
 def _materialise(results: list[Any]) -> float:
-    """Seconds to make ``results`` again with the engine's result makers, one maker per
-    set of constant fields as the engine has (made before the clock starts)."""
-    from regionready.engine import _result_maker
+    """Seconds to make ``results`` again with ``Result(...)`` as the engine does, from
+    the same field values (gathered before the clock starts)."""
+    from regionready.model import Result
 
-    makers: dict[tuple[Any, ...], Any] = {}
-    calls = []
-    for result in results:
-        constants = {k: v for k, v in vars(result).items() if k not in _PER_RESULT}
-        key = tuple((k, repr(v)) for k, v in constants.items())
-        maker = makers.get(key)
-        if maker is None:
-            maker = makers[key] = _result_maker(**constants)
-        calls.append((maker, result.resource_id, result.correlation_key))
+    arguments = [
+        {k: v for k, v in vars(result).items() if k not in _COMPUTED} for result in results
+    ]
     gc.collect()
-    gc.disable()  # as engine.evaluate does
     started = time.perf_counter()
-    made = [maker(resource_id, key) for maker, resource_id, key in calls]
+    made = [Result(**values) for values in arguments]
     seconds = time.perf_counter() - started
-    gc.enable()
     if [r.fingerprint for r in made] != [r.fingerprint for r in results]:
         raise AssertionError("materialised results differ from the engine's")
     return seconds

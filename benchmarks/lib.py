@@ -47,7 +47,7 @@ class Measured:
     returncode: int
     stdout: str = ""
     stderr: str = ""
-    #: user + system CPU of the child and the children it waited for (its worker processes)
+    #: user + system CPU of the child and of the children it waited for
     cpu_seconds: float = 0.0
 
 

@@ -49,7 +49,6 @@ TARGETS = {
     "scan_vs_c7n": 1 / 3,
     "scan_vs_prowler": 1 / 10,
     "bound": 2.0,
-    "engine_vs_parse": 3.0,
     "engine_growth": 12.0,
     "engine_rss_mib": 400.0,
     "reporters": 2.0,
@@ -219,8 +218,7 @@ def _scanners(
         lines.append(
             f"  vs c7n {scanners['c7n']['median_seconds']:.2f} s: ratio {ratio:.2f} "
             f"(target <= {TARGETS['scan_vs_c7n']:.2f}: {ok(ratio <= TARGETS['scan_vs_c7n'])}); "
-            f"peak memory {ratios['rss_vs_c7n']:.2f}x c7n's "
-            f"({ok(ratios['rss_vs_c7n'] < 1)})"
+            f"peak memory {ratios['rss_vs_c7n']:.2f}x c7n's (target withdrawn in issue 15)"
         )
         rr_flagged = compare.regionready_flagged(
             rr_out / "regionready.json", rr_out / "snapshot", TARGET
@@ -378,8 +376,8 @@ def run_engine(args: argparse.Namespace, work: Path, results: dict[str, Any]) ->
     ratios["engine_growth"] = engine["growth"]
     ratios["engine_rss_mib"] = large["max_rss_mib"]
     say(
-        f"[engine] at {sizes[1]}: evaluate/parse {large['evaluate_vs_parse']:.1f}x (target <= 3: "
-        f"{ok(large['evaluate_vs_parse'] <= TARGETS['engine_vs_parse'])}); growth "
+        f"[engine] at {sizes[1]}: evaluate/parse {large['evaluate_vs_parse']:.1f}x (the 3x "
+        "target was withdrawn in issue 15); growth "
         f"{sizes[0]}->{sizes[1]} {engine['growth']:.1f}x (target <= 12: "
         f"{ok(engine['growth'] <= TARGETS['engine_growth'])}); peak {large['max_rss_mib']:.0f} MiB "
         f"(target < 400: {ok(large['max_rss_mib'] < TARGETS['engine_rss_mib'])})"

@@ -28,11 +28,13 @@ from regionready.clients import Clients
 
 SERVICE = "accessanalyzer"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"analyzer": "arn", "archive_rule": "Id"}
 PERMISSIONS = (
     "access-analyzer:ListAnalyzers",
     "access-analyzer:ListArchiveRules",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 ANALYZER_SUMMARY_FIELDS = ("arn", "name", "type", "status")
 

@@ -17,8 +17,10 @@ from regionready.clients import Clients
 
 SERVICE = "account"
 GLOBAL = True
+LOCAL = False
 RESOURCE_TYPES = {"region": "RegionName"}
 PERMISSIONS = ("account:ListRegions",)
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:

@@ -46,6 +46,7 @@ from regionready.clients import Clients
 
 SERVICE = "acm"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"certificate": "CertificateArn", "private_ca": "Arn", "crl_bucket": "Name"}
 PERMISSIONS = (
     "acm:ListCertificates",
@@ -58,6 +59,7 @@ PERMISSIONS = (
     "s3:GetEncryptionConfiguration",
     "s3:GetBucketPolicy",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 TAG_TYPE = "acm:certificate"  # its Resource Groups Tagging API resource type
 

@@ -26,8 +26,10 @@ from regionready.clients import Clients
 
 SERVICE = "apigateway"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"domain_name": "domainName", "domain_name_v2": "DomainName"}
 PERMISSIONS = ("apigateway:GET",)
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:

@@ -24,8 +24,10 @@ from regionready.clients import Clients
 
 SERVICE = "cloudfront"
 GLOBAL = True
+LOCAL = False
 RESOURCE_TYPES = {"distribution": "ARN"}
 PERMISSIONS = ("cloudfront:ListDistributions",)
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 # ListDistributions nests its items (``DistributionList.Items``), which the generic

@@ -34,12 +34,14 @@ from regionready.clients import Clients
 
 SERVICE = "cloudtrail"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"trail": "TrailARN", "sts_event": "EventId"}
 PERMISSIONS = (
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",
     "cloudtrail:LookupEvents",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 DEFAULT_DAYS = 7
 DEFAULT_MAX_EVENTS = 1000

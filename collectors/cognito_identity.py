@@ -23,12 +23,14 @@ from regionready.clients import Clients
 
 SERVICE = "cognito-identity"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"identity_pool": "IdentityPoolId"}
 PERMISSIONS = (
     "cognito-identity:ListIdentityPools",
     "cognito-identity:DescribeIdentityPool",
     "cognito-identity:GetIdentityPoolRoles",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 # The largest page ListIdentityPools accepts (MaxResults is required).
 PAGE = 60

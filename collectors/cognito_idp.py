@@ -28,6 +28,7 @@ from regionready.clients import Clients
 
 SERVICE = "cognito-idp"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"user_pool": "Id"}
 PERMISSIONS = (
     "cognito-idp:ListUserPools",
@@ -36,6 +37,7 @@ PERMISSIONS = (
     "cognito-idp:ListUserPoolClients",
     "cognito-idp:DescribeUserPoolClient",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 # Never kept: an app client's secret is a credential.
 SECRET_FIELDS = ("ClientSecret",)

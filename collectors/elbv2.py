@@ -24,12 +24,14 @@ from regionready.clients import Clients
 
 SERVICE = "elbv2"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"listener_certificate": "Id"}
 PERMISSIONS = (
     "elasticloadbalancing:DescribeLoadBalancers",
     "elasticloadbalancing:DescribeListeners",
     "elasticloadbalancing:DescribeListenerCertificates",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 SECURE_PROTOCOLS = ("HTTPS", "TLS")
 FEEDS = ["listener_certificate"]
 

@@ -22,8 +22,10 @@ from regionready.clients import Clients
 
 SERVICE = "events"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"rule": "Arn"}
 PERMISSIONS = ("events:ListRules",)
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:

@@ -50,6 +50,7 @@ from regionready.clients import Clients
 
 SERVICE = "guardduty"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"detector": "DetectorId", "filter": "Name", "administrator": "DetectorId"}
 PERMISSIONS = (
     "guardduty:ListDetectors",
@@ -64,6 +65,7 @@ PERMISSIONS = (
     "guardduty:GetFilter",
     "guardduty:GetAdministratorAccount",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 # Item field -> (list operation, list result key, get operation, id parameter).
 ENTITY_LISTS = {

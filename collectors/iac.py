@@ -44,15 +44,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.clients import Clients, CollectionError
+from regionready.clients import Clients
 from regionready.iac.model import CHECK_TYPES, ScanError
 from regionready.iac.scan import empty_items, options_from, scan
+from regionready.snapshot import CollectionError
 
 SERVICE = "iac"
 GLOBAL = False
 LOCAL = True
 RESOURCE_TYPES = {"file": "Path", **{rtype: "Id" for rtype in CHECK_TYPES.values()}}
 PERMISSIONS: tuple[str, ...] = ()
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 def _collection_error(error: ScanError) -> CollectionError:

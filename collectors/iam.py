@@ -32,6 +32,7 @@ from regionready.clients import Clients
 
 SERVICE = "iam"
 GLOBAL = True
+LOCAL = False
 RESOURCE_TYPES = {
     "role": "Arn",
     "user": "Arn",
@@ -47,6 +48,7 @@ PERMISSIONS = (
     "iam:ListPolicies",
     "iam:GetPolicyVersion",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 USER_FIELDS = ("UserName", "UserId", "Arn")
 

@@ -42,6 +42,7 @@ from regionready.clients import Clients
 
 SERVICE = "kms"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"key": "KeyId", "alias": "AliasName"}
 PERMISSIONS = (
     "kms:ListKeys",
@@ -53,6 +54,7 @@ PERMISSIONS = (
     "tag:GetResources",  # every key's tags, in pages
     "kms:ListResourceTags",  # only if tag:GetResources is denied
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 TAG_TYPE = "kms:key"  # its Resource Groups Tagging API resource type
 
 KEY_SUMMARY_FIELDS = ("KeyId", "KeyState", "Enabled", "KeyManager", "MultiRegion", "KeySpec")

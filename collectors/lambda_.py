@@ -26,8 +26,10 @@ from regionready.clients import Clients
 
 SERVICE = "lambda"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"function": "FunctionArn"}
 PERMISSIONS = ("lambda:ListFunctions",)
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 KEPT_FIELDS = ("FunctionName", "FunctionArn", "Runtime")
 #: The only environment variables ever kept (every other one is dropped on receipt).

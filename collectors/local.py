@@ -67,13 +67,15 @@ from pathlib import Path
 from typing import Any
 
 from regionready import inputfile
-from regionready.clients import Clients, CollectionError
+from regionready.clients import Clients
+from regionready.snapshot import CollectionError
 
 SERVICE = "local"
 GLOBAL = False
 LOCAL = True
 RESOURCE_TYPES = {"profile": "Name", "environment": "Id"}
 PERMISSIONS: tuple[str, ...] = ()
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 CONFIG_KEYS = ("sts_regional_endpoints", "region", "source_profile", "role_arn")
 ENVIRONMENT = ("AWS_STS_REGIONAL_ENDPOINTS", "AWS_REGION", "AWS_DEFAULT_REGION")

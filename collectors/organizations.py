@@ -31,8 +31,10 @@ from regionready.clients import Clients
 
 SERVICE = "organizations"
 GLOBAL = True
+LOCAL = False
 RESOURCE_TYPES = {"scp": "Arn"}
 PERMISSIONS = ("organizations:ListPolicies", "organizations:DescribePolicy")
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 SCP = "SERVICE_CONTROL_POLICY"
 NOT_IN_USE = "AWSOrganizationsNotInUseException"

@@ -30,8 +30,10 @@ from regionready.clients import Clients
 
 SERVICE = "route53"
 GLOBAL = True
+LOCAL = False
 RESOURCE_TYPES = {"hosted_zone": "Id", "record": "Id"}
 PERMISSIONS = ("route53:ListHostedZones", "route53:ListResourceRecordSets")
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 def record_id(zone_id: str, record: dict[str, Any]) -> str:

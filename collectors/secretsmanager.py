@@ -25,8 +25,10 @@ from regionready.clients import Clients
 
 SERVICE = "secretsmanager"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"secret": "ARN"}
 PERMISSIONS = ("secretsmanager:ListSecrets", "secretsmanager:DescribeSecret")
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 
 def _secret(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:

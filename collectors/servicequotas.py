@@ -26,8 +26,10 @@ from regionready.clients import Clients
 
 SERVICE = "servicequotas"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"quota": "QuotaArn"}
 PERMISSIONS = ("servicequotas:ListServiceQuotas",)
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 SERVICE_CODES = ("acm", "acm-pca", "kms", "wafv2", "secretsmanager", "cognito-idp")
 NO_QUOTAS = "NoSuchResourceException"

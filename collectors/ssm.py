@@ -23,6 +23,7 @@ from regionready.clients import Clients
 
 SERVICE = "ssm"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {"region_service": "Name"}
 PERMISSIONS = ("ssm:GetParametersByPath",)
 #: The policy grants it on AWS's public parameters only, not the account's own.

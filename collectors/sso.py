@@ -50,6 +50,7 @@ from regionready.clients import Clients
 
 SERVICE = "sso"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {
     "instance": "InstanceArn",
     "permission_set": "PermissionSetArn",
@@ -68,6 +69,7 @@ PERMISSIONS = (
     "sso:ListAccountAssignments",
     "identitystore:ListGroups",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 MAX_ACCOUNTS = 500
 ADMIN = "sso-admin"
 BACKUP_TYPES = ("permission_set", "group")

@@ -63,6 +63,7 @@ from regionready.clients import Clients
 
 SERVICE = "wafv2"
 GLOBAL = False
+LOCAL = False
 RESOURCE_TYPES = {
     "web_acl": "ARN",
     "ip_set": "ARN",
@@ -82,6 +83,7 @@ PERMISSIONS = (
     "wafv2:ListLoggingConfigurations",
     "wafv2:ListResourcesForWebACL",
 )
+PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 CLOUDFRONT_REGION = "us-east-1"
 PAGE_LIMIT = 100  # the WAFv2 maximum

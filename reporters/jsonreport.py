@@ -14,14 +14,17 @@ its ``FORMAT`` is ``"json"``.
 
 from __future__ import annotations
 
+import json
 from typing import IO, Any
 
-from regionready import jsonout
-from regionready.model import Report, Result, Severity
+from regionready.model import Report, Severity
 from regionready.scoring import DEFAULT_FAIL_ON, redact_report, scorecard
 
 FORMAT = "json"
 EXTENSION = ".json"
+
+#: The standard library's encoder with the report's settings (ASCII output).
+_ENCODER = json.JSONEncoder(indent=2, sort_keys=True)
 
 
 def document(
@@ -40,12 +43,8 @@ def document(
 def render(
     report: Report, *, redact: bool = False, fail_on: Severity | None = DEFAULT_FAIL_ON
 ) -> str:
-    """The report as indented, key-sorted JSON (deterministic, pure).
-
-    The text is ``json.dumps(document(...), indent=2, sort_keys=True) + "\\n"``, written by
-    a faster encoder of the same bytes (:mod:`regionready.jsonout`).
-    """
-    return jsonout.dumps(document(report, redact=redact, fail_on=fail_on), sort_keys=True) + "\n"
+    """The report as indented, key-sorted JSON (deterministic, pure)."""
+    return _ENCODER.encode(document(report, redact=redact, fail_on=fail_on)) + "\n"
 
 
 def write(
@@ -55,15 +54,22 @@ def write(
     redact: bool = False,
     fail_on: Severity | None = DEFAULT_FAIL_ON,
 ) -> None:
-    """Write :func:`render`'s text to ``handle`` in chunks, never holding all of it."""
+    """Write :func:`render`'s text to ``handle`` one result at a time.
+
+    The results are most of a report, so they are never all converted to dicts, nor all
+    encoded, at once: ``"results"`` is the document's first key (the keys are sorted), so
+    it is written first, each result encoded alone and indented to its depth, and then
+    the rest of the document (every other key sorts after it) joined on: its own text
+    minus the opening brace. JSON text has no newline but the encoder's own (a newline in
+    a string is escaped), so indenting a result is adding spaces after each one.
+    """
     if redact:
         report = redact_report(report)
     card = scorecard(report, fail_on)
-    data: dict[str, Any] = {
+    rest: dict[str, Any] = {
         "schema_version": report.schema_version,
         "scan": report.scan.to_dict(),
         "rules": {rid: info.to_dict() for rid, info in sorted(report.rules.items())},
-        "results": jsonout.LazyList(report.results, Result.to_dict),
         "summary": {
             "status": report.counts(),
             "failing_by_severity": report.failing_severity_counts(),
@@ -71,6 +77,12 @@ def write(
         "score": card.score_dict(),
         "verdict": card.verdict_dict(),
     }
-    for chunk in jsonout.iterencode(data, sort_keys=True):
-        handle.write(chunk)
-    handle.write("\n")
+    handle.write('{\n  "results": ')
+    if not report.results:
+        handle.write("[]")
+    for index, result in enumerate(report.results):
+        text = _ENCODER.encode(result.to_dict()).replace("\n", "\n    ")
+        handle.write(("[\n    " if index == 0 else ",\n    ") + text)
+    if report.results:
+        handle.write("\n  ]")
+    handle.write("," + _ENCODER.encode(rest)[1:] + "\n")

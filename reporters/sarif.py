@@ -32,12 +32,13 @@ dropped; ``executionSuccessful`` stays true because the scan itself completed.
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.parse
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from regionready import jsonout
 from regionready.model import Report, Result, RuleInfo, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
 from regionready.wording import plural
@@ -140,7 +141,7 @@ def _chunks(
         doc = _document(report, card, rules, results, keep, errors, max_results, max_bytes)
         # Pieces, not one string: mostly ASCII, they take a byte per character, where the
         # joined text would take 2 or 4 as soon as one character anywhere needs it.
-        chunks = [_fix_surrogates(c) for c in jsonout.iterencode(doc, ensure_ascii=False)]
+        chunks = [_fix_surrogates(c) for c in _pieces(doc)]
         chunks.append("\n")
         del doc
         excess = sum(_utf8_size(c) for c in chunks) - max_bytes
@@ -162,12 +163,27 @@ def _fix_surrogates(text: str) -> str:
     return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
-def _dump(value: object) -> str:
-    """Indented UTF-8 JSON; lone surrogates (not encodable) become U+FFFD.
+#: The standard library's encoder with the SARIF file's settings (UTF-8 output).
+_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
+#: Encoder tokens (a few characters each) joined into one piece.
+_TOKENS_PER_PIECE = 4096
 
-    ``json.dumps(value, indent=2, ensure_ascii=False)``'s bytes, by a faster encoder.
-    """
-    return _fix_surrogates(jsonout.dumps(value, ensure_ascii=False))
+
+def _pieces(value: object) -> Iterator[str]:
+    """``_ENCODER.encode(value)`` in pieces of a few thousand tokens."""
+    tokens: list[str] = []
+    for token in _ENCODER.iterencode(value):
+        tokens.append(token)
+        if len(tokens) >= _TOKENS_PER_PIECE:
+            yield "".join(tokens)
+            tokens.clear()
+    if tokens:
+        yield "".join(tokens)
+
+
+def _dump(value: object) -> str:
+    """Indented UTF-8 JSON; lone surrogates (not encodable) become U+FFFD."""
+    return _fix_surrogates(_ENCODER.encode(value))
 
 
 def _utf8_size(text: str) -> int:

@@ -5,6 +5,7 @@ Custodian nor Prowler is installed: their output parsers run on canned files."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ import proxy  # noqa: E402
 import report  # noqa: E402
 import reporters_bench  # noqa: E402
 import synth  # noqa: E402
+import tricks  # noqa: E402
 
 SERVICES = "acm,kms,wafv2,secretsmanager"
 
@@ -207,3 +209,71 @@ def test_results_markdown_is_written(tmp_path: Path) -> None:
     assert text.startswith("# Benchmark results")
     assert "| regionready scan / c7n wall time | 0.50 | <= 0.33 | **not met** |" in text
     assert "## 6. Reporters" in text and "## Machine" in text
+
+
+def test_tricks_measures_every_variant_of_evaluate(tmp_path: Path) -> None:
+    """tricks.py end to end on a tiny snapshot: BEFORE's modules load, each variant runs
+    and writes the same report; the table has a row per trick measured in evaluate."""
+    out = tmp_path / "tricks.json"
+    command = [sys.executable, str(BENCH / "tricks.py"), "--quick", "--only", "evaluate"]
+    done = subprocess.run(
+        [*command, "--resources", "300", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(out.read_text())
+    evaluate = data["commands"]["evaluate"]
+    assert set(tricks.COMMANDS["evaluate"]) <= set(evaluate)
+    assert evaluate["same_report_bytes"] is True
+    measured = {row["trick"] for row in data["table"] if "evaluate" in row["commands"]}
+    assert measured == {
+        trick for trick, _, _, without in tricks.TRICKS if without in ("-jsonout", "-limits")
+    }
+
+
+def test_results_markdown_has_the_tricks_table(tmp_path: Path) -> None:
+    runs = {"runs": [], "median_seconds": 10.0, "median_rss_mib": 80.0}
+    commands = {
+        "scan": {v: dict(runs) for v in tricks.COMMANDS["scan"]},
+        "evaluate": {v: dict(runs) for v in tricks.COMMANDS["evaluate"]},
+    }
+    commands["scan"]["-processes"] = dict(runs, median_seconds=20.0)  # saves 50 %
+    data: dict[str, Any] = {
+        "command": "python benchmarks/tricks.py",
+        "started": "2026-12-04T00:00:00Z",
+        "seconds": 1.0,
+        "before": tricks.BEFORE,
+        "runs": 1,
+        "niceness": 10,
+        "machine": lib.machine(),
+        "commands": commands,
+    }
+    data["table"] = tricks.table(data)
+    (tmp_path / "tricks.json").write_text(json.dumps(data))
+    path = tmp_path / "RESULTS.md"
+    path.write_text("old\n\n## IaC: one large template (benchmarks/iac_bench.py)\n\nkept\n")
+    results = {
+        "command": "python benchmarks/run.py --quick",
+        "started": "2026-11-23T00:00:00Z",
+        "machine": lib.machine(),
+        "settings": {
+            "runs": 1,
+            "delay_ms": 30.0,
+            "proxy_cache": True,
+            "warmup": True,
+            "sizes": {"certs": 1, "keys": 1, "web_acls": 1, "secrets": 1, "demo": False},
+        },
+        "ratios": {"rss_vs_c7n": 0.9, "engine_vs_parse": 7.0},
+    }
+    report.write_results(results, path, {})
+    text = path.read_text()
+    assert "| evaluate / json.load, 100k resources | 7.00 | ~~<= 3~~ | withdrawn (issue 15) |" in (
+        text
+    )
+    assert "## Speed tricks" in text
+    kept = [line for line in text.splitlines() if "**kept**" in line]
+    assert len(kept) == 1 and "forked collection workers" in kept[0] and "+50 %" in kept[0]
+    assert text.count("measured separately (engine_bench)") == 2
+    assert text.rstrip().endswith("## IaC: one large template (benchmarks/iac_bench.py)\n\nkept")

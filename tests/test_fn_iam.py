@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from regionready import fn_iam
 from regionready.fn_iam import (
@@ -550,3 +552,29 @@ def test_latest_in_group() -> None:
     assert sts_latest_in_group(tie, [old, new, tie]) is True  # same time: highest EventId
     assert sts_latest_in_group(new, [old, new, tie]) is False
     assert sts_latest_in_group(old, None) is True
+
+
+json_scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+events = st.lists(
+    st.fixed_dictionaries(
+        {
+            "EventId": st.text(max_size=3),
+            "EventTime": st.none() | st.integers() | st.sampled_from(["2026-01-01T00:00:00Z", "x"]),
+        }
+    )
+    | json_scalars,
+    max_size=6,
+)
+
+
+@given(events, st.integers(min_value=0, max_value=5))
+def test_latest_in_group_kept_per_group_is_computed_again(group: list[Any], pick: int) -> None:
+    def uncached(event: Any, members: Any) -> bool:
+        dicts = [e for e in members if isinstance(e, dict)]
+        latest = max(dicts, key=fn_iam._order, default=None)
+        return latest is None or str(latest.get("EventId")) == str(event.get("EventId"))
+
+    for event in [e for e in group if isinstance(e, dict)] + [{"EventId": "z"}]:
+        assert fn_iam.sts_latest_in_group(event, group) is uncached(event, group) or not group
+    group.append({"EventId": "new", "EventTime": float("inf")})  # a longer group: computed again
+    assert fn_iam.sts_latest_in_group({"EventId": "new"}, group) is True

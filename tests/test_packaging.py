@@ -41,7 +41,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_contains_collectors_reporters_rules_and_schemas(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in (
-        "regionready/cli.py",
+        "regionready/cli/__init__.py",
+        "regionready/cli/commands/scan.py",
         "regionready/collectors/acm.py",
         "regionready/collectors/kms.py",
         "regionready/reporters/sarif.py",

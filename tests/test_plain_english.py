@@ -177,7 +177,7 @@ def _columns(monkeypatch: pytest.MonkeyPatch, width: int) -> None:
 def test_remediation_plan_table_wraps_at_80_columns(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from regionready.cli import _print_plan
+    from regionready.cli.commands.remediate import print_plan
     from regionready.remediation import Change
 
     _columns(monkeypatch, 80)
@@ -190,7 +190,7 @@ def test_remediation_plan_table_wraps_at_80_columns(
         resource=LONG_ARN,
         summary="re-import the renewed certificate material from the source copy " * 2,
     )
-    _print_plan([change], [], "table")
+    print_plan([change], [], "table")
     out = capsys.readouterr().out
     assert "…" not in out and "..." not in out
     assert "remediation plan: 1 change\n" in out

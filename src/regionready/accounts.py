@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from regionready import yamlsafe
+from regionready.errors import RegionReadyError
 
 ACCOUNT_RE = re.compile(r"^[0-9]{12}$")
 ROLE_ARN_RE = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):role/[\w+=,.@/-]+$")
@@ -28,7 +29,7 @@ REGION_RE = re.compile(r"^[a-z]{2}(-[a-z]+)+-[0-9]+$")
 FIELDS = {"id", "role", "external_id", "source", "target"}
 
 
-class AccountsError(Exception):
+class AccountsError(RegionReadyError):
     """An accounts file or shard spec that cannot be used."""
 
 

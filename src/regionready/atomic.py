@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
+import json
 import os
 import re
 import stat
@@ -32,8 +33,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
-
-from regionready import jsonout
 
 #: The name of a temp file of :func:`write_stream` for a target named ``name`` is
 #: ``.<name>.`` + 8 characters of :func:`tempfile.mkstemp`'s alphabet + ``.tmp``.
@@ -123,8 +122,9 @@ def write_stream(path: str | os.PathLike[str], writer: Callable[[IO[str]], Any])
 def write_json(path: str | os.PathLike[str], data: Any) -> Path:
     """``json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\\n"``, streamed.
 
-    The same bytes, written in chunks by :mod:`regionready.jsonout`: a snapshot document
-    of tens of MiB is never held whole as text (nor as the encoder's list of tokens).
+    The same bytes, written in pieces as the standard library's encoder makes them
+    (``JSONEncoder.iterencode``): a snapshot document of tens of MiB is never held whole
+    as text, nor as the list of tokens ``json.dumps`` joins.
     """
     return _write_json(path, data, None).path
 
@@ -135,19 +135,31 @@ def write_json_digest(path: str | os.PathLike[str], data: Any) -> Written:
     return _write_json(path, data, hashlib.sha256())
 
 
+#: Tokens of the encoder joined into one write (each token is a few bytes).
+_TOKENS_PER_WRITE = 4096
+
+
 def _write_json(path: str | os.PathLike[str], data: Any, hasher: Any) -> Written:
+    encoder = json.JSONEncoder(indent=2, sort_keys=True, ensure_ascii=False)
     size = 0
     with _replacing(path, binary=True) as handle:
-        for chunk in jsonout.iterencode(data, sort_keys=True, ensure_ascii=False):
-            encoded = chunk.encode("utf-8")
+
+        def write(text: str) -> None:
+            nonlocal size
+            encoded = text.encode("utf-8")
             if hasher is not None:
                 hasher.update(encoded)
             handle.write(encoded)
             size += len(encoded)
-        handle.write(b"\n")
-        if hasher is not None:
-            hasher.update(b"\n")
-        size += 1
+
+        tokens: list[str] = []
+        for token in encoder.iterencode(data):
+            tokens.append(token)
+            if len(tokens) >= _TOKENS_PER_WRITE:
+                write("".join(tokens))
+                tokens.clear()
+        tokens.append("\n")
+        write("".join(tokens))
     return Written(Path(path), size, hasher.hexdigest() if hasher is not None else "")
 
 

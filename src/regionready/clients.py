@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready.settings import whole_setting
+from regionready.snapshot import CollectionError
 
 # IAM action prefixes that differ from the boto3 service name.
 IAM_PREFIX = {
@@ -82,38 +83,6 @@ def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
         return name, f"apigateway:{model.operation_model(name).http['method']}"
     action = f"{prefix}:{name}"
     return name, IAM_ACTION_OVERRIDES.get(action, action)
-
-
-@dataclass
-class CollectionError:
-    """What a failed read left incomplete.
-
-    ``resource_types`` are the types it feeds; ``fields`` narrows a type to the
-    top-level fields the read fills (a type not in it is incomplete as a whole), and
-    ``resources`` to the ids of the items it was about (a type not in it: every item).
-    """
-
-    api: str
-    code: str
-    message: str
-    action: str
-    resource_types: list[str]
-    fields: dict[str, list[str]] = field(default_factory=dict)
-    resources: dict[str, list[str]] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "api": self.api,
-            "code": self.code,
-            "message": self.message,
-            "action": self.action,
-            "resource_types": sorted(self.resource_types),
-        }
-        if self.fields:
-            data["fields"] = {t: sorted(set(f)) for t, f in sorted(self.fields.items())}
-        if self.resources:
-            data["resources"] = {t: sorted(set(r)) for t, r in sorted(self.resources.items())}
-        return data
 
 
 Feeds = Iterable[str]

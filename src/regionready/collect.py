@@ -1,27 +1,24 @@
-"""The collector driver: sessions, processes and threads across service x Region,
-retries, errors.
+"""The collector driver: sessions, threads (and worker processes) across service x
+Region, retries, errors.
 
 Collectors are resolved by name and given a ``Clients`` factory; the driver owns
 everything else: credentials (standard chain, ``--profile``, ``--role-arn``), the
 endpoint (``--endpoint-url`` / ``AWS_ENDPOINT_URL``), botocore adaptive retries and
-timeouts, a thread pool, per-collector error capture and progress on stderr.
+timeouts, a thread pool over the (service x Region) tasks, per-collector error capture
+and progress on stderr. On Linux the tasks are shared among ``REGIONREADY_PROCESSES``
+forked processes (:mod:`regionready.forks`, which says why).
 
-A large collection is CPU-bound in botocore (building, signing and parsing thousands of
-requests), so on Linux the (service x Region) tasks are shared among up to
-``REGIONREADY_PROCESSES`` processes (default: the usable cores, at most 4; 1 keeps
-everything in this process): the process forks before it starts any thread, each child
-runs its share in its own thread pool and sends back each task's ``ServiceData`` (plain
-JSON data) through a pipe, and this process runs the first share itself. A child that
-dies leaves its unfinished tasks as collection errors, never a hang or a silent pass.
+A frozen garbage-collector heap, a full collection after each task and dropping
+botocore's cached service models (a private cache) were tried too, for time and memory;
+measured with and without (``benchmarks/tricks.py``, table in benchmarks/RESULTS.md),
+none saved a quarter of the wall time of ``regionready demo`` or of the benchmark scan,
+so they are gone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-import multiprocessing
 import os
-import queue
 import sys
 import threading
 import traceback
@@ -36,13 +33,15 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionready import __version__, atomic, registry
+from regionready import __version__, atomic, forks, registry
 from regionready.clients import Clients, concurrency_setting
 from regionready.connectivity import RetryCounter, count_retries, first_call_config, unreachable
-from regionready.settings import number_setting, whole_setting
+from regionready.errors import RegionReadyError
+from regionready.settings import number_setting
 from regionready.snapshot import (
     GLOBAL,
     LOCAL,
+    CollectionError,
     ServiceData,
     iso,
     jsonable,
@@ -53,11 +52,10 @@ from regionready.snapshot import (
 from regionready.wording import plural
 
 DRIVER_PERMISSIONS = ("sts:GetCallerIdentity",)
-DEFAULT_SERVICES = ("acm", "kms")
 GLOBAL_CLIENT_REGION = "us-east-1"
 
 
-class CollectError(Exception):
+class CollectError(RegionReadyError):
     """The scan cannot start (no credentials, a role that cannot be assumed, ...)."""
 
 
@@ -143,31 +141,6 @@ class AccountSession:
             )
         return client if config is not None else count_retries(client, self.retries)
 
-    def forget_models(self) -> None:
-        """Drop the service models botocore's loader keeps for the session's whole life.
-
-        A client created later reloads what it needs; the clients alive now keep theirs.
-        Shared data (endpoints, partitions, retry config) stays cached. The loader's
-        cache is private to botocore: if its shape changes, nothing is dropped.
-        """
-        loader = self.session._session.get_component("data_loader")
-        cache = getattr(loader, "_cache", None)
-        if not isinstance(cache, dict):
-            return
-        with self._lock:
-            for key in list(cache):
-                if not isinstance(key, tuple) or len(key) < 2:
-                    continue
-                if key[0] == "load_service_model" or (
-                    key[0] == "load_data_with_path"
-                    and any(f"/{name}" in str(key[1]) for name in _MODEL_FILES)
-                ):
-                    cache.pop(key, None)
-
-
-#: The per-service files of botocore's data (the service model and its companions).
-_MODEL_FILES = ("service-2", "paginators-1", "waiters-2", "endpoint-rule-set-1")
-
 
 def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.Session:
     """The standard credential chain, a named profile, and optionally an assumed role."""
@@ -236,9 +209,9 @@ def plan_tasks(services: list[str], regions: list[str]) -> list[Task]:
     tasks: list[Task] = []
     for name in services:
         module = registry.collector(name)
-        if getattr(module, "LOCAL", False):
+        if module.LOCAL:
             tasks.append(Task(module.SERVICE, LOCAL, module))
-        elif getattr(module, "GLOBAL", False):
+        elif module.GLOBAL:
             tasks.append(Task(module.SERVICE, GLOBAL, module))
         else:
             tasks.extend(Task(module.SERVICE, region, module) for region in regions)
@@ -248,29 +221,29 @@ def plan_tasks(services: list[str], regions: list[str]) -> list[Task]:
 def run_task(
     account: AccountSession, task: Task, options: dict[str, Any] | None = None
 ) -> ServiceData:
-    data, notes = _run_task(account, task, options)
+    """One task's data (its notes printed on stderr: complete data, read another way,
+    worth a line, not an error)."""
+    data, notes = _task_outcome(account, task, options)
     _print_notes(task, notes)
     return data
 
 
 def _print_notes(task: Task, notes: list[str]) -> None:
-    for note in notes:  # complete data, read another way: worth a line, not an error
+    for note in notes:
         print(f"note: {task.service} {task.region}: {note}", file=sys.stderr)
 
 
-def _run_task(
-    account: AccountSession, task: Task, options: dict[str, Any] | None = None
+def _task_outcome(
+    account: AccountSession, task: Task, options: dict[str, Any] | None
 ) -> tuple[ServiceData, list[str]]:
-    """One task's data and its notes (printed by the caller, in the parent process)."""
+    """One task's data and notes; never raises, so one task cannot end the others'.
+
+    A collector's own exception is caught inside (:func:`_collect_task`); one outside it
+    (making the task's ``Clients``, ...) makes the task's data ERROR as well."""
     try:
         return _collect_task(account, task, options)
-    finally:
-        # The task's clients are garbage now, but in reference cycles (client <-> event
-        # hooks): only a full collection frees them and the service model each holds;
-        # then the loader's copies go too. Measured on the benchmark account (one
-        # process): scan peak RSS 117 -> 88 MiB, wall time unchanged within noise.
-        gc.collect()
-        account.forget_models()
+    except Exception as exc:
+        return _crash_data(task, exc, _log_traceback(task, exc, options)), []
 
 
 def _collect_task(
@@ -308,8 +281,8 @@ def _collect_task(
 
 
 def _crash_data(task: Task, exc: Exception, where: str = "") -> ServiceData:
-    """A task whose collection failed outside its collector (e.g. its worker died);
-    ``where``: what :func:`_log_traceback` returned for it."""
+    """A task whose collection failed outside its collector (or whose worker process
+    died); ``where``: what :func:`_log_traceback` returned for it."""
     types = list(task.module.RESOURCE_TYPES)
     return ServiceData(
         status="error",
@@ -348,11 +321,9 @@ def _log_traceback(task: Task, exc: BaseException, options: dict[str, Any] | Non
     return f" (traceback: entry {entry} of {os.path.basename(str(path))} in the snapshot folder)"
 
 
-def _crash_error(task: Task, exc: Exception, types: list[str], where: str = "") -> Any:
+def _crash_error(task: Task, exc: Exception, types: list[str], where: str = "") -> CollectionError:
     """``where``: what :func:`_log_traceback` returned, kept whole at the message's end."""
-    from regionready.clients import CollectionError
-
-    text = str(exc) if isinstance(exc, WorkerDied) else f"collector failed: {exc}"
+    text = str(exc) if isinstance(exc, forks.WorkerDied) else f"collector failed: {exc}"
     where = where[:MESSAGE_LIMIT]
     return CollectionError(
         api=f"{task.service}:collect",
@@ -361,217 +332,6 @@ def _crash_error(task: Task, exc: Exception, types: list[str], where: str = "") 
         action=f"{task.service}:*",
         resource_types=types,
     )
-
-
-#: Collection worker processes: ``REGIONREADY_PROCESSES`` (1..64; 1 collects in this
-#: process only). Default: the cores this process may use, at most DEFAULT_MAX_PROCESSES.
-PROCESSES_ENV = "REGIONREADY_PROCESSES"
-DEFAULT_MAX_PROCESSES = 4
-MAX_PROCESSES = 64
-
-#: Expected relative work of a task (its API calls in a typical account: one call or more
-#: per certificate, per key, ...), to balance the shares of the processes; 1 otherwise.
-TASK_WEIGHTS = {"acm": 20, "kms": 15, "iam": 4, "wafv2": 3, "secretsmanager": 2, "ssm": 1}
-
-
-class WorkerDied(Exception):
-    """A collection worker process ended before it sent a task's data."""
-
-
-def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def processes_setting() -> int:
-    """``REGIONREADY_PROCESSES`` (1..64); default: the usable cores, at most 4."""
-    default = min(DEFAULT_MAX_PROCESSES, usable_cores())
-    try:
-        return whole_setting(PROCESSES_ENV, default, high=MAX_PROCESSES)
-    except ValueError as exc:
-        raise CollectError(str(exc)) from None
-
-
-def can_fork() -> bool:
-    """Worker processes are forked (they inherit the session, its credentials and botocore
-    hooks): only on Linux (fork is unsafe on macOS), and only from the main thread (a
-    scan of several accounts runs each in a thread: those stay in-process)."""
-    return (
-        sys.platform.startswith("linux")
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.current_thread() is threading.main_thread()
-    )
-
-
-def partition(tasks: list[Task], count: int) -> list[list[int]]:
-    """Task indexes in at most ``count`` shares of about equal expected work: heaviest
-    first, each to the lightest share; on a tie, to the share with fewest tasks of the
-    same Region (ACM of the source and KMS of the target on one side, so a busy source
-    Region and a nearly empty target still split). Each share in plan order."""
-    shares: list[list[int]] = [[] for _ in range(max(1, count))]
-    loads = [0] * len(shares)
-    regions: list[dict[str, int]] = [{} for _ in shares]
-    order = sorted(range(len(tasks)), key=lambda i: -TASK_WEIGHTS.get(tasks[i].service, 1))
-    for index in order:
-        task = tasks[index]
-        best = min(range(len(shares)), key=lambda k: (loads[k], regions[k].get(task.region, 0), k))
-        shares[best].append(index)
-        loads[best] += TASK_WEIGHTS.get(task.service, 1)
-        regions[best][task.region] = regions[best].get(task.region, 0) + 1
-    return [sorted(share) for share in shares if share]
-
-
-Outcome = tuple[int, ServiceData, list[str]]
-
-
-def _run_share(
-    account: AccountSession,
-    tasks: list[Task],
-    share: list[int],
-    options: dict[str, Any] | None,
-    workers: int,
-    deliver: Callable[[Outcome], None],
-) -> None:
-    """Run the tasks ``share`` in a thread pool, ``deliver`` each outcome as it ends."""
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(_run_task, account, tasks[i], options): i for i in share}
-        for future in as_completed(futures):
-            index = futures[future]
-            try:
-                data, notes = future.result()
-            except Exception as exc:  # outside the collector (its Clients, ...)
-                where = _log_traceback(tasks[index], exc, options)
-                data, notes = _crash_data(tasks[index], exc, where), []
-            deliver((index, data, notes))
-
-
-def _child_main(
-    account: AccountSession,
-    tasks: list[Task],
-    share: list[int],
-    options: dict[str, Any] | None,
-    workers: int,
-    conn: Any,
-) -> None:
-    """A forked worker: its share's outcomes, one message per task, down ``conn``."""
-    try:
-        _run_share(account, tasks, share, options, workers, conn.send)
-    finally:
-        conn.close()
-
-
-@dataclass
-class _Worker:
-    process: Any
-    conn: Any
-    share: list[int]
-
-
-def _start_workers(
-    account: AccountSession,
-    tasks: list[Task],
-    shares: list[list[int]],
-    options: dict[str, Any] | None,
-    workers: int,
-) -> tuple[list[int], list[_Worker]]:
-    """Fork a process for every share but the first (this process runs it): called
-    before any thread of the collection starts. A share whose fork fails runs here."""
-    context = multiprocessing.get_context("fork")
-    local = list(shares[0])
-    started: list[_Worker] = []
-    for share in shares[1:]:
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child_main,
-            args=(account, tasks, share, options, workers, writer),
-            name="regionready-collect",
-            daemon=True,
-        )
-        try:
-            process.start()
-        except OSError:
-            reader.close()
-            local.extend(share)
-            continue
-        finally:
-            writer.close()  # the child's end: EOF here once the child has gone
-        started.append(_Worker(process, reader, share))
-    return sorted(local), started
-
-
-def _read_worker(
-    worker: _Worker, tasks: list[Task], deliver: Callable[[Outcome | None], None]
-) -> None:
-    """Forward a worker's outcomes; the tasks it did not send become ERROR data."""
-    pending = set(worker.share)
-    try:
-        while pending:
-            try:
-                outcome: Outcome = worker.conn.recv()
-            except (EOFError, OSError):
-                break
-            pending.discard(outcome[0])
-            deliver(outcome)
-    finally:
-        worker.conn.close()
-        worker.process.join(timeout=30)
-        if pending:
-            code = worker.process.exitcode
-            how = (
-                f"was killed by signal {-code}"
-                if code is not None and code < 0
-                else f"exited with status {code}"
-            )
-            exc = WorkerDied(f"collection worker process (pid {worker.process.pid}) {how}")
-            for index in sorted(pending):
-                deliver((index, _crash_data(tasks[index], exc), []))
-        deliver(None)
-
-
-def _outcomes(
-    account: AccountSession,
-    tasks: list[Task],
-    local: list[int],
-    workers_started: list[_Worker],
-    options: dict[str, Any] | None,
-    workers: int,
-) -> Iterator[Outcome]:
-    """Every task's outcome as it ends: this process's share and the workers'."""
-    events: queue.Queue[Outcome | None] = queue.Queue()
-    readers = [
-        threading.Thread(
-            target=_read_worker, args=(w, tasks, events.put), name="regionready-worker", daemon=True
-        )
-        for w in workers_started
-    ]
-    for reader in readers:
-        reader.start()
-
-    def run_local() -> None:
-        try:
-            _run_share(account, tasks, local, options, workers, events.put)
-        finally:
-            events.put(None)
-
-    runner = threading.Thread(target=run_local, name="regionready-local", daemon=True)
-    runner.start()
-    try:
-        open_sources = len(readers) + 1
-        while open_sources:
-            event = events.get()
-            if event is None:
-                open_sources -= 1
-            else:
-                yield event
-    finally:
-        for w in workers_started:
-            if w.process.is_alive():
-                w.process.kill()
-        runner.join()
-        for reader in readers:
-            reader.join()
 
 
 class Progress:
@@ -665,31 +425,12 @@ class CollectResult:
     local: dict[str, Any] | None = None
 
 
-_FROZEN_LOCK = threading.Lock()
-_frozen_users = 0
-
-
-@contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """Objects alive before the collection (imports, rules, botocore's shared data) are
-    kept out of the garbage collector's reach while it runs: the full collection each
-    task ends with (``_run_task``) then walks only what the collection made (measured:
-    ~100 ms -> a few ms per task), and forked workers do not write to, and so do not
-    copy, the parent's pages. Nested and concurrent collections (an organisation scan
-    runs accounts in threads) share one freeze; the last one out undoes it."""
-    global _frozen_users
-    with _FROZEN_LOCK:
-        if _frozen_users == 0:
-            gc.collect()
-            gc.freeze()
-        _frozen_users += 1
+def processes_setting() -> int:
+    """``REGIONREADY_PROCESSES`` (:func:`regionready.forks.processes_setting`)."""
     try:
-        yield
-    finally:
-        with _FROZEN_LOCK:
-            _frozen_users -= 1
-            if _frozen_users == 0:
-                gc.unfreeze()
+        return forks.processes_setting()
+    except ValueError as exc:
+        raise CollectError(str(exc)) from None
 
 
 def collect_account(
@@ -703,12 +444,15 @@ def collect_account(
     clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     processes: int | None = None,
 ) -> CollectResult:
-    """One account's snapshot. ``processes``: worker processes (None: the
-    ``REGIONREADY_PROCESSES`` setting; 1, or where fork cannot be used: threads only)."""
+    """One account's snapshot: its (service x Region) tasks on ``workers`` threads in each
+    of ``processes`` processes (None: the ``REGIONREADY_PROCESSES`` setting; 1, or where
+    fork cannot be used: this process only)."""
     account_number = account_id(account, regions[-1])
     tasks = plan_tasks(services, regions)
     count = processes_setting() if processes is None else max(1, processes)
-    shares = partition(tasks, count) if count > 1 and len(tasks) > 1 and can_fork() else []
+    shares = (
+        forks.partition(tasks, count) if count > 1 and len(tasks) > 1 and forks.can_fork() else []
+    )
     by_region: dict[str, dict[str, ServiceData]] = {}
     api_calls: dict[str, int] = {}
 
@@ -717,22 +461,25 @@ def collect_account(
         api_calls[task.service] = api_calls.get(task.service, 0) + data.api_calls
         bar.advance(f"{task.service} {task.region}", data)
 
+    def run(index: int) -> tuple[ServiceData, list[str]]:
+        return _task_outcome(account, tasks[index], options)
+
+    def crash(index: int, exc: Exception) -> ServiceData:
+        return _crash_data(tasks[index], exc)
+
     bar = Progress(len(tasks), enabled=progress, retries=getattr(account, "retries", None))
-    with _frozen_heap():
-        if len(shares) > 1:
-            # Fork first: no thread of this collection (progress bar, pools) may exist yet.
-            mine, started = _start_workers(account, tasks, shares, options, workers)
-            with bar.running():
-                for index, data, notes in _outcomes(
-                    account, tasks, mine, started, options, workers
-                ):
-                    _print_notes(tasks[index], notes)
-                    record(tasks[index], data)
-        else:
-            with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-                futures = {pool.submit(run_task, account, task, options): task for task in tasks}
-                for future in as_completed(futures):
-                    record(futures[future], future.result())
+    if len(shares) > 1:
+        # Fork first: no thread of this collection (progress bar, pools) may exist yet.
+        mine, started = forks.start(shares, run, workers)
+        with bar.running():
+            for index, data, notes in forks.outcomes(mine, started, run, crash, workers):
+                _print_notes(tasks[index], notes)
+                record(tasks[index], data)
+    else:
+        with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
+            futures = {threads.submit(run_task, account, task, options): task for task in tasks}
+            for future in as_completed(futures):
+                record(futures[future], future.result())
     stamp = iso(clock())
     local_data = by_region.pop(LOCAL, None)
     documents = {
@@ -752,18 +499,16 @@ def _failed_account(
     for task in plan_tasks(services, regions):
         if task.region == LOCAL:
             continue
-        types = list(task.module.RESOURCE_TYPES)
+        error = CollectionError(
+            api="sts:AssumeRole",
+            code="AccountUnavailable",
+            message=str(exc)[:MESSAGE_LIMIT],
+            action="sts:AssumeRole",
+            resource_types=list(task.module.RESOURCE_TYPES),
+        )
         by_region.setdefault(task.region, {})[task.service] = ServiceData(
             status="error",
-            errors=[
-                {
-                    "api": "sts:AssumeRole",
-                    "code": "AccountUnavailable",
-                    "message": str(exc)[:300],
-                    "action": "sts:AssumeRole",
-                    "resource_types": sorted(types),
-                }
-            ],
+            errors=[error.to_dict()],
             id_fields=dict(task.module.RESOURCE_TYPES),
         )
     documents = {
@@ -875,7 +620,7 @@ def permission_resources(services: list[str]) -> dict[str, tuple[str, ...]]:
     scoped: dict[str, set[str]] = {}
     for name in services:
         module = registry.collector(name)
-        declared = getattr(module, "PERMISSION_RESOURCES", {})
+        declared = module.PERMISSION_RESOURCES
         undeclared = set(declared) - set(module.PERMISSIONS)
         if undeclared:
             raise ValueError(f"{name}: PERMISSION_RESOURCES of undeclared {sorted(undeclared)}")

@@ -218,12 +218,12 @@ def _string_match(operator: str, want: Any, value: str) -> bool:
     if operator == "equals-ignore-case":
         ignore_case = True
     text = value.lower() if ignore_case else value
-    want = want.lower() if ignore_case else want
+    wanted: str = want.lower() if ignore_case else want
     if operator == "prefix":
-        return text.startswith(want)
+        return text.startswith(wanted)
     if operator == "suffix":
-        return text.endswith(want)
-    return text == want
+        return text.endswith(wanted)
+    return text == wanted
 
 
 @lru_cache(maxsize=1024)

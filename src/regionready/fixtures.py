@@ -35,6 +35,7 @@ from regionready.snapshot import (
     MANIFEST_KIND,
     SNAPSHOT_KIND,
     SNAPSHOT_SCHEMA_VERSION,
+    CollectionError,
     Scan,
 )
 
@@ -67,21 +68,25 @@ def _id_fields(service: str) -> dict[str, str]:
     except registry.UnknownPlugin:
         return {}
     module = by_service.get(service)
-    return dict(getattr(module, "RESOURCE_TYPES", {})) if module else {}
+    return dict(module.RESOURCE_TYPES) if module else {}
 
 
-def _document(region: str, data: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+def region_document(region: str, data: dict[str, Any], errors: dict[str, Any]) -> dict[str, Any]:
+    """The snapshot document of one Region of a fixture: ``data`` maps service -> resource
+    type -> items, ``errors`` service -> the collection errors a fixture declares (every
+    field optional: an AccessDenied on ``<service>:*`` by default)."""
     services: dict[str, Any] = {}
     for name in sorted(set(data) | set(errors)):
         service_errors = [
-            {
-                "api": e.get("api", f"{name}:Unknown"),
-                "code": e.get("code", "AccessDenied"),
-                "message": e.get("message", ""),
-                "action": e.get("action", f"{name}:*"),
-                "resource_types": list(e.get("resource_types", [])),
-                **{k: dict(e[k]) for k in ("fields", "resources") if e.get(k)},
-            }
+            CollectionError(
+                api=e.get("api", f"{name}:Unknown"),
+                code=e.get("code", "AccessDenied"),
+                message=e.get("message", ""),
+                action=e.get("action", f"{name}:*"),
+                resource_types=list(e.get("resource_types", [])),
+                fields=dict(e.get("fields") or {}),
+                resources=dict(e.get("resources") or {}),
+            ).to_dict()
             for e in errors.get(name, [])
         ]
         services[name] = {
@@ -104,14 +109,16 @@ def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
     source = case.get("source_region", SOURCE)
     target = case.get("target_region", TARGET)
     errors = case.get("errors") or {}
+
+    def part(key: str, region: str) -> dict[str, Any]:
+        return region_document(region, case.get(key) or {}, errors.get(key) or {})
+
     documents = {
-        (ACCOUNT, source): _document(source, case.get("source") or {}, errors.get("source") or {}),
-        (ACCOUNT, target): _document(target, case.get("target") or {}, errors.get("target") or {}),
+        (ACCOUNT, source): part("source", source),
+        (ACCOUNT, target): part("target", target),
     }
     if case.get("global") or errors.get("global"):
-        documents[(ACCOUNT, "global")] = _document(
-            "global", case.get("global") or {}, errors.get("global") or {}
-        )
+        documents[(ACCOUNT, "global")] = part("global", "global")
     services = sorted({name for doc in documents.values() for name in doc["services"]})
     manifest = {
         "kind": MANIFEST_KIND,
@@ -123,7 +130,7 @@ def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
     }
     local = None
     if case.get("local") or errors.get("local"):
-        local = _document("local", case.get("local") or {}, errors.get("local") or {})
+        local = part("local", "local")
         services = sorted(set(services) | set(local["services"]))
         manifest["services"] = sorted(set(manifest["services"]) | set(services))
     return Scan(root=Path("."), manifest=manifest, documents=documents, local=local)

@@ -1,6 +1,6 @@
 """JMESPath functions for what YAML cannot say well. Each is pure and unit-tested.
 
-The clock is an attribute of the function set, fixed per evaluation: rules count from
+The clock is an attribute of the function set, fixed when it is made: rules count from
 ``--cutover-date`` when given, else from ``--now``; the snapshot never stores "days
 left", so the same snapshot always re-evaluates the same way.
 """
@@ -13,7 +13,7 @@ import inspect
 import json
 import pkgutil
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -86,10 +86,11 @@ def normalize_policy(policy: Any, region: str | None = None) -> str | None:
     if policy is None:
         return None
     if isinstance(policy, str):
+        text: str = policy
         try:
-            policy = json.loads(policy)
+            policy = json.loads(text)
         except json.JSONDecodeError:
-            return policy.strip()
+            return text.strip()
     canonical = _canonical(policy, region)
     if isinstance(canonical, dict) and isinstance(canonical.get("Statement"), dict):
         canonical["Statement"] = [canonical["Statement"]]
@@ -264,14 +265,20 @@ def _text_pattern_sources(text: str, sources: tuple[str, ...]) -> tuple[str, ...
 class CoreFunctions(functions.Functions):
     """Custom JMESPath functions; ``clock`` is the instant time-relative checks count from.
 
-    ``lookups`` holds the named indexes a rule declared (``lookups:`` in its file),
-    set by the engine before it evaluates that rule.
+    ``lookups`` holds the named indexes a rule declared (``lookups:`` in its file). Both
+    are given when the set is made and never change: the engine makes one set per rule
+    and account from that evaluation's context, so no answer depends on what was
+    evaluated before.
     """
 
-    def __init__(self, clock: dt.datetime | None = None) -> None:
+    def __init__(
+        self,
+        clock: dt.datetime | None = None,
+        lookups: Mapping[str, Mapping[str, Any]] | None = None,
+    ) -> None:
         super().__init__()
         self.clock = clock or dt.datetime.now(dt.UTC)
-        self.lookups: dict[str, dict[str, Any]] = {}
+        self.lookups: Mapping[str, Mapping[str, Any]] = lookups or {}
 
     @functions.signature({"types": ["string"]}, {"types": ["string", "number", "array", "null"]})
     def _func_lookup(self, name: str, key: Any) -> Any:

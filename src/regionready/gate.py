@@ -2,8 +2,10 @@
 
 0  nothing at or above ``--fail-on``
 1  findings at or above ``--fail-on``
-2  usage or configuration error
 3  the scan was incomplete (ERROR results) and ``--allow-incomplete`` was not given
+
+(2, usage error, and 130, interrupted, are the command line's: every exit code is listed
+in :mod:`regionready.errors`, which defines them.)
 
 The verdict word is one for every format: READY or NOT READY (``NOT_READY`` in the JSON,
 SARIF and JUnit reports), computed by :mod:`regionready.scoring` for all of them. An
@@ -18,12 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from regionready import scoring
+from regionready.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 from regionready.model import Result, Severity, Status
-
-EXIT_OK = 0
-EXIT_FINDINGS = 1
-EXIT_USAGE = 2
-EXIT_INCOMPLETE = 3
 
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "note", "none")
 

@@ -24,6 +24,7 @@ import os
 import stat
 from pathlib import Path
 
+from regionready.errors import RegionReadyError
 from regionready.settings import whole_setting
 
 MiB = 1024 * 1024
@@ -40,7 +41,7 @@ LIMITS: dict[str, tuple[int, str]] = {
 }
 
 
-class InputFileError(Exception):
+class InputFileError(RegionReadyError):
     """A file regionready was given that it cannot read; the message names the path."""
 
 

@@ -32,7 +32,6 @@ its quantifiers with literals is what keeps it under the budget.
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from functools import lru_cache
@@ -41,10 +40,7 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError
 
-# The standard library's own regex parser (Python 3.11+; the project needs 3.11): the
-# check reads the same syntax tree ``re.compile`` builds.
-_sre: Any = importlib.import_module("re._constants")
-_sre_parse: Any = importlib.import_module("re._parser")
+from regionready.regex_syntax import Node, Unreadable, parse
 
 #: Longest JMESPath expression a rule may hold (after placeholder substitution).
 MAX_EXPRESSION_CHARS = 4_000
@@ -149,156 +145,139 @@ def expression_problems(text: str) -> list[str]:
 
 
 # -- regular expressions --------------------------------------------------------------------
-
-# Possessive repeats (a*+) and atomic groups never backtrack into themselves, but each
-# attempt still scans the subject: they count like any other repeat and group.
-_REPEATS = {_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT}
+# The cost model walks the syntax tree regionready.regex_syntax reads (no private API of
+# the standard library): nodes ``(kind, argument)``, described there.
 
 
 class _Nested(Exception):
     """A quantifier over something that can itself match in more than one way."""
 
 
-def _walk(items: Any) -> Iterator[tuple[Any, Any]]:
-    """Every (opcode, argument) of a parsed pattern, depth first."""
-    for op, arg in items:
-        yield op, arg
-        for sub in _subpatterns(op, arg):
-            yield from _walk(sub)
-
-
-def _subpatterns(op: Any, arg: Any) -> list[Any]:
-    if op in _REPEATS:
+def _bodies(node: Node) -> list[list[Node]]:
+    """The bodies directly inside a regex node."""
+    kind, arg = node
+    if kind == "REPEAT":
         return [arg[2]]
-    if op == _sre.SUBPATTERN:
-        return [arg[3]]
-    if op == _sre.BRANCH:
-        return list(arg[1])
-    if op in (_sre.ASSERT, _sre.ASSERT_NOT):
-        return [arg[1]]
-    if op == _sre.GROUPREF_EXISTS:
-        return [p for p in arg[1:] if p is not None]
-    if op == _sre.ATOMIC_GROUP:
+    if kind in ("GROUP", "ATOMIC", "ASSERT"):
         return [arg]
+    if kind in ("BRANCH", "CONDITIONAL"):
+        return list(arg)
     return []
 
 
-def _ambiguous(items: Any) -> bool:
-    """Whether a pattern can match the same text in more than one way (it has a
+def _walk(body: list[Node]) -> Iterator[Node]:
+    """Every node of a body, depth first."""
+    for node in body:
+        yield node
+        for child in _bodies(node):
+            yield from _walk(child)
+
+
+def _ambiguous(body: list[Node]) -> bool:
+    """Whether a body can match the same text in more than one way (it has a
     backtracking quantifier or an alternation)."""
-    for op, arg in _walk(items):
-        if op == _sre.BRANCH:
+    for kind, arg in _walk(body):
+        if kind in ("BRANCH", "CONDITIONAL"):
             return True
-        if op in _REPEATS and arg[1] != arg[0]:
+        if kind == "REPEAT" and arg[1] != arg[0]:
             return True
     return False
 
 
-def _in_category(category: Any, char: str) -> bool:
-    name = str(category).upper()
-    if "NOT_DIGIT" in name:
-        return not char.isdecimal()
-    if "DIGIT" in name:
+def _in_category(category: str, char: str) -> bool:
+    if category == "DIGIT":
         return char.isdecimal()
-    if "NOT_WORD" in name:
-        return not (char.isalnum() or char == "_")
-    if "WORD" in name:
+    if category == "NOT_DIGIT":
+        return not char.isdecimal()
+    if category == "WORD":
         return char.isalnum() or char == "_"
-    if "NOT_SPACE" in name:
-        return not char.isspace()
-    if "SPACE" in name:
+    if category == "NOT_WORD":
+        return not (char.isalnum() or char == "_")
+    if category == "SPACE":
         return char.isspace()
-    return True
+    return not char.isspace()
 
 
-def _may_match(body: Any, char: str) -> bool:
-    """Whether a quantified single-character item can match ``char`` (True when unsure)."""
-    if body is None:
-        return True
-    items = list(body)
-    if len(items) != 1:
-        return True
-    op, arg = items[0]
-    variants = {ord(c) for c in (char, char.lower(), char.upper()) if len(c) == 1}
-    if op == _sre.LITERAL:
-        return arg in variants
-    if op == _sre.NOT_LITERAL:
-        return not (arg == ord(char) and len(variants) == 1)
-    if op != _sre.IN:
-        return True
-    negate, hit = False, False
-    for item_op, item_arg in arg:
-        if item_op == _sre.NEGATE:
-            negate = True
-        elif item_op == _sre.LITERAL:
-            hit = hit or item_arg in variants
-        elif item_op == _sre.RANGE:
-            hit = hit or any(item_arg[0] <= v <= item_arg[1] for v in variants)
-        elif item_op == _sre.CATEGORY:
-            hit = hit or _in_category(item_arg, char)
-        else:
+def _in_class(items: list[tuple[str, Any]], char: str) -> bool:
+    for kind, arg in items:
+        if kind == "LITERAL" and arg == char:
             return True
-    return hit != negate
+        if kind == "RANGE" and arg[0] <= char <= arg[1]:
+            return True
+        if kind == "CATEGORY" and _in_category(arg, char):
+            return True
+    return False
 
 
-def _cost(items: Any, subject: int) -> int:
-    """Worst-case backtracking steps of a sequence on a subject of ``subject`` chars.
+def _may_match(body: list[Node] | None, char: str) -> bool:
+    """Whether a quantified body can match a character the literal ``char`` matches
+    (itself, or a case variant of it under IGNORECASE); True when unsure."""
+    if body is None or len(body) != 1:
+        return True
+    kind, arg = body[0]
+    variants = {c for c in (char, char.lower(), char.upper()) if len(c) == 1}
+    if kind == "LITERAL":
+        return arg in variants
+    if kind != "IN":
+        return True
+    negated, items = arg
+    if negated:  # matches what the class lacks
+        return any(not _in_class(items, v) for v in variants)
+    return any(_in_class(items, v) for v in variants)
+
+
+def _cost(body: list[Node], subject: int) -> int:
+    """Worst-case backtracking steps of a body on a subject of ``subject`` chars.
 
     Quantifiers multiply until a literal none of them can match: past it they cannot
-    be retried in combination (a greedy run stops before it), so segments add up."""
+    be retried in combination (a greedy run stops before it), so segments add up.
+    Possessive repeats and atomic groups never backtrack into themselves, but each
+    attempt still scans the subject: they count like any other repeat and group."""
     total = 0
     segment = 1
     bodies: list[Any] = []
-    for op, arg in items:
-        if op in _REPEATS:
-            low, high, body = arg
-            if _ambiguous(body):
+    for kind, arg in body:
+        if kind == "REPEAT":
+            low, high, inner = arg
+            if _ambiguous(inner):
                 raise _Nested
-            top = subject if high == _sre.MAXREPEAT else min(high, subject)
+            top = subject if high is None else min(high, subject)
             if high != low:
                 segment *= max(1, top - min(low, top) + 1)
-                bodies.append(body)
-        elif op == _sre.LITERAL and bodies:
-            if not any(_may_match(body, chr(arg)) for body in bodies):
+                bodies.append(inner)
+        elif kind == "LITERAL" and bodies:
+            if not any(_may_match(b, arg) for b in bodies):
                 total += segment
                 segment, bodies = 1, []
-        elif op == _sre.SUBPATTERN:
-            segment *= _cost(arg[3], subject)
-            bodies.append(None)  # unknown content: no later literal separates it
-        elif op == _sre.ATOMIC_GROUP:
+        elif kind in ("GROUP", "ATOMIC"):
             segment *= _cost(arg, subject)
+            bodies.append(None)  # unknown content: no later literal separates it
+        elif kind in ("BRANCH", "CONDITIONAL"):
+            segment *= sum(_cost(branch, subject) for branch in arg)
             bodies.append(None)
-        elif op == _sre.BRANCH:
-            segment *= sum(_cost(branch, subject) for branch in arg[1])
-            bodies.append(None)
-        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
-            segment *= _cost(arg[1], subject)
-        elif op == _sre.GROUPREF_EXISTS:
-            segment *= sum(_cost(p, subject) for p in arg[1:] if p is not None)
-            bodies.append(None)
-        elif op in (_sre.GROUPREF, _sre.GROUPREF_IGNORE):
+        elif kind == "ASSERT":
+            segment *= _cost(arg, subject)
+        elif kind == "BACKREF":
             segment *= subject  # comparing with a captured group scans up to its length
             bodies.append(None)
     return max(1, total + segment)
 
 
-def _anchored(items: Any) -> bool:
-    first = next(iter(items), None)
-    return bool(first and first[0] == _sre.AT and first[1] == _sre.AT_BEGINNING_STRING) or bool(
-        first and first[0] == _sre.AT and first[1] == _sre.AT_BEGINNING
-    )
+def _anchored(body: list[Node]) -> bool:
+    return bool(body) and body[0] in (("AT", "BEGINNING"), ("AT", "BEGINNING_STRING"))
 
 
 def regex_cost(pattern: str, subject: int = MAX_REGEX_SUBJECT_CHARS) -> int | None:
     """Estimated worst-case steps of ``re.search(pattern, s)`` with ``len(s) == subject``;
-    None when the pattern nests quantifiers (exponential: no useful bound)."""
-    parsed = _sre_parse.parse(pattern)
+    None when the pattern nests quantifiers (exponential: no useful bound). Raises
+    ``re.error`` for an invalid pattern and ``Unreadable`` for syntax it does not read."""
+    flags = re.compile(pattern).flags
+    parsed = parse(pattern, flags)
     try:
         cost = _cost(parsed, subject)
     except _Nested:
         return None
-    multiline = bool(parsed.state.flags & re.MULTILINE)
-    starts = 1 if _anchored(parsed) and not multiline else subject
+    starts = 1 if _anchored(parsed) and not flags & re.MULTILINE else subject
     return cost * starts
 
 
@@ -318,6 +297,11 @@ def regex_problems(pattern: Any) -> list[str]:
         cost = regex_cost(pattern)
     except (RecursionError, re.error, OverflowError):
         return [f"regex {pattern!r} is nested too deeply"]
+    except Unreadable as exc:
+        return [
+            f"regex {pattern!r} uses syntax the cost check does not read ({exc}); rewrite "
+            "it with plain literals, classes, groups and quantifiers"
+        ]
     if cost is None:
         return [
             f"regex {pattern!r} nests quantifiers (e.g. (a+)+ or (a|b)*), which can take "
@@ -338,7 +322,7 @@ def regex_problems(pattern: Any) -> list[str]:
 def _cost_at(pattern: str, size: int) -> int | None:
     try:
         return regex_cost(pattern, size)
-    except (RecursionError, re.error, OverflowError):
+    except (RecursionError, re.error, OverflowError, Unreadable):
         return None
 
 

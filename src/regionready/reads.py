@@ -29,7 +29,7 @@ from typing import Any
 
 import jmespath
 
-from regionready.rules import TEMPLATE_RE, Condition, Rule, substitute
+from regionready.rules import TEMPLATE_RE, Condition, Rule, quota_where, substitute
 
 #: Fields read from one item; None means the whole item.
 Fields = frozenset[str] | None
@@ -236,7 +236,7 @@ def rule_reads(rule: Rule) -> RuleReads:
         resource = entry.get("resource") or rule.resource
         quota_paths = paths(
             [
-                *_condition_texts(Condition.from_dict(c) for c in entry.get("where") or []),
+                *_condition_texts(quota_where(entry)),
                 *[entry[key] for key in ("pair_by",) if entry.get(key)],
             ]
         )

@@ -1,92 +1,199 @@
-"""Find collectors and reporters by name, like Cloud Custodian's resource map.
+"""Every collector, reporter and remediation action, found one way: by name in one table.
 
-The core never imports a concrete collector or reporter statically and nothing
-registers itself at import time: a name is resolved with importlib when it is needed.
+Like Cloud Custodian's resource map, :data:`PLUGINS` lists each kind of plugin as
+``{name: module}``: the name is what a user or a rule gives (``--services``,
+``--format``, a rule's ``remediation.action``), the module is the file in the kind's
+package (``regionready.collectors``, ``regionready.reporters``, ``regionready.actions``)
+that implements it, and declares the same name (``SERVICE``, ``FORMAT``, ``ACTION``).
+Nothing registers itself at import time, nothing is found by importing every module and
+comparing attributes: a name is looked up in the table and only its module is imported,
+when it is needed.
+
+A name may also be typed with ``_`` for ``-`` and a trailing ``_`` (the module spelling:
+``cognito_idp`` or ``lambda_`` for the ``cognito-idp`` and ``lambda`` collectors).
+
+Each module's contract is a Protocol of :mod:`regionready.plugins`; ``tests/test_plugins.py``
+checks every entry against it, and that every module of the three packages is in the
+table (or is one of the :data:`HELPERS`). Adding a plugin: write the module, add one line
+here.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import re
 from types import ModuleType
+from typing import TYPE_CHECKING, cast
 
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+from regionready.errors import RegionReadyError
+
+if TYPE_CHECKING:
+    from regionready.plugins import Action, Reporter
+
+#: ``--services`` name (the collector's SERVICE, the snapshot's service key) -> module.
+COLLECTORS: dict[str, str] = {
+    "accessanalyzer": "accessanalyzer",
+    "account": "account",
+    "acm": "acm",
+    "apigateway": "apigateway",
+    "cloudfront": "cloudfront",
+    "cloudtrail": "cloudtrail",
+    "cognito-identity": "cognito_identity",
+    "cognito-idp": "cognito_idp",
+    "elbv2": "elbv2",
+    "events": "events",
+    "guardduty": "guardduty",
+    "iac": "iac",
+    "iam": "iam",
+    "kms": "kms",
+    "lambda": "lambda_",  # a Python keyword: the module gets a trailing _
+    "local": "local",
+    "organizations": "organizations",
+    "route53": "route53",
+    "secretsmanager": "secretsmanager",
+    "servicequotas": "servicequotas",
+    "ssm": "ssm",
+    "sso": "sso",
+    "wafv2": "wafv2",
+}
+
+#: ``--format`` name (the reporter's FORMAT) -> module.
+REPORTERS: dict[str, str] = {
+    "json": "jsonreport",  # not "json": it would shadow the standard library's module
+    "junit": "junit",
+    "markdown": "markdown",
+    "sarif": "sarif",
+}
+
+#: A rule's ``remediation.action`` (the action's ACTION) -> module.
+ACTIONS: dict[str, str] = {
+    "add-region": "add_region",
+    "clone-web-acl": "clone_web_acl",
+    "create-analyzer": "create_analyzer",
+    "create-archive-rule": "create_archive_rule",
+    "create-detector": "create_detector",
+    "create-filter": "create_filter",
+    "create-key": "create_key",
+    "create-trail": "create_trail",
+    "enable-key-rotation": "enable_key_rotation",
+    "reimport": "reimport",
+    "replicate-key": "replicate_key",
+    "replicate-secret": "replicate_secret",
+    "request-certificate": "request_certificate",
+    "set-sts-regional": "set_sts_regional",
+    "sync-key-policy": "sync_key_policy",
+    "update-detector-features": "update_detector_features",
+}
+
+#: kind (the package under ``regionready``) -> its table.
+PLUGINS: dict[str, dict[str, str]] = {
+    "collectors": COLLECTORS,
+    "reporters": REPORTERS,
+    "actions": ACTIONS,
+}
+
+#: Modules of those packages that are shared code, not plugins.
+HELPERS: dict[str, frozenset[str]] = {
+    "collectors": frozenset(),
+    "reporters": frozenset(),
+    "actions": frozenset({"common", "errors"}),
+}
+
+#: What an unknown name is called in the error message.
+_WHAT = {"collectors": "collector", "reporters": "format", "actions": "remediation action"}
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 
 
-class UnknownPlugin(Exception):
+class UnknownPlugin(RegionReadyError):
     pass
 
 
-def _package(kind: str) -> ModuleType:
-    return importlib.import_module(f"regionready.{kind}")
+def _table(kind: str) -> dict[str, str]:
+    try:
+        return PLUGINS[kind]
+    except KeyError:
+        raise ValueError(f"no plugin kind {kind!r} (kinds: {', '.join(PLUGINS)})") from None
+
+
+def plugin_name(kind: str, typed: str) -> str:
+    """The table's name for what a user typed: ``typed`` itself, or its module spelling
+    (``_`` read as ``-``, a trailing ``_`` dropped); :class:`UnknownPlugin` for none."""
+    table = _table(kind)
+    name = typed.replace("_", "-")
+    if name.endswith("-"):
+        name = name[:-1]
+    if not _NAME_RE.match(typed) or name not in table:
+        known = ", ".join(sorted(table, key=table.__getitem__))  # in module order
+        raise UnknownPlugin(f"unknown {_WHAT[kind]} '{typed}' (known: {known})")
+    return name
+
+
+def load(kind: str, typed: str) -> ModuleType:
+    """The module implementing ``typed`` (see :func:`plugin_name`)."""
+    module = _table(kind)[plugin_name(kind, typed)]
+    return importlib.import_module(f"regionready.{kind}.{module}")
 
 
 def names(kind: str) -> list[str]:
-    """Module names in ``regionready.collectors`` or ``regionready.reporters``."""
-    package = _package(kind)
-    return sorted(
-        info.name
-        for info in pkgutil.iter_modules(package.__path__)
-        if not info.name.startswith("_")
-    )
+    """The module names of ``kind``'s plugins, sorted (collectors are collected, and
+    listed, in this order)."""
+    return sorted(_table(kind).values())
+
+
+# -- collectors ------------------------------------------------------------------------
 
 
 def service_name(module_name: str) -> str:
-    """What a user types for a collector (``--services``): its module name with ``-`` for
-    ``_`` and no trailing ``_``, which is its ``SERVICE``: ``lambda_`` -> ``lambda``,
-    ``cognito_idp`` -> ``cognito-idp``."""
-    return module_name.rstrip("_").replace("_", "-")
+    """What a user types for a collector (``--services``), from its module name:
+    ``lambda_`` -> ``lambda``, ``cognito_idp`` -> ``cognito-idp``."""
+    return plugin_name("collectors", module_name)
 
 
 def service_names() -> list[str]:
-    """Every collector as the user types it (see :func:`service_name`)."""
+    """Every collector as the user types it, in :func:`names` order."""
     return [service_name(name) for name in names("collectors")]
-
-
-def _load(kind: str, name: str) -> ModuleType:
-    module_name = name.replace("-", "_")
-    available = names(kind)
-    if module_name not in available and f"{module_name}_" in available:
-        module_name += "_"  # a Python keyword as a service name: lambda -> lambda_
-    if not _NAME_RE.match(module_name) or module_name not in available:
-        known = ", ".join(service_names() if kind == "collectors" else available)
-        singular = kind.rstrip("s")
-        raise UnknownPlugin(f"unknown {singular} '{name}' (known: {known})")
-    return importlib.import_module(f"regionready.{kind}.{module_name}")
 
 
 def collector(name: str) -> ModuleType:
     """A collector by the service name a user types (``cognito-idp``, ``lambda``) or by
-    its module name (``cognito_idp``, ``lambda_``)."""
-    return _load("collectors", name)
+    its module name (``cognito_idp``, ``lambda_``); its contract is
+    :class:`regionready.plugins.Collector`."""
+    return load("collectors", name)
 
 
 def collector_names(typed: list[str]) -> list[str]:
     """The module names of the collectors ``typed`` names (either spelling), each once,
     in the order given; :class:`UnknownPlugin` for a name that is none."""
-    found = [collector(name).__name__.rsplit(".", 1)[1] for name in typed]
+    found = [COLLECTORS[plugin_name("collectors", name)] for name in typed]
     return list(dict.fromkeys(found))
-
-
-def reporter(name: str) -> ModuleType:
-    """Reporters are found by their FORMAT (json, sarif, ...), not only module name."""
-    for module_name in names("reporters"):
-        module = importlib.import_module(f"regionready.reporters.{module_name}")
-        if getattr(module, "FORMAT", module_name) == name:
-            return module
-    known = ", ".join(formats())
-    raise UnknownPlugin(f"unknown format '{name}' (known: {known})")
-
-
-def formats() -> list[str]:
-    found = []
-    for module_name in names("reporters"):
-        module = importlib.import_module(f"regionready.reporters.{module_name}")
-        found.append(str(getattr(module, "FORMAT", module_name)))
-    return sorted(found)
 
 
 def collectors_by_service() -> dict[str, ModuleType]:
     """SERVICE -> collector module, for every collector shipped."""
-    return {collector(name).SERVICE: collector(name) for name in names("collectors")}
+    return {service_name(module): collector(module) for module in names("collectors")}
+
+
+# -- reporters -------------------------------------------------------------------------
+
+
+def reporter(name: str) -> Reporter:
+    """A reporter by its ``--format`` name (its FORMAT: json, sarif, ...)."""
+    return cast("Reporter", load("reporters", name))
+
+
+def formats() -> list[str]:
+    """Every ``--format`` name, sorted."""
+    return sorted(REPORTERS)
+
+
+# -- remediation actions ---------------------------------------------------------------
+
+
+def action(name: str) -> Action:
+    """An action by the name a rule's ``remediation.action`` gives (``create-key``)."""
+    return cast("Action", load("actions", name))
+
+
+def action_names() -> list[str]:
+    """Every action's name, sorted."""
+    return sorted(ACTIONS)

@@ -1,13 +1,19 @@
 """Remediation: plan changes from findings, apply them only when asked, only in the target.
 
-An action module (``regionready.actions.<name>``, resolved by its ``ACTION`` name, e.g.
-``create-key`` -> ``create_key``) declares::
+An action is a module of ``regionready.actions`` listed in ``registry.ACTIONS`` under its
+``ACTION`` name, the name a rule's ``remediation.action`` gives (``create-key`` ->
+``create_key``); its contract is :class:`regionready.plugins.Action`::
 
     ACTION = "create-key"
-    RULES = ("KMS-001",)                    # the findings it fixes
-    PERMISSIONS = ("kms:CreateKey", ...)    # every write action it may call
+    PERMISSIONS = ("kms:CreateKey", ...)    # every AWS action it may call
     def plan(finding: Result, ctx: PlanContext) -> list[Change]     # pure: snapshot only
     def apply(change: Change, clients: TargetClients) -> str         # idempotent; outcome text
+
+Which findings an action fixes is said by the rules only (``remediation.action``). An
+action imports shared code from ``regionready.actions.common`` and its errors from
+``regionready.actions.errors``, never another action. A finding waits for another rule
+through the engine's ``blocked_by`` (the rule's ``depends_on``), never by evaluating a
+rule again: add-region plans nothing while IDC-003 blocks it.
 
 Safety, enforced here for every action (not left to each one):
 - nothing changes without ``--apply``; a second apply plans nothing (apply checks state);
@@ -27,36 +33,47 @@ keeping a backup) has ``region == "local"`` and makes no AWS call.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
-import pkgutil
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionready import atomic
+from regionready import atomic, registry
+from regionready.actions.errors import RemediationError, UnsafeCall
 from regionready.model import Result, Status
 from regionready.rules import Rule
 from regionready.snapshot import GLOBAL, LOCAL, Scan
+
+if TYPE_CHECKING:
+    from regionready.plugins import Action
+
+__all__ = [
+    "NEVER",
+    "READ_ONLY",
+    "Change",
+    "Outcome",
+    "PlanContext",
+    "RemediationError",
+    "TargetClients",
+    "UnsafeCall",
+    "action",
+    "action_names",
+    "apply",
+    "guard",
+    "iam_policy",
+    "permissions",
+    "plan",
+]
 
 READ_ONLY = re.compile(r"^(List|Describe|Get|BatchGet|Head|Search|Lookup)")
 NEVER = re.compile(
     r"^(Delete|Remove|Disable|Revoke|Retire|Schedule|Cancel|Disassociate|Deregister|Untag"
     r"|Purge|Stop|Terminate|Detach)"
 )
-
-
-class RemediationError(Exception):
-    """A plan that cannot be made or a change that cannot be applied safely."""
-
-
-class UnsafeCall(RemediationError):
-    """A call the safety guard refuses (delete-like, or aimed outside the target)."""
 
 
 @dataclass
@@ -106,30 +123,42 @@ class PlanContext:
 
 
 def action_names() -> list[str]:
-    import regionready.actions as package
-
-    names = []
-    for info in pkgutil.iter_modules(package.__path__):
-        if not info.name.startswith("_"):
-            names.append(str(importlib.import_module(f"regionready.actions.{info.name}").ACTION))
-    return sorted(names)
+    """Every action's name, sorted (the keys of ``registry.ACTIONS``)."""
+    return registry.action_names()
 
 
-def action(name: str) -> ModuleType:
-    module_name = name.replace("-", "_")
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", module_name):
-        raise RemediationError(f"unknown remediation action '{name}'")
+def action(name: str) -> Action:
+    """The action a rule's ``remediation.action`` names; RemediationError for none."""
     try:
-        return importlib.import_module(f"regionready.actions.{module_name}")
-    except ModuleNotFoundError as exc:
+        return registry.action(name)
+    except registry.UnknownPlugin as exc:
+        if not re.fullmatch(r"[a-z][a-z0-9_-]*", name):
+            raise RemediationError(f"unknown remediation action '{name}'") from exc
         raise RemediationError(f"remediation action '{name}' is not implemented yet") from exc
 
 
 def permissions(names: Iterable[str]) -> list[str]:
+    """Every IAM action the named remediation actions may call, sorted."""
     actions: set[str] = set()
     for name in names:
         actions.update(action(name).PERMISSIONS)
     return sorted(actions)
+
+
+def iam_policy(names: Iterable[str]) -> dict[str, Any]:
+    """The policy ``regionready iam-policy --remediation`` prints for the named actions:
+    one statement on ``*`` (as ``collect.iam_policy`` is for the collectors)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "RegionReadyRemediation",
+                "Effect": "Allow",
+                "Action": permissions(names),
+                "Resource": "*",
+            }
+        ],
+    }
 
 
 def plan(

@@ -14,11 +14,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jmespath
 import jsonschema
 from jmespath.exceptions import JMESPathError
 
 from regionready import limits, yamlsafe
+from regionready.errors import RegionReadyError
 from regionready.functions import ALL_FUNCTIONS, function_names
 from regionready.model import RuleInfo, Severity
 from regionready.operators import OPERATORS
@@ -32,11 +32,20 @@ DOCS_BASE = "https://github.com/regionready/regionready/blob/main/docs/rules"
 
 # Placeholders substituted once per evaluation, before expressions are compiled.
 PLACEHOLDER_RE = re.compile(r"\{(params\.[A-Za-z_]\w*|source_region|target_region|account)\}")
+# A condition value that is one placeholder alone stands for the value itself (a list
+# stays a list, a number a number), not for its text.
+WHOLE_PLACEHOLDER_RE = re.compile(r"^\{(params\.\w+|source_region|target_region|account)\}$")
+# {params.x} as a rule's author may write it (checked against the rule's parameters).
+PARAM_RE = re.compile(r"\{params\.(\w+)\}")
 # {expression} in a message template (the engine renders each with JMESPath).
 TEMPLATE_RE = re.compile(r"\{([^{}]+)\}")
+#: The top-level lists of conditions of a rule. ``escalate[].when`` and ``quota[].where``
+#: are lists of conditions too: ``_condition_lists`` (of a rule file) and
+#: ``Rule.condition_lists`` (of a loaded rule) are the two walks over all of them.
+CONDITION_KEYS = ("where", "target_where", "fail_when", "compare")
 
 
-class RuleError(Exception):
+class RuleError(RegionReadyError):
     """A rule file that cannot be used; the message is ``path:line: what is wrong``."""
 
 
@@ -312,12 +321,25 @@ class Rule:
                     f"(like its default {self.params[name]!r}), not {value!r}"
                 )
         rule = _replace(self, params={**self.params, **overrides})
-        for where, cond in _rule_conditions(rule):
-            if cond.op == "regex" and not cond.value_from:
-                problems = limits.regex_problems(_regex_value(cond.value, rule.params))
-                if problems:
-                    raise RuleError(f"{self.path}:1: {self.id}: {where}: {problems[0]}")
+        for where, conditions in rule.condition_lists():
+            for cond in conditions:
+                if cond.op == "regex" and not cond.value_from:
+                    problems = limits.regex_problems(_regex_value(cond.value, rule.params))
+                    if problems:
+                        raise RuleError(f"{self.path}:1: {self.id}: {where}: {problems[0]}")
         return rule
+
+    def condition_lists(self) -> list[tuple[str, tuple[Condition, ...]]]:
+        """Every list of conditions of the rule, named by the key it is under."""
+        found = [(key, getattr(self, key)) for key in CONDITION_KEYS]
+        found += [("escalate", conditions) for conditions, _ in self.escalate]
+        found += [("quota.where", quota_where(entry)) for entry in self.quotas]
+        return found
+
+
+def quota_where(entry: dict[str, Any]) -> tuple[Condition, ...]:
+    """The conditions of one ``quota`` entry's own ``where``."""
+    return tuple(Condition.from_dict(c) for c in entry.get("where") or [])
 
 
 def _param_type(value: Any) -> str | None:
@@ -337,34 +359,18 @@ def _param_type(value: Any) -> str | None:
     return type(value).__name__
 
 
-def _rule_conditions(rule: Rule) -> list[tuple[str, Condition]]:
-    found = [
-        (key, cond)
-        for key in ("where", "target_where", "fail_when", "compare")
-        for cond in getattr(rule, key)
-    ]
-    found += [("escalate", cond) for conditions, _ in rule.escalate for cond in conditions]
-    for entry in rule.quotas:
-        found += [("quota.where", Condition.from_dict(c)) for c in entry.get("where") or []]
-    return found
-
-
 def _regex_value(value: Any, params: dict[str, Any]) -> Any:
-    """The pattern a ``regex`` condition's value gives with these parameters."""
-    if isinstance(value, str):
-        whole = re.fullmatch(r"\{params\.(\w+)\}", value)
-        if whole:
-            return params.get(whole.group(1))
-        return substitute(
-            value,
-            {
-                "params": params,
-                "source_region": "us-east-1",
-                "target_region": "us-east-2",
-                "account": "000000000000",
-            },
-        )
-    return value
+    """The pattern a ``regex`` condition's value gives with these parameters (Regions
+    and account stand-ins: a pattern is checked before it meets an account)."""
+    return condition_value(
+        value,
+        {
+            "params": params,
+            "source_region": "us-east-1",
+            "target_region": "us-east-2",
+            "account": "000000000000",
+        },
+    )
 
 
 def _replace(rule: Rule, **changes: Any) -> Rule:
@@ -391,8 +397,19 @@ def substitute(text: str, values: dict[str, Any]) -> str:
     return PLACEHOLDER_RE.sub(repl, text)
 
 
-CONDITION_KEYS = ("where", "target_where", "fail_when", "compare")
-PARAM_RE = re.compile(r"\{params\.(\w+)\}")
+def condition_value(value: Any, values: dict[str, Any]) -> Any:
+    """A condition's ``value`` with its placeholders filled from ``values``: one
+    placeholder alone is the value it names, as it is; placeholders in a longer text
+    are replaced by their text; anything else is the value itself."""
+    if not isinstance(value, str):
+        return value
+    whole = WHOLE_PLACEHOLDER_RE.match(value)
+    if whole is None:
+        return substitute(value, values)
+    name = whole.group(1)
+    if name.startswith("params."):
+        return values["params"][name[len("params.") :]]
+    return values[name]
 
 
 def _items(value: Any) -> list[tuple[int, dict[str, Any]]]:
@@ -430,16 +447,11 @@ def _placeholders(params: dict[str, Any] | None, text: str) -> dict[str, Any]:
 def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]]:
     """Every JMESPath expression in a rule, with its path in the document."""
     found: list[tuple[tuple[str | int, ...], str]] = []
-    for key in CONDITION_KEYS:
-        for index, cond in _items(data.get(key)):
-            if _text(cond.get("key")):
-                found.append(((key, index, "key"), cond["key"]))
-            if _text(cond.get("value_from")):
-                found.append(((key, index, "value_from"), cond["value_from"]))
-    for index, item in _items(data.get("escalate")):
-        for cindex, cond in _items(item.get("when")):
-            if _text(cond.get("key")):
-                found.append((("escalate", index, "when", cindex, "key"), cond["key"]))
+    for prefix, conditions in _condition_lists(data):
+        for index, cond in _items(conditions):
+            for key in ("key", "value_from"):
+                if _text(cond.get(key)):
+                    found.append(((*prefix, index, key), cond[key]))
     for key in ("pair_by", "usage", "adds", "resource_name", "location"):
         if _text(data.get(key)):
             found.append(((key,), data[key]))
@@ -452,9 +464,6 @@ def _expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], str]
         for key in ("usage", "adds", "pair_by"):
             if _text(entry.get(key)):
                 found.append((("quota", index, key), entry[key]))
-        for cindex, cond in _items(entry.get("where")):
-            if _text(cond.get("key")):
-                found.append((("quota", index, "where", cindex, "key"), cond["key"]))
     return found
 
 
@@ -492,7 +501,8 @@ def _check_expressions(
 
 
 def _condition_lists(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
-    """Every list of conditions in a rule document, with its path."""
+    """Every list of conditions in a rule document, with its path: every check of
+    conditions walks this one list (a rule that breaks the schema included)."""
     found: list[tuple[tuple[str | int, ...], Any]] = [
         ((key,), data.get(key) or []) for key in CONDITION_KEYS
     ]
@@ -540,23 +550,25 @@ def _check_values(
     path: Path, data: dict[str, Any], lines: yamlsafe.Lines, errors: list[str]
 ) -> None:
     params = _params(data)
-    for key in CONDITION_KEYS:
-        for index, cond in _items(data.get(key)):
+    for prefix, conditions in _condition_lists(data):
+        field_name = ".".join(str(p) for p in prefix)
+        for index, cond in _items(conditions):
             value = cond.get("value")
-            line = yamlsafe.line_of(lines, (key, index))
+            line = yamlsafe.line_of(lines, (*prefix, index))
+            where = f"{path}:{line}: {field_name}[{index}]"
             if isinstance(value, str) and params is not None:
                 for name in PARAM_RE.findall(value):
                     if name not in params:
-                        errors.append(f"{path}:{line}: {key}[{index}]: unknown parameter '{name}'")
+                        errors.append(f"{where}: unknown parameter '{name}'")
             op = cond.get("op")
             if not isinstance(op, str) or op not in OPERATORS:
                 continue  # the schema check reports it
             takes = OPERATORS[op].takes_value
             has_value = "value" in cond or "value_from" in cond
             if takes and not has_value:
-                errors.append(f"{path}:{line}: {key}[{index}]: op '{op}' needs a value")
+                errors.append(f"{where}: op '{op}' needs a value")
             if not takes and has_value:
-                errors.append(f"{path}:{line}: {key}[{index}]: op '{op}' takes no value")
+                errors.append(f"{where}: op '{op}' takes no value")
 
 
 def _schema_errors(path: Path, data: dict[str, Any], lines: yamlsafe.Lines) -> list[str]:
@@ -862,7 +874,3 @@ def validate_rules(
             if dep not in rules and dep not in known:
                 errors.append(f"{rule.path}:1: depends_on names unknown rule {dep}")
     return len(checked), errors
-
-
-def compile_expression(text: str) -> jmespath.parser.ParsedResult:
-    return jmespath.compile(text)

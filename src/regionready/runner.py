@@ -9,12 +9,11 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from regionready import __version__, atomic, registry
-from regionready.engine import evaluate
+from regionready.engine import Clock, evaluate
 from regionready.model import Report, ScanInfo, Severity
 from regionready.rules import Rule
 from regionready.snapshot import Scan, iso
@@ -26,12 +25,6 @@ REPORT_BASENAME = "regionready"
 REPORTS_RECORD = ".regionready-reports.json"
 _RECORD_KIND = "regionready-reports"
 _RECORD_MAX_BYTES = 64 * 1024
-
-
-@dataclass
-class Clock:
-    now: dt.datetime
-    cutover: dt.datetime | None = None
 
 
 def build_report(

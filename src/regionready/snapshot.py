@@ -50,6 +50,7 @@ from typing import Any
 import jsonschema
 
 from regionready import atomic, inputfile
+from regionready.errors import RegionReadyError
 
 #: Account files (``<account>/<region>.json``, ``local.json``): snapshot.schema.json.
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -73,7 +74,7 @@ FILE_PATH = re.compile(r"local\.json|[0-9]{12}/(global|[a-z]{2}(-[a-z]+)+-\d+)\.
 _ACCOUNT_FOLDER = re.compile(r"[0-9]{12}")
 
 
-class SnapshotError(Exception):
+class SnapshotError(RegionReadyError):
     """A snapshot directory or file that cannot be used (missing, truncated, foreign)."""
 
 
@@ -98,6 +99,38 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, bytes):
         return base64.b64encode(value).decode("ascii")
     return value
+
+
+@dataclass
+class CollectionError:
+    """What a failed read left incomplete.
+
+    ``resource_types`` are the types it feeds; ``fields`` narrows a type to the
+    top-level fields the read fills (a type not in it is incomplete as a whole), and
+    ``resources`` to the ids of the items it was about (a type not in it: every item).
+    """
+
+    api: str
+    code: str
+    message: str
+    action: str
+    resource_types: list[str]
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    resources: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "api": self.api,
+            "code": self.code,
+            "message": self.message,
+            "action": self.action,
+            "resource_types": sorted(self.resource_types),
+        }
+        if self.fields:
+            data["fields"] = {t: sorted(set(f)) for t, f in sorted(self.fields.items())}
+        if self.resources:
+            data["resources"] = {t: sorted(set(r)) for t, r in sorted(self.resources.items())}
+        return data
 
 
 @dataclass

@@ -24,13 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from regionready import yamlsafe
+from regionready.errors import RegionReadyError
 from regionready.model import Result, Status
 
 REQUIRED = ("rule", "resource", "reason", "owner", "expires")
 OPTIONAL = ("account", "region")
 
 
-class SuppressionError(Exception):
+class SuppressionError(RegionReadyError):
     """A suppressions file that cannot be used: ``path:line: what is wrong``."""
 
 

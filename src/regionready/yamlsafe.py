@@ -16,9 +16,10 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from regionready import inputfile
+from regionready.errors import RegionReadyError
 
 
-class YamlError(Exception):
+class YamlError(RegionReadyError):
     """A YAML file that cannot be used; the message starts with ``path:line:``."""
 
 

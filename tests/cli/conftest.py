@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from regionready.fixtures import ACCOUNT, _document
+from regionready.fixtures import ACCOUNT, region_document
 from regionready.snapshot import manifest_document, write_scan
 
 SOURCE = "me-central-1"
@@ -40,8 +40,8 @@ def make_scan(
 ) -> Path:
     errors = errors or {}
     docs = {
-        (ACCOUNT, SOURCE): _document(SOURCE, source, errors.get("source", {})),
-        (ACCOUNT, TARGET): _document(TARGET, target, errors.get("target", {})),
+        (ACCOUNT, SOURCE): region_document(SOURCE, source, errors.get("source", {})),
+        (ACCOUNT, TARGET): region_document(TARGET, target, errors.get("target", {})),
     }
     services = sorted({s for d in docs.values() for s in d["services"]})
     manifest = manifest_document(

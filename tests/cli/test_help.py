@@ -1,6 +1,6 @@
-"""The command line teaches: every command of the walking skeleton has help for each of
-its options, the top-level help lists the commands, the exit codes and examples; and the
-``rules`` commands answer with the right exit codes."""
+"""The command line teaches: every command has help for each of its options, the
+top-level help lists the commands, the exit codes and examples; and the ``rules``
+commands answer with the right exit codes."""
 
 from __future__ import annotations
 
@@ -16,10 +16,18 @@ COMMANDS = [
     ["evaluate"],
     ["scan"],
     ["demo"],
+    ["iac"],
+    ["merge"],
+    ["diff"],
     ["iam-policy"],
+    ["remediate"],
+    ["rules"],
     ["rules", "list"],
     ["rules", "validate"],
     ["rules", "test"],
+    ["rules", "docs"],
+    ["rules", "schema"],
+    ["rules", "functions"],
 ]
 
 
@@ -41,7 +49,7 @@ def test_top_level_help_lists_commands_exit_codes_and_examples(
     for command in ("collect", "evaluate", "scan", "demo", "rules", "iam-policy"):
         assert f"\n    {command}" in out, command
     assert "exit codes:" in out
-    for code in ("0  ready", "1  findings", "2  usage", "3  incomplete"):
+    for code in ("0  ready", "1  findings", "2  usage", "3  incomplete", "130  interrupted"):
         assert code in out
     assert "examples:" in out and "regionready demo" in out
 
@@ -60,6 +68,11 @@ def test_every_option_is_explained(path: list[str], capsys: pytest.CaptureFixtur
         main([*path, "--help"])
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith(f"usage: regionready {' '.join(path)}")
+
+
+def test_every_command_is_in_the_help_test() -> None:
+    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    assert sorted(sub.choices) == sorted(path[0] for path in COMMANDS if len(path) == 1)
 
 
 def test_demo_writes_to_regionready_demo_by_default() -> None:

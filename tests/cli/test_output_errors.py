@@ -312,12 +312,18 @@ def test_an_input_file_error_is_exit_2(
 def test_project_errors_share_a_base_and_are_exit_2(
     acm_scan: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from regionready import baseline, cli, inputfile, runner
+    from regionready import baseline, cli, collect, inputfile, rules, runner, snapshot
     from regionready.errors import RegionReadyError
 
-    assert issubclass(cli.UsageError, RegionReadyError)
-    assert issubclass(baseline.BaselineError, RegionReadyError)
-    assert inputfile.InputFileError in cli.user_errors()
+    for error in (
+        cli.UsageError,
+        baseline.BaselineError,
+        inputfile.InputFileError,
+        snapshot.SnapshotError,
+        collect.CollectError,
+        rules.RuleError,
+    ):
+        assert issubclass(error, RegionReadyError), error
 
     class NewError(RegionReadyError):
         pass

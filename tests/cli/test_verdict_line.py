@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from regionready.cli import main
-from regionready.demo.run import _no_gate_note
+from regionready.demo.run import no_gate_note
 from regionready.rules import load_rules
 from regionready.runner import Clock, build_report
 from regionready.snapshot import read_scan
@@ -101,11 +101,11 @@ def _report(scan: Path) -> object:
 
 
 def test_the_demo_says_why_it_exits_0_when_not_ready(acm_scan: Path) -> None:
-    note = _no_gate_note(_report(acm_scan), "high")
+    note = no_gate_note(_report(acm_scan), "high")
     assert note.startswith("exit 0: the demo does not gate; ")
     assert "--fail-on high exits 1" in note
     # Nothing at or above critical: a scan would exit 0 as well, so nothing to explain.
-    assert _no_gate_note(_report(acm_scan), "critical") == ""
+    assert no_gate_note(_report(acm_scan), "critical") == ""
 
 
 def test_the_demo_note_on_an_incomplete_scan_says_exit_3(tmp_path: Path) -> None:
@@ -117,5 +117,5 @@ def test_the_demo_note_on_an_incomplete_scan_says_exit_3(tmp_path: Path) -> None
             "target": {"acm": [{"api": "acm:ListCertificates", "resource_types": ["certificate"]}]}
         },
     )
-    note = _no_gate_note(_report(scan), "high")
+    note = no_gate_note(_report(scan), "high")
     assert "exits 3" in note and "incomplete" in note, note

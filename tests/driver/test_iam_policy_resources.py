@@ -67,7 +67,7 @@ def test_resources_are_grouped_and_an_unscoped_use_wins(monkeypatch: pytest.Monk
                 "z:GetBoth": "arn:aws:z:::scoped/*",
             },
         ),
-        b=SimpleNamespace(PERMISSIONS=("z:GetBoth",)),  # unscoped here: "*" for everyone
+        b=SimpleNamespace(PERMISSIONS=("z:GetBoth",), PERMISSION_RESOURCES={}),  # "*" for everyone
     )
     assert collect.iam_policy(["a", "b"])["Statement"] == [
         {

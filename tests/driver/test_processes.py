@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 
-from regionready import collect
+from regionready import collect, forks
 from regionready.cli import main
 from regionready.demo.seed import DemoPlan, seed_demo
 from regionready.snapshot import GLOBAL, LOCAL
@@ -59,7 +59,7 @@ def assert_same_scan(one: Path, two: Path) -> None:
     assert verdicts(two) == verdicts(one)
 
 
-needs_fork = pytest.mark.skipif(not collect.can_fork(), reason="worker processes need fork")
+needs_fork = pytest.mark.skipif(not forks.can_fork(), reason="worker processes need fork")
 
 
 @needs_fork
@@ -70,21 +70,21 @@ def test_snapshot_is_identical_in_one_and_two_processes(
     monkeypatch: pytest.MonkeyPatch,
     alarm: None,
 ) -> None:
-    forks: list[int] = []
-    real_start = collect._start_workers
+    forked: list[int] = []
+    real_start = forks.start
 
     def start(*args: Any) -> Any:
         mine, started = real_start(*args)
-        forks.extend(w.process.pid for w in started)
+        forked.extend(w.process.pid for w in started)
         return mine, started
 
-    monkeypatch.setattr(collect, "_start_workers", start)
+    monkeypatch.setattr(forks, "start", start)
     monkeypatch.setenv("REGIONREADY_PROCESSES", "1")
     assert main(scan_args(tmp_path / "one")) == 1
-    assert not forks, "1 process: nothing forked"
+    assert not forked, "1 process: nothing forked"
     monkeypatch.setenv("REGIONREADY_PROCESSES", "2")
     assert main(scan_args(tmp_path / "two")) == 1
-    assert len(forks) == 1, "2 processes: this one and one worker"
+    assert len(forked) == 1, "2 processes: this one and one worker"
     assert not multiprocessing.active_children(), "the worker was reaped"
     assert_same_scan(tmp_path / "one", tmp_path / "two")
 
@@ -134,15 +134,17 @@ def test_a_worker_killed_mid_collection_gives_errors_and_exit_3(
 def test_an_exception_outside_a_collector_in_a_worker_is_an_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """_run_share turns any exception of a task into ERROR data, in a worker as here."""
+    """A worker's share runs through _task_outcome, which turns any exception of a task
+    into ERROR data, in a worker as here."""
     task = collect.plan_tasks(["kms"], [SOURCE])[0]
 
     def boom(*_: Any) -> Any:
         raise RuntimeError("no clients")
 
-    monkeypatch.setattr(collect, "_run_task", boom)
+    monkeypatch.setattr(collect, "_collect_task", boom)
     got: list[Any] = []
-    collect._run_share(None, [task], [0], None, 2, got.append)  # type: ignore[arg-type]
+    account: Any = None  # never used: the task fails before it makes a client
+    forks.run_share([0], lambda i: collect._task_outcome(account, task, None), 2, got.append)
     [(index, data, notes)] = got
     assert index == 0 and data.status == "error" and notes == []
     assert data.errors[0]["code"] == "RuntimeError"
@@ -152,7 +154,7 @@ def test_partition_balances_the_heavy_tasks_across_regions() -> None:
     tasks = collect.plan_tasks(
         ["acm", "kms", "iam", "wafv2", "cloudtrail", "local"], [SOURCE, TARGET]
     )
-    shares = collect.partition(tasks, 2)
+    shares = forks.partition(tasks, 2)
     assert sorted(i for share in shares for i in share) == list(range(len(tasks)))
     assert all(share == sorted(share) for share in shares)
     heavy = [
@@ -163,15 +165,15 @@ def test_partition_balances_the_heavy_tasks_across_regions() -> None:
     # Region with an almost empty target still splits.
     for side in heavy:
         assert {s for s, _ in side} == {"acm", "kms"} and len({r for _, r in side}) == 2
-    assert collect.partition(tasks, 1) == [list(range(len(tasks)))]
-    assert len(collect.partition(tasks[:1], 4)) == 1, "no empty share"
+    assert forks.partition(tasks, 1) == [list(range(len(tasks)))]
+    assert len(forks.partition(tasks[:1], 4)) == 1, "no empty share"
     regions = {tasks[i].region for share in shares for i in share}
     assert {GLOBAL, LOCAL} <= regions
 
 
 def test_processes_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("REGIONREADY_PROCESSES", raising=False)
-    assert collect.processes_setting() == min(4, collect.usable_cores())
+    assert collect.processes_setting() == min(4, forks.usable_cores())
     monkeypatch.setenv("REGIONREADY_PROCESSES", "3")
     assert collect.processes_setting() == 3
     for bad in ("0", "two", "65"):
@@ -182,7 +184,7 @@ def test_processes_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_no_fork_from_a_thread() -> None:
     seen: list[bool] = []
-    thread = threading.Thread(target=lambda: seen.append(collect.can_fork()))
+    thread = threading.Thread(target=lambda: seen.append(forks.can_fork()))
     thread.start()
     thread.join()
     assert seen == [False]

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from regionready.engine import Engine, evaluate
+from regionready.engine import evaluate
+from regionready.engine_conditions import Evaluator
 from regionready.fixtures import scan_from_case
 from regionready.model import Status
 from regionready.rules import Rule, parse_rule
@@ -190,19 +191,14 @@ def test_parity_join_is_linear(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     """20,000 source items against 20,000 targets: a pairwise scan would be 4e8 compares.
     A hash join computes each item's key once and looks each source key up once."""
     key_calls = 0
-    join_key = Engine._join_key
+    join_key = Evaluator.join_key
 
-    def counted(self: Engine, compiled: Any, text: str) -> Any:
-        key_of = join_key(self, compiled, text)
+    def counted(self: Evaluator, text: str, item: Any) -> Any:
+        nonlocal key_calls
+        key_calls += 1
+        return join_key(self, text, item)
 
-        def key(item: Any) -> Any:
-            nonlocal key_calls
-            key_calls += 1
-            return key_of(item)
-
-        return key
-
-    monkeypatch.setattr(Engine, "_join_key", counted)
+    monkeypatch.setattr(Evaluator, "join_key", counted)
     r = rule(
         tmp_path,
         """\

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from regionready.cli import main
-from regionready.clients import CollectionError, parse_feeds
+from regionready.clients import parse_feeds
 from regionready.engine import evaluate
 from regionready.reads import expression_paths, rule_reads
 from regionready.rules import load_rules
-from regionready.snapshot import Scan
+from regionready.snapshot import CollectionError, Scan
 
 RULES = {rule.id: rule for rule in load_rules()}
 ACCOUNT = "111111111111"

@@ -122,3 +122,33 @@ def test_shipped_rules_are_valid_and_schema_is_generated_from_tables() -> None:
     ops = schema["$defs"]["condition"]["properties"]["op"]["enum"]
     # The issue's operator list is checked in test_operators.py.
     assert set(ops) == set(OPERATORS)
+
+
+ESCALATE = GOOD.replace(
+    "message:",
+    """escalate:
+  - when: [{key: Type, op: eq, value: IMPORTED}]
+    severity: high
+message:""",
+)
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ("{key: Type, op: present, value: IMPORTED}", "escalate.0.when[0]: op 'present' takes no"),
+        ("{key: Type, op: eq}", "escalate.0.when[0]: op 'eq' needs a value"),
+        ("{key: Type, op: eq, value: '{params.weeks}'}", "unknown parameter 'weeks'"),
+        ("{key: Type, op: eq, value_from: 'Type('}", "invalid JMESPath expression"),
+    ],
+)
+def test_escalate_conditions_are_checked_like_the_others(
+    tmp_path: Path, change: str, fragment: str
+) -> None:
+    """Every list of conditions (escalate and quota ones included) gets every check."""
+    assert parse_rule(write(tmp_path, ESCALATE), "x").escalate
+    path = write(tmp_path, ESCALATE.replace("{key: Type, op: eq, value: IMPORTED}]", change + "]"))
+    with pytest.raises(RuleError) as info:
+        parse_rule(path, "x")
+    assert str(info.value).startswith(f"{path}:14:"), info.value
+    assert fragment in str(info.value)

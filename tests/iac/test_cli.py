@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from regionready import cli
+from regionready.cli.commands import iac as iac_cli
 from regionready.iac import checkov
-from regionready.iac import cli as iac_cli
 
 from .conftest import FIXTURES, NO_CHECKOV
 

@@ -17,9 +17,6 @@ class NoAws:
     def client(self, service: str, region: str) -> Any:
         raise AssertionError(f"the iac collector called AWS ({service})")
 
-    def forget_models(self) -> None:
-        pass
-
 
 def collect(options: dict[str, Any]) -> ServiceData:
     module = registry.collector("iac")

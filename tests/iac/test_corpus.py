@@ -1,6 +1,7 @@
 """Precision and must-find recall of IAC-002 and IAC-004 on the labelled corpus
-(tests/iac/corpus: real files from PyPI sdists, see SOURCES.md, and files written for
-the corpus under written/). Fails when precision on the judged findings of the real
+(tests/iac/corpus: real files from PyPI sdists and from seven terraform-aws-modules
+repositories on GitHub, see SOURCES.md, and files written for the corpus under
+written/). Fails when precision on the judged findings of the real
 files, or must-find recall, drops below 0.9 for either check; or when a finding on a
 real file is not judged in labels.yaml (judge it there)."""
 

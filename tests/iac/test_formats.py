@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from regionready.iac import cli as iac_cli
+from regionready.cli.commands import iac as iac_cli
 
 from .conftest import FIXTURES
 

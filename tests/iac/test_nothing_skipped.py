@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from regionready import inputfile
+from regionready.cli.commands import iac as iac_cli
 from regionready.iac import cfn, checkov, files
-from regionready.iac import cli as iac_cli
 from regionready.iac.scan import ScanOptions, ScanOutcome, scan
 
 from .conftest import NO_CHECKOV, hits

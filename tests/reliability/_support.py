@@ -32,7 +32,7 @@ import xmlschema
 from hypothesis import HealthCheck, Phase, settings
 
 from regionready.cli import main
-from regionready.fixtures import _document
+from regionready.fixtures import region_document
 from regionready.snapshot import manifest_document, schema
 
 REPO = Path(__file__).resolve().parents[2]
@@ -254,8 +254,8 @@ def write_snapshot(
     """A snapshot directory with the given ``{service: {type: [items]}}`` per Region."""
     errors = errors or {}
     documents = {
-        SOURCE: _document(SOURCE, source, errors.get("source", {})),
-        TARGET: _document(TARGET, target, errors.get("target", {})),
+        SOURCE: region_document(SOURCE, source, errors.get("source", {})),
+        TARGET: region_document(TARGET, target, errors.get("target", {})),
     }
     services = sorted({name for doc in documents.values() for name in doc["services"]})
     for region, doc in documents.items():

@@ -458,14 +458,14 @@ def test_malformed_account_files_are_refused(name: str, snapshot: Path) -> None:
     assert_clean_usage_error(run("evaluate", snapshot, "--now", NOW), path)
 
 
-def test_stray_files_and_folders_in_a_snapshot_are_ignored(snapshot: Path) -> None:
+def test_stray_files_and_folders_in_a_snapshot_are_ignored(snapshot: Path, tmp_path: Path) -> None:
     """Only the files the manifest lists are read (issue 14): a stray file or folder, even
     one named like an account file, is not part of the snapshot."""
-    expected = run("evaluate", snapshot, "--now", NOW, "--format", "json")
+    expected = run("evaluate", snapshot, "--now", NOW, "--format", "json", "--out", tmp_path / "a")
     (snapshot / ACCOUNT / "notes.json").write_text('{"hello": "world"}')
     (snapshot / ACCOUNT / "folder.json").mkdir()
     (snapshot / ACCOUNT / "us-east-1.json").write_text("not even JSON")
-    result = run("evaluate", snapshot, "--now", NOW, "--format", "json")
+    result = run("evaluate", snapshot, "--now", NOW, "--format", "json", "--out", tmp_path / "b")
     assert result.crash is None and result.code == expected.code, result.describe()
     assert result.out == expected.out
 

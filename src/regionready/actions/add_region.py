@@ -10,14 +10,17 @@ endpoint, like kms:ReplicateKey, and the remediation guard must allow exactly th
 source nor the target is not planned (regionready acts only in those two Regions).
 
 When: Identity Center needs an enabled replica of its multi-Region key in the target
-before the Region can be added. plan() re-evaluates IDC-003 (the built-in rule) on the
-snapshot for this instance and plans nothing unless it passes; the reason goes to the
-plan's notes (``ctx.notes``) and is returned by :func:`blocked_reason`. The usual order
-is therefore two runs: remediate (replicate-key, IDC-003) -> collect -> remediate
-(add-region). A note rather than a placeholder Change: a Change is something apply
-does; a placeholder would be listed as a change to make, or be logged as "skipped" or
-"unchanged" on every run while the finding stays, although nothing is missing from the
-user but time (the replica first).
+before the Region can be added. IDC-001 ``depends_on`` IDC-003 (same resource type), so
+the engine puts IDC-003 in the finding's ``blocked_by`` when IDC-003 fails for the same
+instance. plan() reads that, never evaluates a rule itself, and plans nothing while
+IDC-003 is there; the reason goes to the plan's notes (``ctx.notes``) and is returned by
+:func:`blocked_reason`. The usual order is therefore two runs: remediate (replicate-key,
+IDC-003) -> collect -> remediate (add-region). A note rather than a placeholder Change:
+a Change is something apply does; a placeholder would be listed as a change to make, or
+be logged as "skipped" or "unchanged" on every run while the finding stays, although
+nothing is missing from the user but time (the replica first). ``blocked_by`` names
+failures only: when IDC-003 could not be judged (ERROR), or was not evaluated, the change
+is planned and apply's own check of the replica (below) decides.
 
 Apply checks again before calling: the target already among the instance's Regions
 (ListRegions on the primary: ADDING or ACTIVE) changes nothing; a Region being removed,
@@ -29,53 +32,19 @@ URL (the rule's remediation text).
 
 from __future__ import annotations
 
-import datetime as dt
-from functools import cache
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from regionready.engine import evaluate
-from regionready.model import Result, Status
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
-from regionready.rules import Rule, builtin_rules_dir, parse_rule
+from regionready.actions.errors import RemediationError
+from regionready.model import Result
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "add-region"
-RULES = ("IDC-001",)
 PERMISSIONS = ("sso:ListRegions", "sso:AddRegion", "kms:DescribeKey")
+#: The rule whose failure on the same instance (the finding's ``blocked_by``) holds it back.
 GATE_RULE = "IDC-003"
 IN_PROGRESS = ("ADDING", "ACTIVE")
-
-
-@cache
-def _gate_rule() -> Rule:
-    path = builtin_rules_dir() / "idc" / f"{GATE_RULE}.yaml"
-    return parse_rule(path, f"rules/idc/{GATE_RULE}.yaml")
-
-
-def _scan_time(ctx: PlanContext) -> dt.datetime:
-    """The snapshot's own time (the gate rule does not depend on it; keeps plan pure)."""
-    for key in ("finished_at", "started_at"):
-        value = ctx.scan.manifest.get(key)
-        if isinstance(value, str):
-            try:
-                return dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
-            except ValueError:
-                continue
-    return dt.datetime.now(dt.UTC)
-
-
-def gate(finding: Result, ctx: PlanContext) -> Result | None:
-    """IDC-003's verdict on the finding's instance, from the snapshot."""
-    results = evaluate(ctx.scan, [_gate_rule()], now=_scan_time(ctx))
-    return next(
-        (
-            r
-            for r in results
-            if r.account == finding.account and r.resource_id == finding.resource_id
-        ),
-        None,
-    )
 
 
 def blocked_reason(finding: Result, ctx: PlanContext) -> str | None:
@@ -90,13 +59,11 @@ def blocked_reason(finding: Result, ctx: PlanContext) -> str | None:
             f"{label}: AddRegion must be called in the primary Region {primary}, which is "
             f"neither the source nor the target: add {ctx.target} there"
         )
-    verdict = gate(finding, ctx)
-    if verdict is None or verdict.status is not Status.PASS:
-        why = verdict.message if verdict else "no verdict for this instance"
-        state = verdict.status.value if verdict else "missing"
+    if GATE_RULE in finding.blocked_by:
         return (
-            f"{label}: add-region waits for {GATE_RULE} to pass ({state}: {why}); replicate "
-            f"the key (replicate-key), collect again, then remediate again"
+            f"{label}: add-region waits for {GATE_RULE} to pass (FAIL: the instance's key has "
+            f"no replica in {ctx.target} that is enabled, see the {GATE_RULE} finding); "
+            "replicate the key (replicate-key), collect again, then remediate again"
         )
     return None
 

@@ -40,11 +40,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from regionready import waf_clone
+from regionready.actions.common import note
+from regionready.actions.errors import RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "clone-web-acl"
-RULES = ("WAF-001", "WAF-002", "WAF-003", "WAF-004", "WAF-005")
 PERMISSIONS = (
     "wafv2:ListIPSets",
     "wafv2:GetIPSet",
@@ -158,19 +159,11 @@ def _state(kind: str, item: dict[str, Any], twin: dict[str, Any] | None, ctx: Pl
     return "as is"
 
 
-def _note(ctx: PlanContext, text: str) -> None:
-    """Tell the plan's reader why nothing is planned (``ctx.notes`` when the runner
-    provides it; without it the finding simply gets no change)."""
-    notes = getattr(ctx, "notes", None)
-    if isinstance(notes, list):
-        notes.append(text)
-
-
 def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     try:
         return _plan(finding, ctx)
     except RemediationError as exc:  # a clone that cannot be made: say why, plan nothing
-        _note(ctx, f"{finding.rule_id} {finding.resource_id}: {exc}")
+        note(ctx, f"{finding.rule_id} {finding.resource_id}: {exc}")
         return []
 
 

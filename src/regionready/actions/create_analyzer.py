@@ -16,23 +16,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from regionready.actions.common import in_region
+from regionready.actions.errors import RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "create-analyzer"
-RULES = ("AA-001",)
 PERMISSIONS = ("access-analyzer:ListAnalyzers", "access-analyzer:CreateAnalyzer")
-
-
-def in_region(value: Any, source: str, target: str) -> Any:
-    """``value`` with every ``:<source>:`` ARN segment mapped to the target Region."""
-    if isinstance(value, dict):
-        return {k: in_region(v, source, target) for k, v in value.items()}
-    if isinstance(value, list):
-        return [in_region(v, source, target) for v in value]
-    if isinstance(value, str) and value.startswith("arn:"):
-        return value.replace(f":{source}:", f":{target}:")
-    return value
 
 
 def plan(finding: Result, ctx: PlanContext) -> list[Change]:

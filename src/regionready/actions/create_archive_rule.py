@@ -17,13 +17,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from regionready.actions.create_analyzer import in_region
+from regionready.actions.common import in_region
+from regionready.actions.errors import RemediationError
 from regionready.functions import normalize_policy
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "create-archive-rule"
-RULES = ("AA-002",)
 PERMISSIONS = (
     "access-analyzer:ListAnalyzers",
     "access-analyzer:ListArchiveRules",

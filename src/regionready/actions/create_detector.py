@@ -17,77 +17,19 @@ Idempotent: a target detector that is ENABLED already satisfies GD-001.
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
-import botocore.session
-
+from regionready.actions.common import enabled_features, feature_request, target_detector
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "create-detector"
-RULES = ("GD-001",)
 PERMISSIONS = (
     "guardduty:ListDetectors",
     "guardduty:GetDetector",
     "guardduty:CreateDetector",
     "guardduty:UpdateDetector",
 )
-
-Features = dict[str, list[str]]  # enabled feature -> its enabled agent configurations
-
-
-@cache
-def settable_features() -> frozenset[str]:
-    """The feature names UpdateDetector/CreateDetector accept."""
-    model = botocore.session.get_session().get_service_model("guardduty")
-    return frozenset(model.shape_for("DetectorFeature").enum)
-
-
-def enabled_features(detector: dict[str, Any] | None) -> Features:
-    """The ENABLED features of a GetDetector answer with their ENABLED agent configs."""
-    found: Features = {}
-    for feature in (detector or {}).get("Features") or []:
-        if feature.get("Status") != "ENABLED" or not feature.get("Name"):
-            continue
-        found[str(feature["Name"])] = sorted(
-            str(c["Name"])
-            for c in feature.get("AdditionalConfiguration") or []
-            if c.get("Status") == "ENABLED" and c.get("Name")
-        )
-    return found
-
-
-def feature_request(features: Features) -> list[dict[str, Any]]:
-    """The Features parameter enabling ``features``: settable names only, and never both
-    Runtime Monitoring plans in one request."""
-    wanted = {name: set(configs) for name, configs in features.items()}
-    if "RUNTIME_MONITORING" in wanted and "EKS_RUNTIME_MONITORING" in wanted:
-        wanted["RUNTIME_MONITORING"] |= wanted.pop("EKS_RUNTIME_MONITORING")
-    request: list[dict[str, Any]] = []
-    for name in sorted(wanted):
-        if name not in settable_features():
-            continue
-        entry: dict[str, Any] = {"Name": name, "Status": "ENABLED"}
-        if wanted[name]:
-            entry["AdditionalConfiguration"] = [
-                {"Name": c, "Status": "ENABLED"} for c in sorted(wanted[name])
-            ]
-        request.append(entry)
-    return request
-
-
-def target_detector(guardduty: Any) -> tuple[str | None, dict[str, Any] | None]:
-    """The target's detector id and GetDetector answer, or (None, None)."""
-    ids = [
-        str(d)
-        for page in guardduty.get_paginator("list_detectors").paginate()
-        for d in page["DetectorIds"]
-    ]
-    if not ids:
-        return None, None
-    detector: dict[str, Any] = guardduty.get_detector(DetectorId=ids[0])
-    return ids[0], detector
 
 
 def plan(finding: Result, ctx: PlanContext) -> list[Change]:

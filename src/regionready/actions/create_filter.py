@@ -14,14 +14,13 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from regionready.actions.create_analyzer import in_region
-from regionready.actions.create_detector import target_detector
+from regionready.actions.common import in_region, target_detector
+from regionready.actions.errors import RemediationError
 from regionready.functions import normalize_policy
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "create-filter"
-RULES = ("GD-003",)
 PERMISSIONS = (
     "guardduty:ListDetectors",
     "guardduty:GetDetector",

@@ -23,12 +23,12 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionready.actions.enable_key_rotation import rotate_like_source
+from regionready.actions.common import rotate_like_source
+from regionready.actions.errors import RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "create-key"
-RULES = ("KMS-001",)
 PERMISSIONS = (
     "kms:ListAliases",
     "kms:ListKeys",  # with ListResourceTags and DescribeKey: the key an earlier run made

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.actions.reimport import NeedsInput
+from regionready.actions.errors import NeedsInput
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "create-trail"
-RULES = ("GEN-002",)
 PERMISSIONS = (
     "cloudtrail:DescribeTrails",
     "cloudtrail:GetTrailStatus",

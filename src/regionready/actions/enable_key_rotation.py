@@ -15,13 +15,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from regionready.actions.common import rotate_like_source
+from regionready.actions.errors import RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "enable-key-rotation"
-RULES = ("KMS-004",)
 PERMISSIONS = ("kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:EnableKeyRotation")
 
 
@@ -50,36 +49,6 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
             params={"AliasName": alias_name, "KeyId": target_key, "SourceKeyId": source_key},
         )
     ]
-
-
-def _source_period(clients: TargetClients, key_id: str | None) -> int | None:
-    """The source key's RotationPeriodInDays, when the source reports one."""
-    if not key_id:
-        return None
-    try:
-        status = clients.in_source("kms").get_key_rotation_status(KeyId=key_id)
-    except ClientError:
-        return None  # the period is a refinement; rotation with the default is the fix
-    period = status.get("RotationPeriodInDays")
-    return int(period) if period else None
-
-
-def rotate_like_source(
-    clients: TargetClients, key_id: str, source_key_id: str | None
-) -> tuple[bool, int | None]:
-    """Turn the target key's rotation on with the source key's period, unless it already
-    rotates so. (whether anything changed, the period asked for)."""
-    kms = clients("kms")
-    period = _source_period(clients, source_key_id)
-    status = kms.get_key_rotation_status(KeyId=key_id)
-    current = status.get("RotationPeriodInDays")
-    if status.get("KeyRotationEnabled") and (period is None or current in (None, period)):
-        return False, period
-    kwargs: dict[str, Any] = {"KeyId": key_id}
-    if period:
-        kwargs["RotationPeriodInDays"] = period
-    kms.enable_key_rotation(**kwargs)
-    return True, period
 
 
 def apply(change: Change, clients: TargetClients) -> str:

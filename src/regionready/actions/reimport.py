@@ -32,7 +32,8 @@ Idempotent: a target certificate that already carries the supplied material (sam
 serial and NotAfter) is left alone; for a new import, any usable target certificate
 with the same domain, SANs and key algorithm means ACM-001 is already satisfied.
 
-The ACM helpers at the bottom are shared with ``request-certificate``.
+The ACM helpers this shares with ``request-certificate`` (finding a usable twin, the
+pairing names, the tags a caller may set) are in :mod:`regionready.actions.common`.
 """
 
 from __future__ import annotations
@@ -49,11 +50,12 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from regionready import inputfile
+from regionready.actions.common import find_twins, names_of, user_tags
+from regionready.actions.errors import NeedsInput, RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "reimport"
-RULES = ("ACM-001", "ACM-004")
 PERMISSIONS = (
     "acm:ListCertificates",
     "acm:DescribeCertificate",
@@ -65,24 +67,7 @@ CERT_FILE = "cert.pem"
 KEY_FILE = "key.pem"
 CHAIN_FILE = "chain.pem"
 
-#: ListCertificates hides all but RSA_1024/RSA_2048 unless every key type is asked for.
-KEY_TYPES = (
-    "RSA_1024",
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "EC_prime256v1",
-    "EC_secp384r1",
-    "EC_secp521r1",
-)
-#: A target certificate in one of these states stands in for nothing.
-UNUSABLE = frozenset({"EXPIRED", "REVOKED", "FAILED", "VALIDATION_TIMED_OUT"})
 _CURVES = {"secp256r1": "EC_prime256v1", "secp384r1": "EC_secp384r1", "secp521r1": "EC_secp521r1"}
-
-
-class NeedsInput(RemediationError):
-    """The change needs something only the user can supply (certificate material, a
-    bucket name, a config file): nothing was called."""
 
 
 # --------------------------------------------------------------------------- material
@@ -332,45 +317,7 @@ def apply(change: Change, clients: TargetClients) -> str:
     )
 
 
-# --------------------------------------------------------------------------- ACM helpers
-
-
-def names_of(cert: dict[str, Any]) -> frozenset[str]:
-    """The pairing set of ACM-001: the SANs, or the domain name when there are none."""
-    sans = cert.get("SubjectAlternativeNames") or [cert.get("DomainName")]
-    return frozenset(str(n) for n in sans if n)
-
-
-def user_tags(cert: dict[str, Any]) -> list[dict[str, str]]:
-    """The certificate's tags, without the reserved ``aws:`` ones no caller may set."""
-    return [
-        {"Key": str(t["Key"]), "Value": str(t.get("Value", ""))}
-        for t in cert.get("Tags") or []
-        if not str(t.get("Key", "")).startswith("aws:")
-    ]
-
-
-def find_twins(
-    acm: Any, domain: str, names: frozenset[str], key_algorithm: str
-) -> list[tuple[str, str]]:
-    """(ARN, Status) of usable target certificates with this domain, SANs and key algorithm."""
-    found: list[tuple[str, str]] = []
-    pages = acm.get_paginator("list_certificates").paginate(Includes={"keyTypes": list(KEY_TYPES)})
-    for page in pages:
-        for summary in page.get("CertificateSummaryList", []):
-            if summary.get("DomainName") != domain:
-                continue
-            if summary.get("KeyAlgorithm") not in (None, key_algorithm):
-                continue
-            cert = acm.describe_certificate(CertificateArn=summary["CertificateArn"])["Certificate"]
-            status = str(cert.get("Status"))
-            if (
-                cert.get("KeyAlgorithm") == key_algorithm
-                and names_of(cert) == names
-                and status not in UNUSABLE
-            ):
-                found.append((str(cert["CertificateArn"]), status))
-    return found
+# --------------------------------------------------------------------------- time and serials
 
 
 def serial_matches(reported: Any, serial: int) -> bool:

@@ -15,7 +15,6 @@ from regionready.model import Result
 from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "replicate-key"
-RULES = ("KMS-002", "IDC-003")
 PERMISSIONS = (
     "kms:DescribeKey",
     "kms:ListAliases",

@@ -27,12 +27,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from regionready.actions.common import note
+from regionready.actions.errors import RemediationError
 from regionready.fn_secretsmanager import secret_kms_ref
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "replicate-secret"
-RULES = ("SM-001",)
 PERMISSIONS = (
     "secretsmanager:DescribeSecret",
     "secretsmanager:ReplicateSecretToRegions",
@@ -116,14 +117,6 @@ def _target_key(key_id: str | None, aliases: list[str], ctx: PlanContext) -> tup
     )
 
 
-def _note(ctx: PlanContext, text: str) -> None:
-    """Tell the plan's reader why nothing is planned (``ctx.notes`` when the runner
-    provides it; without it the finding simply gets no change)."""
-    notes = getattr(ctx, "notes", None)
-    if isinstance(notes, list):
-        notes.append(text)
-
-
 def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     arn = str(finding.details.get("source") or finding.resource_id)
     secret = ctx.find(ctx.source, "secretsmanager", "secret", "ARN", arn)
@@ -137,7 +130,7 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         else:
             kms_key_id, how = _target_key(key_id, aliases, ctx)
     except RemediationError as exc:
-        _note(ctx, f"{finding.rule_id} {name}: {exc}")
+        note(ctx, f"{finding.rule_id} {name}: {exc}")
         return []
     return [
         Change(

@@ -10,8 +10,9 @@ plan says so).
 
 ACM-001 names this action for every source certificate; the others are handled so:
 
-- IMPORTED sources: planned by ``reimport`` (material the user supplies; a Change with
-  action ``reimport`` is returned from here);
+- IMPORTED sources: planned by ``reimport`` (material the user supplies): the finding is
+  handed to that action through the registry (``remediation.action("reimport")``), so
+  a Change with action ``reimport`` is returned from here;
 - Private CA issued sources (Type PRIVATE): not planned, the target needs a certificate
   from a CA in the target (see ACM-010 and the Private CA checks).
 
@@ -25,13 +26,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.actions import reimport
+from regionready.actions.common import find_twins, user_tags
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients, action
 from regionready.wording import plural
 
 ACTION = "request-certificate"
-RULES = ("ACM-001",)
 PERMISSIONS = (
     "acm:ListCertificates",
     "acm:DescribeCertificate",
@@ -60,7 +60,7 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     if cert is None:
         return []
     if cert.get("Type") == "IMPORTED":
-        return reimport.plan(finding, ctx)
+        return action("reimport").plan(finding, ctx)
     if cert.get("Type") == "PRIVATE" or cert.get("CertificateAuthorityArn"):
         return []  # issued by a private CA: re-issue from a CA in the target
     domain = str(cert["DomainName"])
@@ -72,7 +72,7 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         "KeyAlgorithm": str(cert.get("KeyAlgorithm") or "RSA_2048"),
         "ValidationMethod": method,
         "DomainValidationOptions": domain_options,
-        "Tags": reimport.user_tags(cert),
+        "Tags": user_tags(cert),
         "IdempotencyToken": finding.fingerprint[:32],
     }
     transparency = (cert.get("Options") or {}).get("CertificateTransparencyLoggingPreference")
@@ -109,7 +109,7 @@ def apply(change: Change, clients: TargetClients) -> str:
     p = change.params
     acm = clients("acm")
     names = frozenset(p["SubjectAlternativeNames"] or [p["DomainName"]])
-    twins = reimport.find_twins(acm, p["DomainName"], names, p["KeyAlgorithm"])
+    twins = find_twins(acm, p["DomainName"], names, p["KeyAlgorithm"])
     if twins:
         arn, status = twins[0]
         return f"already present: {p['DomainName']} as {arn} ({status}) in {clients.target}"

@@ -43,13 +43,12 @@ from pathlib import Path
 from typing import Any
 
 from regionready import atomic, inputfile
-from regionready.actions.reimport import NeedsInput
+from regionready.actions.errors import NeedsInput, RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 from regionready.snapshot import LOCAL
 
 ACTION = "set-sts-regional"
-RULES = ("STS-001",)
 PERMISSIONS: tuple[str, ...] = ()  # no AWS call
 
 OPTION = "sts_regional_endpoints"

@@ -18,7 +18,6 @@ from regionready.model import Result
 from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "sync-key-policy"
-RULES = ("KMS-003", "IDC-007")
 PERMISSIONS = ("kms:GetKeyPolicy", "kms:PutKeyPolicy")
 
 

@@ -18,18 +18,18 @@ target, nothing is called.
 
 from __future__ import annotations
 
-from regionready.actions.create_detector import (
+from regionready.actions.common import (
     Features,
     enabled_features,
     feature_request,
     settable_features,
     target_detector,
 )
+from regionready.actions.errors import RemediationError
 from regionready.model import Result
-from regionready.remediation import Change, PlanContext, RemediationError, TargetClients
+from regionready.remediation import Change, PlanContext, TargetClients
 
 ACTION = "update-detector-features"
-RULES = ("GD-002",)
 PERMISSIONS = ("guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:UpdateDetector")
 
 

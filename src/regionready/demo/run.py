@@ -16,7 +16,7 @@ from typing import Any
 import boto3
 
 from regionready import __version__, registry
-from regionready.gate import EXIT_OK, EXIT_USAGE
+from regionready.errors import EXIT_OK, EXIT_USAGE
 from regionready.wording import plural
 
 SOURCE = "me-central-1"
@@ -72,8 +72,9 @@ def run_demo(
 
     from regionready.console import print_summary
     from regionready.demo.seed import seed_demo
+    from regionready.engine import Clock
     from regionready.rules import load_rules
-    from regionready.runner import Clock, build_report, write_reports
+    from regionready.runner import build_report, write_reports
     from regionready.snapshot import read_scan
     from regionready.testing import moto_gaps
 
@@ -134,16 +135,17 @@ def run_demo(
     for path in written:
         print(f"report:   {path}")
     print(f"finished in {time.perf_counter() - started:.1f} s")
-    note = _no_gate_note(after if after is not None else report, fail_on)
+    note = no_gate_note(after if after is not None else report, fail_on)
     if note:
         print(note)
     return EXIT_OK
 
 
-def _no_gate_note(report: Any, fail_on: str) -> str:
+def no_gate_note(report: Any, fail_on: str) -> str:
     """Why the demo exits 0 although its verdict fails ("" when a scan would exit 0 too):
     the demo shows the product, it does not gate; ``scan`` and ``evaluate`` do."""
-    from regionready.gate import EXIT_INCOMPLETE, exit_code
+    from regionready.errors import EXIT_INCOMPLETE
+    from regionready.gate import exit_code
 
     code = exit_code(report.results, fail_on=fail_on, allow_incomplete=False)
     if code == EXIT_OK:
@@ -244,7 +246,8 @@ def _remediate(
     import tempfile
 
     from regionready import remediation
-    from regionready.runner import Clock, build_report
+    from regionready.engine import Clock
+    from regionready.runner import build_report
     from regionready.snapshot import read_scan
 
     scan = read_scan(snapshot_dir)

@@ -51,6 +51,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from regionready.collectors.acm import KEY_TYPES
 from regionready.testing.certs import self_signed
 from regionready.testing.moto_gaps import approve_email_validation
 
@@ -65,15 +66,7 @@ CHECK_IDS: tuple[str, ...] = (
 )
 
 #: Every ACM key type: ListCertificates hides all but RSA_1024/RSA_2048 without this.
-ALL_KEY_TYPES: list[str] = [
-    "RSA_1024",
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "EC_prime256v1",
-    "EC_secp384r1",
-    "EC_secp521r1",
-]
+ALL_KEY_TYPES: list[str] = list(KEY_TYPES)
 
 _KEY_ADMIN_ACTIONS: list[str] = [
     "kms:Create*",

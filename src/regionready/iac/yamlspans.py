@@ -43,7 +43,8 @@ def get(node: yaml.Node | None, key: str) -> yaml.Node | None:
         return None
     for key_node, value_node in node.value:
         if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
-            return value_node
+            found: yaml.Node = value_node
+            return found
     return None
 
 

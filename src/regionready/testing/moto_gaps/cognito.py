@@ -194,8 +194,8 @@ def shared_user_pool_key() -> Iterator[None]:
         return cache[key]
 
     shim: Any = SimpleNamespace(RSAKey=SimpleNamespace(import_key=import_key))
-    models.jwk = shim
+    setattr(models, "jwk", shim)  # noqa: B010 (moto does not export the name)
     try:
         yield
     finally:
-        models.jwk = original
+        setattr(models, "jwk", original)  # noqa: B010

@@ -1,0 +1,39 @@
+"""``regionready scan``: collect, then evaluate: the CI gate in one command."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+from pathlib import Path
+
+from regionready import runner, snapshot
+from regionready.cli import options, output
+from regionready.cli.commands.collect import collect_snapshot
+from regionready.cli.parser import add_collect_options, add_evaluate_options
+
+NAME = "scan"
+HELP = "collect, then evaluate (the CI gate)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_collect_options(parser)
+    add_evaluate_options(parser)
+    parser.add_argument(
+        "--snapshot-dir",
+        type=Path,
+        default=None,
+        help="where to keep the snapshot (default: OUT/snapshot)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    options.check_regions(args)
+    rules = options.selected_rules(args)
+    options.check_formats(args.format)
+    snapshot_dir = args.snapshot_dir or (args.out or Path(".")) / "snapshot"
+    collect_snapshot(args, snapshot_dir)
+    # The collection's clients, models and documents are garbage now (some in reference
+    # cycles): free them before the snapshot is read again and evaluated.
+    gc.collect()
+    report = runner.build_report(snapshot.read_scan(snapshot_dir), rules, options.clock(args))
+    return output.emit(args, report)

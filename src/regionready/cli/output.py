@@ -1,0 +1,101 @@
+"""What the report commands (evaluate, scan, iac) print and write, and the exit code.
+
+:func:`emit` is the one ending of every command that judges a snapshot: suppressions and
+the baseline applied, the console table (or, without it, the plain verdict line on
+stdout: every run says its verdict), the report files, the GitHub step summary, then the
+gate's exit code (:func:`regionready.gate.exit_code`). Warnings and errors are one
+``regionready: warning|error: ...`` line each on stderr, made inert by
+:func:`regionready.sanitize.message` (text from input files must not forge lines).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from regionready import baseline, registry, runner, sanitize, suppressions
+from regionready.console import plain_verdict_line, print_summary
+from regionready.gate import exit_code
+from regionready.model import Report, Result, Severity, Status
+
+#: The console output of ``--format``: every other format is a report file.
+TABLE = "table"
+
+
+def warn(message: object) -> None:
+    """``regionready: warning: <message>`` on one inert line on stderr."""
+    print(f"regionready: warning: {sanitize.message(message)}", file=sys.stderr)
+
+
+def error(message: object) -> None:
+    """``regionready: error: <message>`` on one inert line on stderr."""
+    print(f"regionready: error: {sanitize.message(message)}", file=sys.stderr)
+
+
+def apply_gate_inputs(
+    args: argparse.Namespace, report: Report
+) -> tuple[list[Result], baseline.Diff | None]:
+    """``--suppressions`` and ``--baseline``: the results the gate judges and, with
+    ``--baseline``, the comparison with it (else None)."""
+    if args.suppressions:
+        entries = suppressions.load(args.suppressions)
+        today = dt.date.fromisoformat(report.scan.now[:10])
+        for notice in suppressions.apply(report.results, entries, today):
+            warn(notice)
+    gated = list(report.results)
+    changes = None
+    if args.baseline:
+        old = baseline.load_report(args.baseline)
+        new = {id(r) for r in baseline.mark_new(report.results, old)}
+        gated = [r for r in report.results if r.status is not Status.FAIL or id(r) in new]
+        # A baseline finding whose check is ERROR now is "not evaluated", never "fixed".
+        changes = baseline.diff(old, {"results": baseline.records(report.results)})
+    return gated, changes
+
+
+def emit(args: argparse.Namespace, report: Report) -> int:
+    """Print and write ``report`` as ``args`` asks; the exit code. ``args.format`` was
+    checked by :func:`regionready.cli.options.check_formats` before the work began."""
+    report_formats = [name for name in args.format if name != TABLE]
+    gated, changes = apply_gate_inputs(args, report)
+    gate = gated if changes is not None else None
+    out = args.out or Path(".")
+    if report_formats:
+        # Before anything is printed: an unusable --out is exit 2 at once (an OSError
+        # naming the path).
+        out.mkdir(parents=True, exist_ok=True)
+    if TABLE in args.format or not report_formats:
+        print_summary(
+            report,
+            fail_on=args.fail_on,
+            gated=gate,
+            baseline=changes.summary() + " since the baseline" if changes is not None else None,
+        )
+    if report_formats:
+        written = runner.write_reports(
+            report, report_formats, out, redact=args.redact, fail_on=args.fail_on
+        )
+        for path in written:
+            print(f"wrote {sanitize.text(path)}", file=sys.stderr)
+        if TABLE not in args.format:
+            # Without the table a CI log would hold only "wrote ..." lines: the verdict
+            # still goes to stdout, where the table puts it (every report is a file).
+            print(plain_verdict_line(report, fail_on=args.fail_on, gated=gate))
+    if args.step_summary:
+        append_step_summary(report, args)
+    return exit_code(gated, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+
+
+def append_step_summary(report: Report, args: argparse.Namespace) -> None:
+    """``--step-summary``: the Markdown report appended to ``$GITHUB_STEP_SUMMARY``."""
+    target = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not target:
+        warn("--step-summary: GITHUB_STEP_SUMMARY is not set")
+        return
+    gate = Severity(args.fail_on) if args.fail_on != "none" else None
+    text = registry.reporter("markdown").render(report, redact=args.redact, fail_on=gate)
+    with open(target, "a", encoding="utf-8") as handle:
+        handle.write(text if text.endswith("\n") else text + "\n")
