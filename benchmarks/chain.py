@@ -105,9 +105,10 @@ def measure(endpoint: str, services: list[str] | None = None) -> dict[str, Any]:
     import boto3
     from botocore import handlers as builtin
 
-    from regionready import clients as clients_mod
-    from regionready import collect, registry
-    from regionready.testing import moto_gaps
+    from regionready import registry
+    from regionready.collect import clients as clients_mod
+    from regionready.collect import driver as collect
+    from regionready.demo import moto_gaps
 
     recorder = Recorder()
     hooks = [

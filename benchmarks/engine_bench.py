@@ -48,8 +48,8 @@ def worker(snapshot: Path, phase: str, profile: str | None = None) -> dict[str, 
         out["files"] = len(docs)
         out["max_rss_mib"] = _rss_mib()
         return out
-    from regionready.engine import evaluate
-    from regionready.rules import load_rules
+    from regionready.engine.evaluation import evaluate
+    from regionready.engine.rules import load_rules
     from regionready.snapshot import read_scan
 
     started = time.perf_counter()

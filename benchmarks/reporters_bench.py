@@ -21,7 +21,7 @@ NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
 
 
 def build_report(results: int, snapshot: Path | None = None) -> Any:
-    from regionready.rules import load_rules
+    from regionready.engine.rules import load_rules
     from regionready.runner import Clock
     from regionready.runner import build_report as make_report
     from regionready.snapshot import read_scan

@@ -1,6 +1,6 @@
 """``regionready`` CLI with the moto_gaps hooks installed, for scans against a moto server.
 
-moto answers some calls unlike AWS; ``regionready.testing.moto_gaps`` corrects that with
+moto answers some calls unlike AWS; ``regionready.demo.moto_gaps`` corrects that with
 botocore hooks, which must live in the scanning process (see tests/e2e/test_scan_http.py).
 Usage is the CLI's: ``python benchmarks/rr_scan.py scan --source ... --target ...``.
 
@@ -21,7 +21,7 @@ def main() -> int:
     if os.environ.get("REGIONREADY_BENCH_MOTO_IMPORT") != "1":
         sys.modules["moto"] = None  # type: ignore[assignment]  # ImportError on import
     from regionready.cli import main as cli_main
-    from regionready.testing import moto_gaps
+    from regionready.demo import moto_gaps
 
     with moto_gaps.everywhere():
         return cli_main(sys.argv[1:])

@@ -32,7 +32,7 @@ Speed: one RSA key per size for the whole process (moto generates an RSA-2048 ke
 *every* KMS key, even symmetric ones, and for every requested certificate: ~50 ms each),
 and moto's ACM import loads private keys with ``unsafe_skip_rsa_key_validation=True``
 (moto 5.2.5 has no setting for it; cryptography's RSA key check costs milliseconds per
-import). Certificates come from ``regionready.testing.certs`` (cached keys). Both are
+import). Certificates come from ``regionready.demo.certs`` (cached keys). Both are
 patched into this process only: it is the moto server, used for nothing else. One moto
 gap is closed server-side too: GuardDuty ListFilters (``_guardduty_list_filters``).
 
@@ -210,7 +210,7 @@ def _pool_map(fn: Any, items: list[Any], workers: int = 6) -> list[Any]:
 
 
 def seed_acm(session: Any, plan: Plan, n: int, now: dt.datetime) -> None:
-    from regionready.testing.certs import self_signed
+    from regionready.demo.certs import self_signed
 
     src = session.client("acm", region_name=plan.source)
     tgt = session.client("acm", region_name=plan.target)
@@ -453,7 +453,7 @@ def serve(args: argparse.Namespace) -> int:
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     import boto3
 
-    from regionready.testing import moto_gaps
+    from regionready.demo import moto_gaps
 
     started = time.perf_counter()
     sizes = Sizes(args.certs, args.keys, args.web_acls, args.secrets, not args.no_demo)

@@ -75,7 +75,7 @@ def _where(module: Any) -> str | None:
 
 def load_cases(rules_dir: Path | None = None) -> list[dict[str, Any]]:
     """Every usable fixture case: {"source"|"target"|"global"|"local": {svc: {type: [...]}}}."""
-    from regionready.rules import builtin_rules_dir
+    from regionready.engine.rules import builtin_rules_dir
     from regionready.snapshot import jsonable
 
     root = Path(rules_dir or builtin_rules_dir())

@@ -7,7 +7,7 @@
 A trick stays only if it saves at least 25 % of the wall time of ``regionready demo``, of
 the benchmark scan (``run.py``'s account behind its 30 ms proxy, every report format) or
 of ``regionready evaluate`` of the 100,000-resource synthetic snapshot (``synth.py``,
-``--format json``): shared/DESIGN.md, "Speed tricks are welcome only where a user waits".
+``--format json``): speed tricks are welcome only where a user waits (issue 15).
 
 How. The removed tricks are gone from the tree; commit ``BEFORE`` still has them all.
 Every command runs in a child process (``tricks.py child VARIANT KIND -- ARGS``) that
@@ -69,7 +69,9 @@ KEEP_SHARE = 0.25
 SOURCES_ENV = "REGIONREADY_TRICKS_SOURCES"
 NOW = "2026-12-04T00:00:00Z"
 
-#: The modules of BEFORE a variant loads, per group, in import order.
+#: The modules of BEFORE a variant loads, per group, in import order: this tree's module
+#: name -> BEFORE's file (the layout has changed since: BEFORE's limits.py stands in for
+#: ``regionready.engine.limits``, its collect.py for ``regionready.collect.driver``).
 GROUPS: dict[str, dict[str, str]] = {
     "jsonout": {
         "regionready.jsonout": "src/regionready/jsonout.py",
@@ -77,11 +79,16 @@ GROUPS: dict[str, dict[str, str]] = {
         "regionready.reporters.jsonreport": "reporters/jsonreport.py",
         "regionready.reporters.sarif": "reporters/sarif.py",
     },
-    "limits": {"regionready.limits": "src/regionready/limits.py"},
+    "limits": {"regionready.engine.limits": "src/regionready/limits.py"},
     "collect": {
-        "regionready.connectivity": "src/regionready/connectivity.py",
-        "regionready.collect": "src/regionready/collect.py",
+        "regionready.collect.connectivity": "src/regionready/connectivity.py",
+        "regionready.collect.driver": "src/regionready/collect.py",
     },
+}
+#: Module names BEFORE's files import that this tree has moved: old name -> new name.
+MOVED: dict[str, str] = {
+    "regionready.clients": "regionready.collect.clients",
+    "regionready.connectivity": "regionready.collect.connectivity",
 }
 ALL_GROUPS = ("jsonout", "limits", "collect")
 
@@ -198,6 +205,20 @@ class _Before(importlib.abc.MetaPathFinder):
         return None if source is None else importlib.util.spec_from_file_location(name, source)
 
 
+class _Moved(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers an import of a module name BEFORE used (:data:`MOVED`) with this tree's
+    module of the new name, so BEFORE's files run unchanged in this layout."""
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        return importlib.util.spec_from_loader(name, self) if name in MOVED else None
+
+    def create_module(self, spec: Any) -> Any:
+        return importlib.import_module(MOVED[spec.name])
+
+    def exec_module(self, module: Any) -> None:
+        """The module is this tree's, already executed."""
+
+
 def _glibc(on: bool) -> None:
     from regionready import cli
 
@@ -220,8 +241,9 @@ def child(variant: str, kind: str, argv: list[str]) -> int:
     sources = Path(os.environ[SOURCES_ENV])
     files = {name: sources / path for group in groups for name, path in GROUPS[group].items()}
     sys.meta_path.insert(0, _Before(files))
+    sys.meta_path.insert(1, _Moved())
     if "freeze" in off or "models" in off:
-        collect: Any = importlib.import_module("regionready.collect")
+        collect: Any = importlib.import_module("regionready.collect.driver")
         if "freeze" in off:
             collect._frozen_heap = contextlib.nullcontext
         if "models" in off:
@@ -234,7 +256,7 @@ def child(variant: str, kind: str, argv: list[str]) -> int:
     from regionready.cli import main
 
     if kind == "scan":
-        from regionready.testing import moto_gaps
+        from regionready.demo import moto_gaps
 
         with moto_gaps.everywhere():
             return main(argv)

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 
 SERVICE = "acm"
 GLOBAL = False

@@ -30,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 
 SERVICE = "cloudtrail"
 GLOBAL = False

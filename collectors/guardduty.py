@@ -46,7 +46,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 
 SERVICE = "guardduty"
 GLOBAL = False

@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.iac.model import CHECK_TYPES, ScanError
 from regionready.iac.scan import empty_items, options_from, scan
 from regionready.snapshot import CollectionError

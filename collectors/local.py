@@ -67,7 +67,7 @@ from pathlib import Path
 from typing import Any
 
 from regionready import inputfile
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.snapshot import CollectionError
 
 SERVICE = "local"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 
 SERVICE = "organizations"
 GLOBAL = True

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 
 SERVICE = "servicequotas"
 GLOBAL = False

@@ -59,7 +59,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 
 SERVICE = "wafv2"
 GLOBAL = False

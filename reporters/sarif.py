@@ -358,9 +358,10 @@ def _location(result: Result, report: Report) -> dict[str, Any]:
         "physicalLocation": {"artifactLocation": {"uri": _uri(path)}, "region": region}
     }
     if result.resource_id:
-        location["logicalLocations"] = [
-            {"fullyQualifiedName": result.resource_id, "kind": "resource"}
-        ]
+        logical = {"fullyQualifiedName": result.resource_id, "kind": "resource"}
+        if result.resource_name:
+            logical["name"] = result.resource_name
+        location["logicalLocations"] = [logical]
     return location
 
 

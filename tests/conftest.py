@@ -24,7 +24,7 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 # registers in its own memory, so a test that watches the calls would see only this
 # process's share (measured: 125 of a demo scan's 318 calls with 2 processes), and the
 # in-process demo scans were no faster forked (11-14 s against 9-10 s). The worker
-# processes have their own tests (tests/driver/test_processes.py), which set it.
+# processes have their own tests (tests/collect/test_processes.py), which set it.
 os.environ["REGIONREADY_PROCESSES"] = "1"
 
 
@@ -42,8 +42,8 @@ def seeded() -> Iterator[Any]:
     import boto3
     from moto import mock_aws
 
+    from regionready.demo import moto_gaps
     from regionready.demo.seed import seed_demo
-    from regionready.testing import moto_gaps
 
     with mock_aws():
         session = moto_gaps.install(boto3.Session(region_name=DEMO_SOURCE))
@@ -63,8 +63,8 @@ class Hooks:
 @pytest.fixture
 def hooked_sessions(monkeypatch: pytest.MonkeyPatch) -> Hooks:
     """Every session the CLI opens gets moto_gaps, plus any hook a test adds."""
-    from regionready import collect
-    from regionready.testing import moto_gaps
+    from regionready.collect import driver as collect
+    from regionready.demo import moto_gaps
 
     hooks = Hooks()
     original = collect.open_session

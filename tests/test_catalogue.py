@@ -16,8 +16,8 @@ import re
 import pytest
 
 from regionready.cli import main
+from regionready.engine.rules import load_rules
 from regionready.remediation import action_names
-from regionready.rules import load_rules
 
 CATALOGUE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("ACM-001", "parity", "high", ("request-certificate", "reimport")),

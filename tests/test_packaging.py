@@ -49,10 +49,10 @@ def test_wheel_contains_collectors_reporters_rules_and_schemas(wheel: Path) -> N
         "regionready/catalog/acm/ACM-001.yaml",
         "regionready/catalog/acm/tests/ACM-001.yaml",
         "regionready/schemas/snapshot.schema.json",
-        "regionready/testing/moto_gaps/__init__.py",
-        "regionready/testing/moto_gaps/kms.py",
+        "regionready/demo/moto_gaps/__init__.py",
+        "regionready/demo/moto_gaps/kms.py",
         "regionready/demo/seed.py",
-        "regionready/actions/__init__.py",
+        "regionready/remediation/actions/__init__.py",
     ):
         assert expected in names, expected
     assert not any(n.startswith("tests/") for n in names)

@@ -12,14 +12,14 @@ import pytest
 
 from regionready import registry, wording
 from regionready.cli import main
-from regionready.fixtures import scan_from_case
-from regionready.functions import (
+from regionready.engine.fixtures import scan_from_case
+from regionready.engine.functions import (
     CUSTOM_FUNCTIONS,
     RegionReadyFunctions,
     function_arguments,
     function_summary,
 )
-from regionready.rules import load_rules
+from regionready.engine.rules import load_rules
 from regionready.runner import Clock, build_report
 
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
@@ -249,10 +249,10 @@ def test_fixture_findings_render_every_message_template() -> None:
     of every fixture must have had each of its ``{...}`` replaced."""
     import yaml
 
-    from regionready.engine import evaluate
-    from regionready.fixtures import DEFAULT_NOW, fixture_files
-    from regionready.functions import parse_time
-    from regionready.rules import TEMPLATE_RE, builtin_rules_dir
+    from regionready.engine.evaluation import evaluate
+    from regionready.engine.fixtures import DEFAULT_NOW, fixture_files
+    from regionready.engine.functions import parse_time
+    from regionready.engine.rules import TEMPLATE_RE, builtin_rules_dir
 
     left = []
     for path in fixture_files(builtin_rules_dir()):

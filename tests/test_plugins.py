@@ -17,7 +17,7 @@ from typing import IO, Any
 import pytest
 
 from regionready import plugins, registry, remediation
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.model import Report, Severity
 
 ENTRIES = [(kind, name) for kind, table in registry.PLUGINS.items() for name in table]
@@ -37,7 +37,7 @@ def test_a_collector_scopes_only_actions_it_declares(name: str) -> None:
 
 @pytest.mark.parametrize("kind", list(registry.PLUGINS))
 def test_every_module_is_in_the_table(kind: str) -> None:
-    package = importlib.import_module(f"regionready.{kind}")
+    package = importlib.import_module(registry.PACKAGES[kind])
     modules = {i.name for i in pkgutil.iter_modules(package.__path__) if not i.name.startswith("_")}
     listed = set(registry.PLUGINS[kind].values())
     assert modules - registry.HELPERS[kind] == listed, "add the module to registry.PLUGINS"
@@ -239,7 +239,7 @@ def test_a_plugin_must_declare_its_table_name() -> None:
 
 # -- actions: one errors module, no action imported by another, no rule evaluated -------
 
-ACTIONS_DIR = Path(importlib.import_module("regionready.actions").__path__[0])
+ACTIONS_DIR = Path(importlib.import_module("regionready.remediation.actions").__path__[0])
 
 
 def _imports(path: Path) -> set[str]:
@@ -258,19 +258,25 @@ def _imports(path: Path) -> set[str]:
 def test_an_action_imports_no_other_action_and_evaluates_no_rule(name: str) -> None:
     module = registry.ACTIONS[name]
     imports = _imports(ACTIONS_DIR / f"{module}.py")
-    others = {f"regionready.actions.{m}" for m in registry.ACTIONS.values() if m != module}
-    assert not imports & others, "shared code goes to regionready.actions.common"
-    assert "regionready.engine" not in imports, "a finding's blocked_by says what blocks it"
-    assert not {"regionready.rules.parse_rule", "regionready.rules.load_rules"} & imports
+    others = {
+        f"regionready.remediation.actions.{m}" for m in registry.ACTIONS.values() if m != module
+    }
+    assert not imports & others, "shared code goes to regionready.remediation.actions.common"
+    assert "regionready.engine.evaluation" not in imports, (
+        "a finding's blocked_by says what blocks it"
+    )
+    assert (
+        not {"regionready.engine.rules.parse_rule", "regionready.engine.rules.load_rules"} & imports
+    )
     tree = ast.parse((ACTIONS_DIR / f"{module}.py").read_text())
     classes = [n.name for n in ast.walk(tree) if isinstance(n, ast.ClassDef)]
     assert not [c for c in classes if c.endswith(("Error", "Input", "Call"))], (
-        "errors live in regionready.actions.errors"
+        "errors live in regionready.remediation.actions.errors"
     )
 
 
 def test_remediation_and_actions_share_one_error_module() -> None:
-    from regionready.actions import errors
+    from regionready.remediation.actions import errors
 
     assert remediation.RemediationError is errors.RemediationError
     assert remediation.UnsafeCall is errors.UnsafeCall

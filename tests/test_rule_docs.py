@@ -33,7 +33,7 @@ def test_catalogue_page_is_generated_beside_the_rule_pages(
 ) -> None:
     """docs/checks.md: the whole catalogue on one page, with every rule function and its
     docstring summary (the text `regionready rules functions` prints)."""
-    from regionready.functions import CUSTOM_FUNCTIONS, function_summary
+    from regionready.engine.functions import CUSTOM_FUNCTIONS, function_summary
 
     out = tmp_path / "docs" / "rules"
     out.parent.mkdir()

@@ -109,6 +109,9 @@ class Result:
     source_region: str
     target_region: str
     location: Location | None = None
+    #: What a person calls the resource (a domain, an alias, a name), from the rule's
+    #: ``resource_name`` expression; None when the rule has none or the item gives none.
+    resource_name: str | None = None
     blocked_by: list[str] = field(default_factory=list)
     suppression: dict[str, str] | None = None
     details: dict[str, Any] = field(default_factory=dict)
@@ -147,6 +150,7 @@ class Result:
             "region": self.region,
             "resource_type": self.resource_type,
             "resource_id": self.resource_id,
+            "resource_name": self.resource_name,
             "correlation_key": self.correlation_key,
             "source_region": self.source_region,
             "target_region": self.target_region,
@@ -166,6 +170,7 @@ class Result:
         values["severity"] = Severity(values["severity"])
         loc = values.get("location")
         values["location"] = Location(**loc) if loc else None
+        values.setdefault("resource_name", None)  # reports made before 0.2 have none
         return cls(**values)
 
 

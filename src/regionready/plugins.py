@@ -1,20 +1,23 @@
 """The contracts of regionready's plugins: collectors, reporters and remediation actions.
 
-A plugin is a module (never a class to instantiate) listed in :data:`regionready.registry.PLUGINS`
-under its name; each kind's contract is a :class:`typing.Protocol` below, which the module
-satisfies structurally: the attributes with values of the declared types, the functions
-with the declared parameters (names, kinds, defaults, annotations) and return type.
-``tests/test_plugins.py`` checks every shipped plugin with :func:`problems`, so a plugin
-that breaks its contract fails that test; :func:`problems` is also what to run on a new
-one.
+A plugin is a module (never a class to instantiate) listed in
+:data:`regionready.registry.PLUGINS` under its name; each kind's contract is a
+:class:`typing.Protocol` below, which the module satisfies structurally: the attributes
+with values of the declared types, the functions with the declared parameters (names,
+kinds, defaults, annotations) and return type. ``tests/test_plugins.py`` checks every
+shipped plugin with :func:`problems`, so a plugin that breaks its contract fails that
+test; :func:`problems` is also what to run on a new one.
 
-================  ==================================  ===============================
-kind              module                              declares its name in
-================  ==================================  ===============================
-``collectors``    ``collectors/<module>.py``          ``SERVICE`` (``--services``)
-``reporters``     ``reporters/<module>.py``           ``FORMAT`` (``--format``)
-``actions``       ``src/regionready/actions/<m>.py``  ``ACTION`` (``remediation.action``)
-================  ==================================  ===============================
+==============  ==================================================  ====================
+kind            module                                              declares its name
+==============  ==================================================  ====================
+``collectors``  ``collectors/<module>.py``                          ``SERVICE``
+``reporters``   ``reporters/<module>.py``                           ``FORMAT``
+``actions``     ``src/regionready/remediation/actions/<m>.py``      ``ACTION``
+==============  ==================================================  ====================
+
+(``SERVICE`` is what ``--services`` takes, ``FORMAT`` what ``--format`` takes, ``ACTION``
+what a rule's ``remediation.action`` names.)
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from types import ModuleType, UnionType
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from regionready.clients import Clients
+    from regionready.collect.clients import Clients
     from regionready.model import Report, Result, Severity
     from regionready.remediation import Change, PlanContext, TargetClients
 
@@ -87,7 +90,8 @@ class StreamingReporter(Reporter, Protocol):
 
 
 class Action(Protocol):
-    """``src/regionready/actions/<module>.py``: a remediation, planned from a finding and
+    """``src/regionready/remediation/actions/<module>.py``: a remediation, planned from a
+    finding and
     applied only in the target Region (the guard of ``regionready.remediation``).
 
     ``plan`` is pure (the snapshot only, through ``ctx``): the changes that fix the
@@ -165,7 +169,7 @@ def plugin_problems(kind: str, name: str, module: ModuleType) -> list[str]:
 def _namespace() -> dict[str, Any]:
     """The names the contracts' annotations use (imported here, not at module level: the
     registry and remediation import this module)."""
-    from regionready.clients import Clients
+    from regionready.collect.clients import Clients
     from regionready.model import Report, Result, Severity
     from regionready.remediation import Change, PlanContext, TargetClients
 

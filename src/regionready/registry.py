@@ -3,8 +3,9 @@
 Like Cloud Custodian's resource map, :data:`PLUGINS` lists each kind of plugin as
 ``{name: module}``: the name is what a user or a rule gives (``--services``,
 ``--format``, a rule's ``remediation.action``), the module is the file in the kind's
-package (``regionready.collectors``, ``regionready.reporters``, ``regionready.actions``)
-that implements it, and declares the same name (``SERVICE``, ``FORMAT``, ``ACTION``).
+package (:data:`PACKAGES`: ``regionready.collectors``, ``regionready.reporters``,
+``regionready.remediation.actions``) that implements it, and declares the same name
+(``SERVICE``, ``FORMAT``, ``ACTION``).
 Nothing registers itself at import time, nothing is found by importing every module and
 comparing attributes: a name is looked up in the table and only its module is imported,
 when it is needed.
@@ -92,6 +93,13 @@ PLUGINS: dict[str, dict[str, str]] = {
     "actions": ACTIONS,
 }
 
+#: kind -> the package its modules are in.
+PACKAGES: dict[str, str] = {
+    "collectors": "regionready.collectors",
+    "reporters": "regionready.reporters",
+    "actions": "regionready.remediation.actions",
+}
+
 #: Modules of those packages that are shared code, not plugins.
 HELPERS: dict[str, frozenset[str]] = {
     "collectors": frozenset(),
@@ -131,7 +139,7 @@ def plugin_name(kind: str, typed: str) -> str:
 def load(kind: str, typed: str) -> ModuleType:
     """The module implementing ``typed`` (see :func:`plugin_name`)."""
     module = _table(kind)[plugin_name(kind, typed)]
-    return importlib.import_module(f"regionready.{kind}.{module}")
+    return importlib.import_module(f"{PACKAGES[kind]}.{module}")
 
 
 def names(kind: str) -> list[str]:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from regionready import atomic
-from regionready.rules import Rule
+from regionready.engine.rules import Rule
 from regionready.wording import plural
 
 #: The catalogue page, beside the folder of rule pages: docs/rules -> docs/checks.md.
@@ -84,13 +84,13 @@ def _code_cell(text: str) -> str:
 
 def render_catalogue(rules: list[Rule]) -> str:
     """docs/checks.md: every check by service, then the functions and operators."""
-    from regionready.functions import (
+    from regionready.engine.functions import (
         BUILTIN_FUNCTIONS,
         CUSTOM_FUNCTIONS,
         function_arguments,
         function_summary,
     )
-    from regionready.operators import OPERATORS
+    from regionready.engine.operators import OPERATORS
 
     by_service: dict[str, list[Rule]] = defaultdict(list)
     for rule in rules:

@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from regionready import __version__, atomic, registry
-from regionready.engine import Clock, evaluate
+from regionready.engine.evaluation import Clock, evaluate
+from regionready.engine.rules import Rule
 from regionready.model import Report, ScanInfo, Severity
-from regionready.rules import Rule
 from regionready.snapshot import Scan, iso
 
 REPORT_BASENAME = "regionready"

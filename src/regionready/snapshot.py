@@ -575,7 +575,7 @@ def _swap(new: Path, real: Path) -> Path | None:
     if not os.path.lexists(real):
         os.rename(new, real)
         return None
-    if _exchange(new, real):
+    if exchange_paths(new, real):
         return new  # the older folder now has the new folder's name
     aside = real.parent / f".{real.name}.{_OLD}{os.urandom(4).hex()}"
     os.rename(real, aside)
@@ -592,7 +592,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-def _exchange(a: Path, b: Path) -> bool:
+def exchange_paths(a: Path, b: Path) -> bool:
     """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where that
     is not available (another OS or C library, an old kernel, a file system without it)."""
     if not sys.platform.startswith("linux"):

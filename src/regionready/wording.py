@@ -4,7 +4,7 @@ Every count printed beside a noun goes through :func:`plural` ("1 finding", "2
 findings"), and every time left or past through :func:`expiry_in_words` ("expires in
 10 days", "expired 1 day ago"): days are whole numbers, never "10.0 days" or "in -1.1
 days". Rule messages reach both through the ``plural`` and ``expiry_in_words``
-JMESPath functions (:mod:`regionready.functions`).
+JMESPath functions (:mod:`regionready.engine.functions`).
 """
 
 from __future__ import annotations

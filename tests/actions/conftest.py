@@ -38,17 +38,18 @@ from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from regionready import __version__, collect, remediation
+from regionready import __version__, remediation
 from regionready.cli import main
+from regionready.collect import driver as collect
+from regionready.demo import moto_gaps
+from regionready.demo.moto_gaps import sso as sso_gaps
 from regionready.demo.seed import DemoPlan, seed_demo
-from regionready.engine import evaluate
+from regionready.engine.evaluation import evaluate
+from regionready.engine.rules import Rule, load_rules
 from regionready.model import Result, Severity, Status
 from regionready.remediation import NEVER, READ_ONLY
-from regionready.rules import Rule, load_rules
+from regionready.remediation.waf_clone import parse_arn, references
 from regionready.snapshot import Scan, read_scan, write_scan
-from regionready.testing import moto_gaps
-from regionready.testing.moto_gaps import sso as sso_gaps
-from regionready.waf_clone import parse_arn, references
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"

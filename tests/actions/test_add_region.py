@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from regionready import remediation
-from regionready.actions import add_region
 from regionready.model import Status
 from regionready.remediation import PlanContext, TargetClients, UnsafeCall
+from regionready.remediation.actions import add_region
 
 from .conftest import (
     IDC_SERVICES,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from regionready.actions import create_key
 from regionready.model import Status
 from regionready.remediation import PlanContext
+from regionready.remediation.actions import create_key
 
 from .conftest import (
     SOURCE,

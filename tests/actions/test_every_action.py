@@ -9,7 +9,9 @@ import os
 import pytest
 
 from regionready import remediation
-from regionready.actions import (
+from regionready.cli import main
+from regionready.remediation import NEVER, action
+from regionready.remediation.actions import (
     add_region,
     create_trail,
     enable_key_rotation,
@@ -17,8 +19,6 @@ from regionready.actions import (
     request_certificate,
     set_sts_regional,
 )
-from regionready.cli import main
-from regionready.remediation import NEVER, action
 
 from .conftest import all_rules
 

@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from regionready.actions import reimport
+from regionready.demo.certs import self_signed
 from regionready.demo.seed import DemoPlan
 from regionready.remediation import PlanContext
-from regionready.testing.certs import self_signed
+from regionready.remediation.actions import reimport
 
 from .conftest import (
     SOURCE,

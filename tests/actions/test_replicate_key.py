@@ -1,6 +1,6 @@
 """replicate-key (KMS-002, IDC-003): a replica of the multi-Region primary in the target,
 made by ReplicateKey on the source endpoint toward the target. KMS-002 through the CLI
-is tests/driver/test_remediation.py."""
+is tests/actions/test_remediation.py."""
 
 from __future__ import annotations
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from regionready.demo.moto_gaps import approve_email_validation
 from regionready.demo.seed import DemoPlan
 from regionready.model import Status
 from regionready.remediation import PlanContext, action
-from regionready.testing.moto_gaps import approve_email_validation
 
 from .conftest import (
     SOURCE,

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from regionready import remediation
-from regionready.actions import set_sts_regional
 from regionready.model import Status
 from regionready.remediation import PlanContext
+from regionready.remediation.actions import set_sts_regional
 
 from .conftest import SOURCE, TARGET, Harness, audit, finding, scan_of, statuses
 

@@ -1,14 +1,14 @@
 """sync-key-policy (KMS-003, IDC-007): the primary's key policy onto its replica, ARNs
 mapped to the target; for IDC-007 the instance's key, and never a primary policy that
 itself lacks what Identity Center needs. KMS-003 through the CLI is
-tests/driver/test_remediation.py."""
+tests/actions/test_remediation.py."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from regionready.testing.moto_gaps import sso as sso_gaps
+from regionready.demo.moto_gaps import sso as sso_gaps
 
 from .conftest import (
     IDC_SERVICES,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from regionready.actions.common import feature_request
-from regionready.actions.update_detector_features import missing
 from regionready.demo.seed import DemoPlan
+from regionready.remediation.actions.common import feature_request
+from regionready.remediation.actions.update_detector_features import missing
 
 from .conftest import TARGET, Harness, enabled
 

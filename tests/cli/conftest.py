@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from regionready.fixtures import ACCOUNT, region_document
+from regionready.engine.fixtures import ACCOUNT, region_document
 from regionready.snapshot import manifest_document, write_scan
 
 SOURCE = "me-central-1"

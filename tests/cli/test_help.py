@@ -5,10 +5,13 @@ commands answer with the right exit codes."""
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from regionready import cli
 from regionready.cli import build_parser, main
 
 COMMANDS = [
@@ -31,11 +34,35 @@ COMMANDS = [
 ]
 
 
-def subparser(path: list[str]) -> argparse.ArgumentParser:
-    parser = build_parser()
-    for name in path:
-        [sub] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        parser = sub.choices[name]
+class RecordingParser(argparse.ArgumentParser):
+    """An ArgumentParser that keeps every argument and subcommand added to it (argparse
+    itself lists them only in private attributes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.arguments: list[argparse.Action] = []
+        self.subcommands: dict[str, RecordingParser] = {}
+        super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.arguments.append(action)
+        return action
+
+    def add_subparsers(self, **kwargs: Any) -> Any:
+        action = super().add_subparsers(**kwargs)  # its parsers are RecordingParsers too
+        self.arguments.append(action)
+        self.subcommands = action.choices  # filled as each subcommand's parser is added
+        return action
+
+
+def subparser(path: list[str]) -> RecordingParser:
+    """The parser of ``regionready <path>``: its command's arguments (from the command
+    table :func:`build_parser` builds from), added to a parser that keeps them."""
+    command = {c.NAME: c for c in cli.COMMANDS}[path[0]]
+    parser = RecordingParser(prog=f"regionready {command.NAME}", description=command.HELP)
+    command.add_arguments(parser)
+    for name in path[1:]:
+        parser = parser.subcommands[name]
     return parser
 
 
@@ -60,19 +87,33 @@ def test_every_option_is_explained(path: list[str], capsys: pytest.CaptureFixtur
     assert parser.description, "the command says what it does"
     unexplained = [
         action.option_strings or action.dest
-        for action in parser._actions
+        for action in parser.arguments
         if not action.help or action.help == argparse.SUPPRESS
     ]
     assert unexplained == []
     with pytest.raises(SystemExit) as info:
         main([*path, "--help"])
     assert info.value.code == 0
-    assert capsys.readouterr().out.startswith(f"usage: regionready {' '.join(path)}")
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: regionready {' '.join(path)}")
+    assert f"\n\n{parser.description}\n" in out, "the description, as --help shows it"
+    shown = {
+        alias.split()[0]
+        for line in out.splitlines()
+        if (entry := re.match(r"  (-\S.*?)(?:  |$)", line))
+        for alias in entry[1].split(", ")
+    }
+    assert shown and shown <= {o for a in parser.arguments for o in a.option_strings}, (
+        "every option --help shows was checked above"
+    )
 
 
 def test_every_command_is_in_the_help_test() -> None:
-    [sub] = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
-    assert sorted(sub.choices) == sorted(path[0] for path in COMMANDS if len(path) == 1)
+    names = [command.NAME for command in cli.COMMANDS]
+    assert sorted(names) == sorted(path[0] for path in COMMANDS if len(path) == 1)
+    assert [p for p in COMMANDS if len(p) == 2] == [
+        ["rules", n] for n in subparser(["rules"]).subcommands
+    ]
 
 
 def test_demo_writes_to_regionready_demo_by_default() -> None:

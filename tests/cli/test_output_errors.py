@@ -312,7 +312,9 @@ def test_an_input_file_error_is_exit_2(
 def test_project_errors_share_a_base_and_are_exit_2(
     acm_scan: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from regionready import baseline, cli, collect, inputfile, rules, runner, snapshot
+    from regionready import baseline, cli, inputfile, runner, snapshot
+    from regionready.collect import driver as collect
+    from regionready.engine import rules
     from regionready.errors import RegionReadyError
 
     for error in (

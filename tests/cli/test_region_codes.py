@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from regionready import collect, region_codes
+from regionready import region_codes
 from regionready.cli import build_parser, main
+from regionready.collect import driver as collect
 from regionready.region_codes import KNOWN, MALFORMED, UNKNOWN, Verdict
 
 POOL = frozenset({"eu-central-1", "eu-central-2", "me-central-1", "us-east-1", "us-east-2"})

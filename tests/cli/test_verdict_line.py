@@ -13,7 +13,7 @@ import pytest
 
 from regionready.cli import main
 from regionready.demo.run import no_gate_note
-from regionready.rules import load_rules
+from regionready.engine.rules import load_rules
 from regionready.runner import Clock, build_report
 from regionready.snapshot import read_scan
 

@@ -22,8 +22,8 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from regionready.clients import Clients  # noqa: E402
-from regionready.testing import moto_gaps  # noqa: E402
+from regionready.collect.clients import Clients  # noqa: E402
+from regionready.demo import moto_gaps  # noqa: E402
 
 ClientsFactory = Callable[..., Clients]
 

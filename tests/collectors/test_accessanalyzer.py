@@ -13,9 +13,9 @@ from botocore.exceptions import ClientError
 from regionready.collectors import accessanalyzer
 from regionready.demo import seed_detection
 from regionready.demo.seed import DemoPlan
-from regionready.engine import evaluate
-from regionready.fixtures import scan_from_case
-from regionready.rules import load_rules
+from regionready.engine.evaluation import evaluate
+from regionready.engine.fixtures import scan_from_case
+from regionready.engine.rules import load_rules
 from regionready.snapshot import jsonable
 
 SOURCE = "me-central-1"

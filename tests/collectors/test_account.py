@@ -10,8 +10,8 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from regionready.collectors import account
-from regionready.testing import moto_gaps
-from regionready.testing.moto_gaps.account import (
+from regionready.demo import moto_gaps
+from regionready.demo.moto_gaps.account import (
     DEFAULT_ACCOUNT_ID,
     DEFAULT_ENABLED,
     commercial_regions,

@@ -1,4 +1,4 @@
-"""The ACM collector against moto (corrected by regionready.testing.moto_gaps)."""
+"""The ACM collector against moto (corrected by regionready.demo.moto_gaps)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.collectors import acm
+from regionready.demo.certs import self_signed
 from regionready.snapshot import jsonable
-from regionready.testing.certs import self_signed
 
 REGION = "us-east-1"
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)

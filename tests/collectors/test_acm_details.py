@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.collectors import acm
-from regionready.fn_acm import crl_bucket_gaps
+from regionready.engine.functions.acm import crl_bucket_gaps
 
 from .helpers import record_calls
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from regionready.clients import Clients, concurrency_setting
+from regionready.collect.clients import Clients, concurrency_setting
 from regionready.snapshot import CollectionError
 
 WAIT = 30  # seconds a barrier waits before the test fails (never reached when it passes)

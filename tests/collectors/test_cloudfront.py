@@ -8,8 +8,8 @@ import boto3
 import pytest
 
 from regionready.collectors import cloudfront
+from regionready.demo.moto_gaps import cloudfront as cloudfront_gaps
 from regionready.snapshot import jsonable
-from regionready.testing.moto_gaps import cloudfront as cloudfront_gaps
 
 from .helpers import deny, record_calls
 

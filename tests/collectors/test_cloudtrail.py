@@ -11,11 +11,11 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.collectors import cloudtrail
+from regionready.demo import moto_gaps
+from regionready.demo.moto_gaps.cloudtrail import record_event, record_sts_call
 from regionready.snapshot import jsonable
-from regionready.testing import moto_gaps
-from regionready.testing.moto_gaps.cloudtrail import record_event, record_sts_call
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"

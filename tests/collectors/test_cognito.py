@@ -15,8 +15,8 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
 from regionready.collectors import cognito_identity, cognito_idp
+from regionready.demo.moto_gaps.cognito import shared_user_pool_key
 from regionready.snapshot import jsonable
-from regionready.testing.moto_gaps.cognito import shared_user_pool_key
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
@@ -353,17 +353,17 @@ def test_demo_seed_fails_exactly_the_planted_pools(
 ) -> None:
     from regionready.demo import seed_secrets_cognito
     from regionready.demo.seed import DemoPlan
-    from regionready.engine import evaluate
-    from regionready.fixtures import scan_from_case
-    from regionready.rules import parse_rule
+    from regionready.engine.evaluation import evaluate
+    from regionready.engine.fixtures import scan_from_case
+    from regionready.engine.rules import parse_rule
 
     plan = DemoPlan(
         source=SOURCE, target=TARGET, account_id="123456789012", now=dt.datetime.now(dt.UTC)
     )
     plan.resources = {SOURCE: {}, TARGET: {}}
     with shared_user_pool_key():
-        seed_secrets_cognito._seed_user_pools(session, plan)
-    seed_secrets_cognito._seed_identity_pools(session, plan)
+        seed_secrets_cognito.seed_user_pools(session, plan)
+    seed_secrets_cognito.seed_identity_pools(session, plan)
 
     data: dict[str, dict[str, Any]] = {}
     for side, region in (("source", SOURCE), ("target", TARGET)):

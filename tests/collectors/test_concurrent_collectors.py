@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.collectors import acm, kms, secretsmanager
 from regionready.snapshot import jsonable
 

@@ -14,9 +14,9 @@ from botocore.exceptions import ClientError
 from regionready.collectors import guardduty
 from regionready.demo import seed_detection
 from regionready.demo.seed import DemoPlan
-from regionready.engine import evaluate
-from regionready.fixtures import scan_from_case
-from regionready.rules import load_rules
+from regionready.engine.evaluation import evaluate
+from regionready.engine.fixtures import scan_from_case
+from regionready.engine.rules import load_rules
 from regionready.snapshot import jsonable
 from tests.collectors.helpers import deny
 

@@ -206,11 +206,11 @@ def test_demo_seed_failures_are_what_the_rules_find(session: boto3.Session, tmp_
     """seed_federation + write_local_files, scanned and judged: exactly the planted gaps."""
     import datetime as dt
 
-    from regionready import collect
+    from regionready.collect import driver as collect
     from regionready.demo import seed_federation
     from regionready.demo.seed import DemoPlan
-    from regionready.engine import evaluate
-    from regionready.rules import load_rules
+    from regionready.engine.evaluation import evaluate
+    from regionready.engine.rules import load_rules
     from regionready.snapshot import read_scan, write_scan
 
     source, target = "me-central-1", "eu-central-1"

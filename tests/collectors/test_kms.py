@@ -1,4 +1,4 @@
-"""The KMS collector against moto (corrected by regionready.testing.moto_gaps)."""
+"""The KMS collector against moto (corrected by regionready.demo.moto_gaps)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.collectors import kms
+from regionready.demo import moto_gaps
 from regionready.snapshot import jsonable
-from regionready.testing import moto_gaps
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"

@@ -5,7 +5,7 @@ The cause was moto's, not the collector's: the Resource Groups Tagging API's
 GetResources (which the collector reads its keys' tags with) walks every taggable backend
 of the Region, the SSM parameters included, while the SSM collector's first
 GetParametersByPath in that Region makes moto insert its ~27,000 public parameters into
-that same dict. regionready.testing.moto_gaps now makes in-process moto answer one request
+that same dict. regionready.demo.moto_gaps now makes in-process moto answer one request
 at a time. The first test replays that overlap exactly; the second reads a large KMS
 Region many times with 16 calls in flight.
 """
@@ -22,10 +22,10 @@ from typing import Any
 import boto3
 import pytest
 
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.collectors import kms, ssm
+from regionready.demo import moto_gaps
 from regionready.snapshot import jsonable
-from regionready.testing import moto_gaps
 
 REGION = "eu-central-1"
 OTHER = "me-central-1"

@@ -10,8 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.collectors import organizations
+from regionready.demo.moto_gaps.organizations import membership
 from regionready.snapshot import jsonable
-from regionready.testing.moto_gaps.organizations import membership
 
 REGION_GUARD = {
     "Version": "2012-10-17",

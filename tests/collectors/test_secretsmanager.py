@@ -1,4 +1,4 @@
-"""The Secrets Manager collector against moto (corrected by regionready.testing.moto_gaps)."""
+"""The Secrets Manager collector against moto (corrected by regionready.demo.moto_gaps)."""
 
 from __future__ import annotations
 
@@ -303,7 +303,7 @@ def _plan(session: boto3.Session) -> Any:
 
 
 def _rules(prefix: str) -> list[Any]:
-    from regionready.rules import parse_rule
+    from regionready.engine.rules import parse_rule
 
     root = Path(__file__).resolve().parents[2] / "rules"
     return [parse_rule(p, str(p)) for p in sorted(root.glob(f"*/{prefix}-*.yaml"))]
@@ -313,11 +313,11 @@ def test_demo_seed_fails_exactly_the_planted_secrets(
     session: boto3.Session, make_clients: Any
 ) -> None:
     from regionready.demo import seed_secrets_cognito
-    from regionready.engine import evaluate
-    from regionready.fixtures import scan_from_case
+    from regionready.engine.evaluation import evaluate
+    from regionready.engine.fixtures import scan_from_case
 
     plan = _plan(session)
-    seed_secrets_cognito._seed_secrets(session, plan)
+    seed_secrets_cognito.seed_secrets(session, plan)
     data: dict[str, dict[str, Any]] = {}
     for side, region in (("source", SOURCE), ("target", TARGET)):
         data[side] = {}

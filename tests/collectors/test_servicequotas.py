@@ -10,11 +10,11 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.collectors import servicequotas
-from regionready.engine import evaluate
-from regionready.fixtures import scan_from_case, utc
-from regionready.rules import builtin_rules_dir, parse_rule
+from regionready.demo.moto_gaps import servicequotas as quota_gaps
+from regionready.engine.evaluation import evaluate
+from regionready.engine.fixtures import scan_from_case, utc
+from regionready.engine.rules import builtin_rules_dir, parse_rule
 from regionready.snapshot import jsonable
-from regionready.testing.moto_gaps import servicequotas as quota_gaps
 
 REGION = "eu-central-1"
 

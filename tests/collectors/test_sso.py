@@ -1,5 +1,5 @@
 """The Identity Center collector against moto, and the sso-admin corrections it relies on
-(regionready.testing.moto_gaps.sso)."""
+(regionready.demo.moto_gaps.sso)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from regionready.collectors import sso
+from regionready.demo import moto_gaps
+from regionready.demo.moto_gaps import sso as gaps
 from regionready.snapshot import jsonable
-from regionready.testing import moto_gaps
-from regionready.testing.moto_gaps import sso as gaps
 
 PRIMARY = "us-east-1"
 ADDED = "eu-west-1"

@@ -1,4 +1,4 @@
-"""The WAFv2 collector against moto, corrected by regionready.testing.moto_gaps.wafv2."""
+"""The WAFv2 collector against moto, corrected by regionready.demo.moto_gaps.wafv2."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.collectors import wafv2
+from regionready.demo.moto_gaps import wafv2 as gaps
 from regionready.snapshot import jsonable
-from regionready.testing.moto_gaps import wafv2 as gaps
 
 REGION = "eu-central-1"
 OTHER = "me-central-1"

@@ -12,8 +12,8 @@ import boto3
 import pytest
 
 from regionready.cli import main
+from regionready.demo import moto_gaps
 from regionready.demo.seed import DemoPlan, seed_demo
-from regionready.testing import moto_gaps
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"

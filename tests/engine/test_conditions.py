@@ -11,12 +11,12 @@ import jmespath
 import pytest
 
 from regionready import runner
-from regionready.engine import Clock, Context, evaluate
-from regionready.engine_conditions import Evaluator
-from regionready.fixtures import scan_from_case
-from regionready.functions import RegionReadyFunctions
+from regionready.engine.conditions import Evaluator
+from regionready.engine.evaluation import Clock, Context, evaluate
+from regionready.engine.fixtures import scan_from_case
+from regionready.engine.functions import RegionReadyFunctions
+from regionready.engine.rules import Condition, Rule, parse_rule
 from regionready.model import Severity, Status
-from regionready.rules import Condition, Rule, parse_rule
 
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
 HEAD = """\

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from regionready.engine import evaluate
-from regionready.engine_conditions import Evaluator
-from regionready.fixtures import scan_from_case
+from regionready.engine.conditions import Evaluator
+from regionready.engine.evaluation import evaluate
+from regionready.engine.fixtures import scan_from_case
+from regionready.engine.rules import Rule, parse_rule
 from regionready.model import Status
-from regionready.rules import Rule, parse_rule
 
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
 HEAD = """\
@@ -304,3 +304,91 @@ message: "{DomainName}"
     denied = {"target": {"kms": [{"resource_types": ["alias"], "action": "kms:ListAliases"}]}}
     case = {"target": {"acm": {"certificate": certs("a")}, "kms": {}}, "errors": denied}
     assert [x.status for x in run([r], case)] == [Status.ERROR]
+
+
+def test_results_carry_the_name_resource_name_gives(tmp_path: Path) -> None:
+    """``resource_name`` names each item's result (readiness and parity, PASS, FAIL and
+    out of scope); an item without the value, or a rule without the key, has no name."""
+    readiness = rule(
+        tmp_path,
+        """\
+id: TST-020
+title: Named
+kind: readiness
+resource: acm.certificate
+resource_name: DomainName
+where:
+  - {key: Status, op: ne, value: EXPIRED}
+fail_when:
+  - {key: InUse, op: eq, value: false}
+message: "{DomainName} unused"
+""",
+    )
+    items = [*certs("a.example", InUse=False), *certs("b.example", InUse=True)]
+    items += certs("c.example", Status="EXPIRED")
+    items.append({"CertificateArn": "arn:aws:acm:eu-central-1:1:certificate/nameless"})
+    got = {
+        (x.status, x.resource_name)
+        for x in run([readiness], {"target": {"acm": {"certificate": items}}})
+    }
+    assert got == {
+        (Status.FAIL, "a.example"),
+        (Status.PASS, "b.example"),
+        (Status.NOT_APPLICABLE, "c.example"),
+        (Status.PASS, None),
+    }
+    parity = rule(
+        tmp_path,
+        """\
+id: TST-021
+title: Named pair
+kind: parity
+resource: acm.certificate
+resource_name: DomainName
+pair_by: DomainName
+compare:
+  - {key: target.KeyAlgorithm, op: eq, value_from: source.KeyAlgorithm}
+message: "{source.DomainName} drifted"
+""",
+    )
+    case = {
+        "source": {
+            "acm": {
+                "certificate": certs(
+                    "a.example",
+                    "b.example",
+                    "c.example",
+                    region="me-central-1",
+                    KeyAlgorithm="RSA_2048",
+                )
+            }
+        },
+        "target": {
+            "acm": {
+                "certificate": [
+                    *certs("a.example", KeyAlgorithm="RSA_2048"),
+                    *certs("b.example", KeyAlgorithm="EC_prime256v1"),
+                ]
+            }
+        },
+    }
+    got = {(x.status, x.resource_name) for x in run([parity], case)}
+    assert got == {
+        (Status.PASS, "a.example"),
+        (Status.FAIL, "b.example"),
+        (Status.FAIL, "c.example"),
+    }
+    plain = rule(
+        tmp_path,
+        """\
+id: TST-022
+title: Unnamed
+kind: readiness
+resource: acm.certificate
+fail_when: [{key: InUse, op: eq, value: false}]
+message: x
+""",
+    )
+    assert {x.resource_name for x in run([plain], {"target": {"acm": {"certificate": items}}})} == {
+        None
+    }

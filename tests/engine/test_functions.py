@@ -4,7 +4,7 @@ import json
 import jmespath
 import pytest
 
-from regionready.functions import (
+from regionready.engine.functions import (
     RegionReadyFunctions,
     arn_region,
     function_names,

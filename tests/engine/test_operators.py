@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from regionready.engine import evaluate
-from regionready.fixtures import scan_from_case
+from regionready.engine.evaluation import evaluate
+from regionready.engine.fixtures import scan_from_case
+from regionready.engine.operators import OPERATORS
+from regionready.engine.rules import parse_rule, rule_schema
 from regionready.model import Status
-from regionready.operators import OPERATORS
-from regionready.rules import parse_rule, rule_schema
 
 ISSUE_OPERATORS = {
     "eq",

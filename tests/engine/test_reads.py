@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from regionready.cli import main
-from regionready.clients import parse_feeds
-from regionready.engine import evaluate
-from regionready.reads import expression_paths, rule_reads
-from regionready.rules import load_rules
+from regionready.collect.clients import parse_feeds
+from regionready.engine.evaluation import evaluate
+from regionready.engine.reads import expression_paths, rule_reads
+from regionready.engine.rules import load_rules
 from regionready.snapshot import CollectionError, Scan
 
 RULES = {rule.id: rule for rule in load_rules()}

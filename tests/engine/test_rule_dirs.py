@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from regionready import rules as rules_module
 from regionready.cli import main
-from regionready.fixtures import fixture_files
-from regionready.rules import (
+from regionready.engine import rules as rules_module
+from regionready.engine.fixtures import fixture_files
+from regionready.engine.rules import (
     RuleError,
     builtin_rules_dir,
     load_rules,

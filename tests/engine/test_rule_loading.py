@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from regionready.cli import main
-from regionready.operators import OPERATORS
-from regionready.rules import RuleError, load_rules, parse_rule, rule_schema
+from regionready.engine.operators import OPERATORS
+from regionready.engine.rules import RuleError, load_rules, parse_rule, rule_schema
 
 GOOD = """\
 id: TST-001

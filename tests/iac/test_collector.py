@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from regionready import registry
-from regionready.collect import AccountSession, Task, run_task
+from regionready.collect.driver import AccountSession, Task, run_task
 from regionready.snapshot import LOCAL, ServiceData
 
 from .conftest import FIXTURES, NO_CHECKOV

@@ -32,7 +32,7 @@ import xmlschema
 from hypothesis import HealthCheck, Phase, settings
 
 from regionready.cli import main
-from regionready.fixtures import region_document
+from regionready.engine.fixtures import region_document
 from regionready.snapshot import manifest_document, schema
 
 REPO = Path(__file__).resolve().parents[2]

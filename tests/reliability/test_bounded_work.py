@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from regionready import limits
+from regionready.engine import limits
 
 from ._support import (
     ACCOUNT,

@@ -205,14 +205,14 @@ def test_audit_log_failure_keeps_earlier_lines_and_leaves_no_torn_line(
 ) -> None:
     log = tmp_path / "audit.jsonl"
     for index in range(3):
-        remediation._audit(log, _change(index), "applied", "ok")
+        remediation.append_audit(log, _change(index), "applied", "ok")
     old = log.read_bytes()
 
     with fail_on_call(monkeypatch, call, 1, partial=partial), pytest.raises(Injected):
-        remediation._audit(log, _change(3), "applied", "ok")
+        remediation.append_audit(log, _change(3), "applied", "ok")
 
     assert log.read_bytes() == old
-    remediation._audit(log, _change(4), "applied", "ok")
+    remediation.append_audit(log, _change(4), "applied", "ok")
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert [line["fingerprint"] for line in lines] == ["fp0", "fp1", "fp2", "fp4"]
 

@@ -17,12 +17,13 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 from moto import mock_aws
 
-from regionready import collect, registry
+from regionready import registry
 from regionready.cli import main
-from regionready.clients import IAM_ACTION_OVERRIDES
+from regionready.collect import driver as collect
+from regionready.collect.clients import IAM_ACTION_OVERRIDES
+from regionready.demo import moto_gaps
 from regionready.demo.seed import seed_demo
-from regionready.rules import load_rules
-from regionready.testing import moto_gaps
+from regionready.engine.rules import load_rules
 
 RULES = {rule.id: rule for rule in load_rules()}
 SOURCE = "me-central-1"

@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-from regionready import collect
+from regionready.collect import driver as collect
 
 from ._support import CLOSED_PORT, NOW, SOURCE, TARGET, collect_argv, run
 from .hanging import HangingEndpoint
@@ -72,7 +72,7 @@ NOT_CONFIGURABLE = (
     "PRODUCT CHANGE NEEDED: collect.botocore_config() ignores REGIONREADY_CONNECT_TIMEOUT, "
     "REGIONREADY_READ_TIMEOUT and REGIONREADY_MAX_ATTEMPTS, so a hanging endpoint holds a "
     "scan for connect 5 s + 10 attempts x 30 s read + backoff per call (many minutes); "
-    "see the diff to src/regionready/collect.py in the report of this change"
+    "see the diff to src/regionready/collect/driver.py in the report of this change"
 )
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import botocore.endpoint
 import pytest
 
-from regionready import rules as rules_module
+from regionready.engine import rules as rules_module
 
 from ._support import (
     ACCOUNT,

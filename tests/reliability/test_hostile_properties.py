@@ -25,7 +25,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regionready import collect
+from regionready.collect import driver as collect
 
 from ._support import (
     ACCOUNT,

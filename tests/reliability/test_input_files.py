@@ -26,9 +26,9 @@ from typing import Any, TypeVar
 import botocore.endpoint
 import pytest
 
-from regionready import rules as rules_module
-from regionready.clients import Clients
+from regionready.collect.clients import Clients
 from regionready.collectors import local
+from regionready.engine import rules as rules_module
 
 from ._support import (
     Run,

@@ -1,4 +1,4 @@
-"""regionready.limits: the pure checks that keep one rule from hanging the engine.
+"""regionready.engine.limits: the pure checks that keep one rule from hanging the engine.
 
 The tests assert the *decisions* (accepted or refused) plus one property: every pattern
 the check accepts runs in bounded time on adversarial subjects of the maximum length.
@@ -20,8 +20,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from regionready import limits
-from regionready.rules import _expressions, builtin_rules_dir, rule_files, substitute
+from regionready.engine import limits
+from regionready.engine.rules import builtin_rules_dir, rule_expressions, rule_files, substitute
 from regionready.yamlsafe import load as load_yaml
 
 # -- regular expressions ------------------------------------------------------------------
@@ -262,7 +262,7 @@ def test_every_shipped_rule_is_within_the_limits() -> None:
             "target_region": "us-east-2",
             "account": "000000000000",
         }
-        texts = [text for _, text in _expressions(data)]
+        texts = [text for _, text in rule_expressions(data)]
         for key in ("message", "unpaired_message"):
             texts += template.findall(str(data.get(key) or ""))
         for text in texts:

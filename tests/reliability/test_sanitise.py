@@ -273,7 +273,8 @@ def test_remediate_outcomes_print_hostile_names_inert(
 ) -> None:
     """``remediate --apply``: each outcome line carries the resource and the action's (or
     AWS's) text; both untrusted."""
-    from regionready import collect, remediation
+    from regionready import remediation
+    from regionready.collect import driver as collect
 
     def apply(changes: list[Any], clients_for: Any, *, audit_log: Path) -> list[Any]:
         return [remediation.Outcome(c, "failed", f"AccessDenied: {detail}") for c in changes]

@@ -50,10 +50,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from moto import mock_aws
 
-from regionready import collect
+from regionready.collect import driver as collect
+from regionready.demo import moto_gaps
 from regionready.demo.seed import seed_demo
 from regionready.snapshot import jsonable
-from regionready.testing import moto_gaps
 
 from ._support import Run, run
 

@@ -251,7 +251,7 @@ def test_writing_twice_with_other_regions_leaves_only_the_second_runs_files(root
 def test_without_an_atomic_exchange_two_renames_still_replace_the_whole_folder(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(snapshot, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(snapshot, "exchange_paths", lambda a, b: False)
     write(root, (STALE, TARGET), marker="2", global_file=False)
     assert sorted(snapshot.read_scan(root).documents) == [(ACCOUNT, TARGET), (ACCOUNT, STALE)]
     assert not (root / ACCOUNT / "global.json").exists()
@@ -533,7 +533,7 @@ def test_an_audit_log_that_is_a_symlink_is_refused(tmp_path: Path) -> None:
         summary="enable rotation",
     )
     with pytest.raises(remediation.RemediationError, match="audit log") as refused:
-        remediation._audit(log, change, "applied", "ok")
+        remediation.append_audit(log, change, "applied", "ok")
     assert str(log) in str(refused.value)
     assert victim.read_text() == "precious\n"
 

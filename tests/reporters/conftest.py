@@ -162,6 +162,7 @@ def _result(
     blocked_by: list[str] | None = None,
     suppression: dict[str, str] | None = None,
     details: dict[str, Any] | None = None,
+    resource_name: str | None = None,
 ) -> Result:
     service = rule_id.split("-")[0].lower()
     kinds = {r.id: r.kind for r in RULES}
@@ -180,6 +181,7 @@ def _result(
         source_region=source,
         target_region=target,
         location=location,
+        resource_name=resource_name,
         blocked_by=blocked_by or [],
         suppression=suppression,
         details=details or {},
@@ -200,6 +202,7 @@ def build_report(source: str = SOURCE, target: str = TARGET) -> Report:
             f"api.example.com has no certificate in {target}",
             correlation_key="api.example.com|RSA_2048",
             resource_type="acm.certificate",
+            resource_name="api.example.com",
         ),
         result("ACM-001", Status.PASS, Severity.HIGH, f"{arn}/2222-www", "ok"),
         result(

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from regionready.model import Report, Result, Severity, Status
+from regionready.model import Location, Report, Result, Severity, Status
 from regionready.reporters import sarif
 
 ACCOUNT = "123456789012"
@@ -171,8 +171,11 @@ def test_locations(report: Report) -> None:
         ("C:\\tmp\\stack.json", "stack.json"),
     ],
 )
-def test_uri_is_repository_relative(path: str, uri: str) -> None:
-    assert sarif._uri(path) == uri
+def test_uri_is_repository_relative(report: Report, path: str, uri: str) -> None:
+    [iac] = [r for r in report.results if r.location is not None]
+    iac.location = Location(path=path, line=12, column=3)
+    [result] = [r for r in run_of(report)["results"] if r["ruleId"] == iac.rule_id]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == uri
 
 
 def test_errors_become_notifications_not_alerts(report: Report) -> None:

@@ -16,10 +16,10 @@ import yaml
 
 from regionready import region_codes, registry
 from regionready.cli.output import TABLE, warn
-from regionready.engine import Clock
+from regionready.engine.evaluation import Clock
+from regionready.engine.functions import parse_time
+from regionready.engine.rules import Rule, load_rules
 from regionready.errors import UsageError
-from regionready.functions import parse_time
-from regionready.rules import Rule, load_rules
 
 #: CloudTrail event history keeps 90 days of management events.
 CLOUDTRAIL_MAX_DAYS = 90

@@ -40,7 +40,7 @@ def _snapshot(
     options: dict[str, Any],
     progress: bool,
 ) -> Path:
-    from regionready import collect
+    from regionready.collect import driver as collect
     from regionready.snapshot import write_scan
 
     account = collect.AccountSession(session, None, collect.botocore_config())
@@ -71,12 +71,12 @@ def run_demo(
         return _moto_missing()
 
     from regionready.console import print_summary
+    from regionready.demo import moto_gaps
     from regionready.demo.seed import seed_demo
-    from regionready.engine import Clock
-    from regionready.rules import load_rules
+    from regionready.engine.evaluation import Clock
+    from regionready.engine.rules import load_rules
     from regionready.runner import build_report, write_reports
     from regionready.snapshot import read_scan
-    from regionready.testing import moto_gaps
 
     started = time.perf_counter()
     now = dt.datetime.now(dt.UTC)
@@ -201,8 +201,8 @@ def _trail_bucket(session: boto3.Session, account: str) -> str:
 def _reissue(changes: list[Any], pem_dir: Path, now: dt.datetime) -> list[str]:
     """Write re-issued material (cert.pem, key.pem) for every reimport the plan asks
     material for, as the demo's user would: made here, never read from AWS. The domains."""
-    from regionready.actions import reimport
-    from regionready.testing.certs import self_signed
+    from regionready.demo.certs import self_signed
+    from regionready.remediation.actions import reimport
 
     written = []
     for change in changes:
@@ -246,7 +246,7 @@ def _remediate(
     import tempfile
 
     from regionready import remediation
-    from regionready.engine import Clock
+    from regionready.engine.evaluation import Clock
     from regionready.runner import build_report
     from regionready.snapshot import read_scan
 

@@ -52,8 +52,8 @@ import boto3
 from botocore.exceptions import ClientError
 
 from regionready.collectors.acm import KEY_TYPES
-from regionready.testing.certs import self_signed
-from regionready.testing.moto_gaps import approve_email_validation
+from regionready.demo.certs import self_signed
+from regionready.demo.moto_gaps import approve_email_validation
 
 CHECK_IDS: tuple[str, ...] = (
     "ACM-001",
@@ -165,14 +165,14 @@ def seed_demo(
     plan.aliases = {source: {}, target: {}}
     _seed_acm(session, plan)
     _seed_kms(session, plan)
-    for module in _service_seeders():
+    for module in service_seeders():
         module.seed(session, plan)
         if workdir is not None and hasattr(module, "scan_options"):
             plan.options.update(module.scan_options(plan))
     return plan
 
 
-def _service_seeders() -> list[Any]:
+def service_seeders() -> list[Any]:
     """``regionready.demo.seed_<service>`` modules, each with ``seed(session, plan)``.
 
     Each plants at least one failing and one passing resource for its service's checks

@@ -42,7 +42,7 @@ from typing import Any
 
 import boto3
 
-from regionready.testing.certs import self_signed
+from regionready.demo.certs import self_signed
 
 EXPIRY_PATTERN = {"source": ["aws.acm"], "detail-type": ["ACM Certificate Approaching Expiration"]}
 RULE_NAME = "acm-certificate-expiry"

@@ -169,7 +169,7 @@ def _seed_iam(session: boto3.Session, plan: DemoPlan) -> None:
 
 
 def _seed_sts_events(plan: DemoPlan) -> None:
-    from regionready.testing.moto_gaps.cloudtrail import record_sts_call
+    from regionready.demo.moto_gaps.cloudtrail import record_sts_call
 
     src, now = plan.source, plan.now
     record_sts_call(

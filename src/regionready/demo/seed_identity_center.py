@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from regionready.testing.moto_gaps import sso as sso_gaps
+from regionready.demo.moto_gaps import sso as sso_gaps
 
 ALIAS = "alias/identity-center"
 SERVICES = ["identitystore.amazonaws.com", "sso.amazonaws.com"]

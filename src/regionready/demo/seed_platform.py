@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from regionready.testing.moto_gaps.account import DEFAULT_ENABLED, set_region_opt_status
+from regionready.demo.moto_gaps.account import DEFAULT_ENABLED, set_region_opt_status
 
 if TYPE_CHECKING:
     from regionready.demo.seed import DemoPlan

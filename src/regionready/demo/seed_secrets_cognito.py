@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from regionready.testing.moto_gaps.cognito import shared_user_pool_key
+from regionready.demo.moto_gaps.cognito import shared_user_pool_key
 
 if TYPE_CHECKING:
     from regionready.demo.seed import DemoPlan
@@ -103,7 +103,8 @@ def _replica_arn(arn: str, target: str) -> str:
     return ":".join(parts)
 
 
-def _seed_secrets(session: boto3.Session, plan: DemoPlan) -> None:
+def seed_secrets(session: boto3.Session, plan: DemoPlan) -> None:
+    """Plant the Secrets Manager secrets and rotation functions (needs the KMS seed first)."""
     src, tgt = plan.source, plan.target
     if not all(CMK_ALIAS in plan.aliases.get(region, {}) for region in (src, tgt)):
         raise RuntimeError(f"the KMS seed must plant {CMK_ALIAS} in {src} and {tgt} first")
@@ -213,7 +214,8 @@ def _client(idp: Any, pool_id: str, name: str, urls: list[str], **params: Any) -
     )
 
 
-def _seed_user_pools(session: boto3.Session, plan: DemoPlan) -> None:
+def seed_user_pools(session: boto3.Session, plan: DemoPlan) -> None:
+    """Plant the Cognito user pools and their app clients."""
     src, tgt = plan.source, plan.target
     idp_src = session.client("cognito-idp", region_name=src)
     idp_tgt = session.client("cognito-idp", region_name=tgt)
@@ -244,7 +246,8 @@ def _seed_user_pools(session: boto3.Session, plan: DemoPlan) -> None:
     plan.healthy += [partners, partners_t]
 
 
-def _seed_identity_pools(session: boto3.Session, plan: DemoPlan) -> None:
+def seed_identity_pools(session: boto3.Session, plan: DemoPlan) -> None:
+    """Plant the Cognito identity pools and their roles."""
     src, tgt, account = plan.source, plan.target, plan.account_id
     auth = f"arn:aws:iam::{account}:role/Cognito_app_identities_Auth"
     guest = f"arn:aws:iam::{account}:role/Cognito_app_identities_Unauth"
@@ -269,7 +272,7 @@ def _seed_identity_pools(session: boto3.Session, plan: DemoPlan) -> None:
 
 
 def seed(session: boto3.Session, plan: DemoPlan) -> None:
-    _seed_secrets(session, plan)
+    seed_secrets(session, plan)
     with shared_user_pool_key():  # moto: one RSA key import, not one per pool
-        _seed_user_pools(session, plan)
-    _seed_identity_pools(session, plan)
+        seed_user_pools(session, plan)
+    seed_identity_pools(session, plan)

@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from regionready import __version__, accounts, registry, snapshot
+from regionready import __version__, registry, snapshot
 from regionready.cli import options
 from regionready.cli.commands import iac
 from regionready.cli.parser import add_collect_options
+from regionready.collect import accounts
 from regionready.errors import EXIT_OK, UsageError
 
 NAME = "collect"
@@ -41,9 +42,9 @@ def run(args: argparse.Namespace) -> int:
 def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
     """Collect what ``args`` asks for (one account, or ``--accounts``) into the snapshot
     folder ``out``, replacing it; ``out``. The Regions were checked already."""
-    # Imported here: regionready.collect imports boto3 (about 0.2 s and 10 MiB), which only
+    # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which only
     # the commands that talk to AWS should pay for (not evaluate, diff, rules or --help).
-    from regionready import collect
+    from regionready.collect import driver as collect
 
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")

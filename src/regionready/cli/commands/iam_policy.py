@@ -1,6 +1,6 @@
 """``regionready iam-policy``: the least-privilege IAM policy regionready needs.
 
-Read-only by default (the collectors' permissions, :func:`regionready.collect.iam_policy`);
+Read-only by default (the collectors' permissions, :func:`regionready.collect.driver.iam_policy`);
 with ``--remediation``, the write permissions of the remediation actions instead.
 """
 
@@ -41,9 +41,9 @@ def run(args: argparse.Namespace) -> int:
     if args.remediation:
         policy = remediation.iam_policy(args.actions or remediation.action_names())
     else:
-        # Imported here: regionready.collect imports boto3 (about 0.2 s and 10 MiB), which
+        # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which
         # only the commands that talk to AWS should pay for.
-        from regionready.collect import iam_policy
+        from regionready.collect.driver import iam_policy
 
         policy = iam_policy(options.services(args))
     print(json.dumps(policy, indent=2))

@@ -28,8 +28,8 @@ from regionready.cli.parser import (
     add_session_options,
     add_table_or_json_option,
 )
+from regionready.engine.rules import load_rules
 from regionready.errors import EXIT_OK, EXIT_USAGE, UsageError
-from regionready.rules import load_rules
 from regionready.wording import plural
 
 NAME = "remediate"
@@ -117,9 +117,9 @@ def run(args: argparse.Namespace) -> int:
         if answer not in ("y", "yes"):
             print("nothing was changed", file=sys.stderr)
             return EXIT_OK
-    # Imported here: regionready.collect imports boto3 (about 0.2 s and 10 MiB); only
+    # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB); only
     # --apply talks to AWS.
-    from regionready import collect
+    from regionready.collect import driver as collect
 
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)

@@ -11,19 +11,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from regionready import rules, sanitize
+from regionready import sanitize
 from regionready.cli import options
 from regionready.cli.parser import FORMATTER, add_rules_dir_option, add_table_or_json_option
-from regionready.errors import EXIT_OK
-from regionready.fixtures import fixture_files, run_fixture_file
-from regionready.functions import (
+from regionready.engine import rules
+from regionready.engine.fixtures import fixture_files, run_fixture_file
+from regionready.engine.functions import (
     BUILTIN_FUNCTIONS,
     CUSTOM_FUNCTIONS,
     function_arguments,
     function_summary,
 )
-from regionready.operators import OPERATORS
-from regionready.reads import rule_reads
+from regionready.engine.operators import OPERATORS
+from regionready.engine.reads import rule_reads
+from regionready.errors import EXIT_OK
 from regionready.ruledocs import catalogue_path, stale_pages, write_docs
 from regionready.wording import plural
 

@@ -1,0 +1,8 @@
+"""Collection: reads AWS (read-only) into a snapshot; the only part that calls AWS.
+
+driver        sessions, tasks (service x Region x account), the scan, ``iam_policy``
+clients       ``Clients``: the calls collectors make, recording every AWS error
+forks         collection tasks shared among forked worker processes (Linux)
+connectivity  first-call bounds and telling an unreachable endpoint from a slow one
+accounts      ``--accounts`` files: the accounts and roles of an organisation scan
+"""

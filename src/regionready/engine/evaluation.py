@@ -1,0 +1,185 @@
+"""The rule engine: judges a loaded snapshot against rules. No boto3, no collectors.
+
+Every (rule, resource) pair yields a result. Data a collector could not read makes the
+rules over it ERROR, never PASS. The work is split by job:
+
+- ``engine_conditions``: the one way expressions and conditions are evaluated, in a
+  frozen per-rule, per-account ``Context``;
+- ``engine_data``: the items a rule reads and the collection errors that touch them;
+- ``engine_results``: results, made by ``model.Result``'s constructor;
+- ``engine_parity`` and ``engine_quota``: the rule kinds that compare Regions and count
+  against quotas; readiness (and hygiene) rules are judged here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from operator import attrgetter
+from typing import Any
+
+from regionready.engine.conditions import Clock, Context, EvaluationError, Evaluator
+from regionready.engine.data import META_COLLECTOR, SnapshotData, unique
+from regionready.engine.parity import parity
+from regionready.engine.quota import quota
+from regionready.engine.results import (
+    error,
+    item_error,
+    location,
+    mark_blocked,
+    not_applicable,
+    result,
+    rule_error,
+)
+from regionready.engine.rules import Rule
+from regionready.model import Result, Status
+from regionready.snapshot import Scan
+
+__all__ = ["Clock", "Context", "Engine", "EvaluationError", "evaluate"]
+
+
+@dataclass
+class Engine:
+    """Evaluates ``rules`` on ``scan`` as of ``clock``; ``services``: the collectors
+    that were run (by default those the snapshot's manifest names)."""
+
+    scan: Scan
+    rules: list[Rule]
+    clock: Clock
+    services: set[str] | None = None
+
+    def __post_init__(self) -> None:
+        if self.services is None:
+            self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
+        self.data = SnapshotData(self.scan, self.rules, self.services)
+
+    def evaluate(self) -> list[Result]:
+        """Every rule whose collector was run, in every account; sorted, with each
+        failure's root causes (``depends_on``) marked."""
+        results: list[Result] = []
+        for account in self.scan.accounts:
+            # An organisation scan may give an account its own Region pair.
+            source_region, target_region = self.scan.pair(account)
+            for rule in self.rules:
+                if not self.data.collected(rule):
+                    continue
+                context = Context(account, source_region, target_region, self.clock, rule.params)
+                try:
+                    results.extend(self.evaluate_rule(rule, context))
+                except EvaluationError as exc:
+                    results.append(rule_error(rule, context, exc))
+        mark_blocked(results, self.rules)
+        results.sort(key=attrgetter("rule_id", "account", "region", "resource_id"))
+        return results
+
+    def evaluate_rule(self, rule: Rule, context: Context) -> list[Result]:
+        """The results of one rule in one account (EvaluationError if the rule breaks)."""
+        if rule.lookups:
+            region = context.target_region if rule.scope != "source" else context.source_region
+            indexes, missing = self.data.lookups(Evaluator(rule, context), region)
+            if missing is not None:
+                # Name the rule's own missing data too, not only the lookup's.
+                own = (
+                    self.data.dataset(context.account, region, rule)
+                    if rule.collector != META_COLLECTOR
+                    else None
+                )
+                mine = unique([*own.errors, *own.item_errors()]) if own else []
+                errors = [*mine, *[e for e in missing.errors if e not in mine]]
+                return [error(rule, context, region, errors)]
+            context = replace(context, lookups=indexes)
+        ev = Evaluator(rule, context)
+        if rule.kind == "parity":
+            return parity(self.data, ev)
+        if rule.kind == "quota":
+            return quota(self.data, ev)
+        if rule.collector == META_COLLECTOR:
+            return self._readiness(ev, None)
+        results: list[Result] = []
+        for region in self._regions(rule, context):
+            for resource in rule.resources:
+                if self.data.collected(rule, resource):
+                    results.extend(self._readiness(ev, region, resource))
+        return results
+
+    @staticmethod
+    def _regions(rule: Rule, context: Context) -> list[str]:
+        if rule.scope == "source":
+            return [context.source_region]
+        if rule.scope == "both":
+            return [context.source_region, context.target_region]
+        return [context.target_region]
+
+    def _readiness(
+        self, ev: Evaluator, region: str | None, resource: str | None = None
+    ) -> list[Result]:
+        """Each item of the resource type in ``region`` (None: every item names its own
+        Region, as GEN-005's do) judged on its own."""
+        rule, context = ev.rule, ev.context
+        ds = self.data.dataset(context.account, region or context.target_region, rule, resource)
+        label = region or "all"
+        if not ds.ok:
+            return [error(rule, context, label, ds.errors, resource)]
+        results: list[Result] = []
+        for item in ds.items:
+            rid = ds.id_of(item)
+            if rid in ds.incomplete:
+                results.append(item_error(rule, context, label, rid, ds.incomplete[rid], resource))
+                continue
+            item_region = region if region is not None else str(item.get("Region"))
+            results.append(_judged(ev, item, rid, item_region, resource))
+        if not results:
+            why = f"not run: {ds.not_run}" if ds.not_run else "no resources to check"
+            results.append(not_applicable(rule, context, label, why, resource))
+        return results
+
+
+def _judged(
+    ev: Evaluator, item: dict[str, Any], rid: str, region: str, resource: str | None
+) -> Result:
+    """One item of a readiness rule: NOT_APPLICABLE out of ``where``, else FAIL when
+    ``fail_when`` holds (message and escalated severity), else PASS."""
+    rule, context = ev.rule, ev.context
+    if not ev.all_hold(rule.where, item):
+        return result(
+            rule,
+            context,
+            resource=resource,
+            status=Status.NOT_APPLICABLE,
+            region=region,
+            resource_id=rid,
+            correlation_key=rid,
+            message="not in scope of this check",
+            name=ev.name(item),
+        )
+    status, message, severity = Status.PASS, "passes", None
+    if rule.fail_when and ev.all_hold(rule.fail_when, item):
+        status = Status.FAIL
+        message = ev.render(rule.message, {**item, **context.names(region)})
+        severity = ev.severity(item)
+    return result(
+        rule,
+        context,
+        resource=resource,
+        status=status,
+        region=region,
+        resource_id=rid,
+        correlation_key=rid,
+        message=message,
+        severity=severity,
+        location=location(ev.search(rule.location, item)) if rule.location else None,
+        name=ev.name(item),
+    )
+
+
+def evaluate(
+    scan: Scan,
+    rules: list[Rule],
+    *,
+    now: dt.datetime,
+    cutover: dt.datetime | None = None,
+    services: set[str] | None = None,
+) -> list[Result]:
+    """Every result of ``rules`` on ``scan``, as of ``now`` (expiry windows counted from
+    ``cutover`` when given)."""
+    return Engine(scan, rules, Clock(now, cutover), services).evaluate()

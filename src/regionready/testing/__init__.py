@@ -1,1 +1,0 @@
-"""Test and demo support: answers for AWS calls moto lacks or gets wrong."""
