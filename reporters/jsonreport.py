@@ -18,7 +18,7 @@ import json
 from typing import IO, Any
 
 from regionready.model import Report, Severity
-from regionready.scoring import DEFAULT_FAIL_ON, redact_report, scorecard
+from regionready.scoring import DEFAULT_FAIL_ON, for_reporter
 
 FORMAT = "json"
 EXTENSION = ".json"
@@ -31,9 +31,7 @@ def document(
     report: Report, *, redact: bool = False, fail_on: Severity | None = DEFAULT_FAIL_ON
 ) -> dict[str, Any]:
     """The JSON document as a dict (what :func:`render` serialises)."""
-    if redact:
-        report = redact_report(report)
-    card = scorecard(report, fail_on)
+    report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     data = report.to_dict()
     data["score"] = card.score_dict()
     data["verdict"] = card.verdict_dict()
@@ -63,9 +61,7 @@ def write(
     minus the opening brace. JSON text has no newline but the encoder's own (a newline in
     a string is escaped), so indenting a result is adding spaces after each one.
     """
-    if redact:
-        report = redact_report(report)
-    card = scorecard(report, fail_on)
+    report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     rest: dict[str, Any] = {
         "schema_version": report.schema_version,
         "scan": report.scan.to_dict(),

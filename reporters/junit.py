@@ -35,7 +35,7 @@ from datetime import UTC, datetime
 from typing import IO
 
 from regionready.model import Report, Result, Severity, Status
-from regionready.scoring import DEFAULT_FAIL_ON, redact_report, scorecard
+from regionready.scoring import DEFAULT_FAIL_ON, for_reporter
 from regionready.wording import plural
 
 FORMAT = "junit"
@@ -85,9 +85,7 @@ def _write(
     would lay it out (two-space indentation, ``<tag ... />`` for empty elements), without
     building a tree: the same bytes, several times faster for large reports.
     """
-    if redact:
-        report = redact_report(report)
-    card = scorecard(report, fail_on)
+    report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     scan = report.scan
     timestamp = _timestamp(scan.started_at) or _timestamp(scan.now) or EPOCH
 

@@ -28,7 +28,7 @@ from functools import partial
 from typing import IO
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
-from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
+from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, for_reporter
 from regionready.wording import plural
 
 FORMAT = "markdown"
@@ -118,9 +118,7 @@ def _lines(
     max_bytes: int,
 ) -> list[str]:
     """The document's lines: ``"\\n".join(lines) + "\\n"`` is the text."""
-    if redact:
-        report = redact_report(report)
-    card = scorecard(report, fail_on)
+    report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     head = _head(report, card)
     sections = itertools.chain(_findings(report), _errors(report), _suppressed(report))
 

@@ -40,7 +40,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from regionready.model import Report, Result, RuleInfo, Severity, Status
-from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, redact_report, scorecard
+from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, for_reporter
 from regionready.wording import plural
 
 FORMAT = "sarif"
@@ -122,9 +122,7 @@ def _chunks(
     max_bytes: int,
 ) -> list[str]:
     """The document in pieces (``"".join`` of them is the text), within the limits."""
-    if redact:
-        report = redact_report(report)
-    card = scorecard(report, fail_on)
+    report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     rules, index = _rules(report)
 
     candidates = [r for r in report.results if r.status in (Status.FAIL, Status.SUPPRESSED)]

@@ -121,3 +121,13 @@ def _writes_nothing_into_the_repository() -> Iterator[None]:
     yield
     after = {name for name in _STRAY if (_REPO_ROOT / name).exists()}
     assert after <= before, f"wrote {sorted(after - before)} into the repository root"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _moto_reuses_one_rsa_key_per_size() -> Iterator[None]:
+    """moto makes an RSA key for every certificate and KMS key it creates (about 40 ms
+    each); the whole suite lets it reuse one per size (moto_gaps.shared_keys)."""
+    from regionready.demo import moto_gaps
+
+    with moto_gaps.shared_keys():
+        yield

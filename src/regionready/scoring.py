@@ -197,6 +197,16 @@ def scorecard(report: Report, fail_on: Severity | None = DEFAULT_FAIL_ON) -> Sco
     return scorecard_for(report.results, fail_on)
 
 
+def for_reporter(
+    report: Report, *, redact: bool, fail_on: Severity | None
+) -> tuple[Report, Scorecard]:
+    """What every reporter starts from: the report (account ids masked when ``redact``)
+    and its scorecard for ``fail_on``."""
+    if redact:
+        report = redact_report(report)
+    return report, scorecard(report, fail_on)
+
+
 # --- Redaction (shared by every reporter's ``redact=True``) -------------------------------
 #
 # It lives here because reporters may import only regionready.model and this module. It

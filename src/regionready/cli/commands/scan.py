@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 from pathlib import Path
 
 from regionready import runner, snapshot
@@ -32,8 +31,5 @@ def run(args: argparse.Namespace) -> int:
     options.check_formats(args.format)
     snapshot_dir = args.snapshot_dir or (args.out or Path(".")) / "snapshot"
     collect_snapshot(args, snapshot_dir)
-    # The collection's clients, models and documents are garbage now (some in reference
-    # cycles): free them before the snapshot is read again and evaluated.
-    gc.collect()
     report = runner.build_report(snapshot.read_scan(snapshot_dir), rules, options.clock(args))
     return output.emit(args, report)

@@ -93,6 +93,7 @@ from typing import Any
 
 from regionready.demo.moto_gaps import _serial
 from regionready.demo.moto_gaps._common import Handler
+from regionready.demo.moto_gaps._keys import shared_keys
 from regionready.demo.moto_gaps.acm import ACM_DEFAULT_KEY_TYPES, approve_email_validation
 from regionready.demo.moto_gaps.kms import aws_managed_key
 
@@ -116,6 +117,7 @@ __all__ = [
     "aws_managed_key",
     "everywhere",
     "install",
+    "shared_keys",
     "uninstall",
 ]
 
