@@ -35,6 +35,31 @@ class Change:
     # files or a bucket): apply skips it and says so instead of failing the run.
     blocked: str | None = None
 
+    @classmethod
+    def fixing(
+        cls,
+        finding: Result,
+        action: str,
+        *,
+        region: str,
+        resource: str,
+        summary: str,
+        params: dict[str, Any] | None = None,
+        blocked: str | None = None,
+    ) -> Change:
+        """A change of ``action`` that fixes ``finding`` (its rule, fingerprint, account)."""
+        return cls(
+            action=action,
+            rule_id=finding.rule_id,
+            fingerprint=finding.fingerprint,
+            account=finding.account,
+            region=region,
+            resource=resource,
+            summary=summary,
+            params={} if params is None else params,
+            blocked=blocked,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -78,11 +78,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     key_arn = str((instance.get("EncryptionConfigurationDetails") or {}).get("KmsKeyArn", ""))
     name = instance.get("Name") or instance["InstanceArn"]
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=str(instance["InstanceArn"]),
             summary=f"add {ctx.target} to Identity Center instance {name} (AddRegion on its "

@@ -207,11 +207,9 @@ def _plan(finding: Result, ctx: PlanContext) -> list[Change]:
         state = "fix references" if in_place and arn == root else _state(ref.kind, item, twin, ctx)
         states.append(f"{LABEL[ref.kind]} {ref.name}: {state}")
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=f"{root_ref.scope}/{root_ref.kind}/{root_ref.name}",
             summary=f"clone {LABEL[root_ref.kind]} {root_ref.name} from {ctx.source}, "

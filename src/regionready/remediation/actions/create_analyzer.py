@@ -40,11 +40,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
             copy.deepcopy(analyzer["configuration"]), ctx.source, ctx.target
         )
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=f"{analyzer['type']}/{analyzer['name']}",
             summary=f"create the {analyzer['type']} analyzer {analyzer['name']}"

@@ -48,11 +48,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         "filter": in_region(copy.deepcopy(rule.get("filter") or {}), ctx.source, ctx.target),
     }
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=f"{kind}/{rule['ruleName']}",
             summary=f"archive rule {rule['ruleName']} (filter on "

@@ -54,11 +54,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         else f"create an enabled detector with {', '.join(sorted(features)) or 'no plans'}"
     )
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource="detector",
             summary=summary,

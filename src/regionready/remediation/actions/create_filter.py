@@ -50,11 +50,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         params["Description"] = found["Description"]
     kind = "suppression rule" if params["Action"] == "ARCHIVE" else "saved filter"
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=name,
             summary=f"{kind} {name} with the source's criteria"

@@ -78,11 +78,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         ],
     }
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=alias_name,
             summary=(

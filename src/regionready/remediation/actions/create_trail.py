@@ -59,11 +59,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         )
         blocked = None if bucket else NO_BUCKET
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=name,
             summary=summary,

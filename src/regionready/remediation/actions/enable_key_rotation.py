@@ -37,11 +37,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     source_alias = str(finding.details.get("source") or alias_name)
     source_key = _key_id(ctx.find(ctx.source, "kms", "alias", "AliasName", source_alias))
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=alias_name,
             summary=f"enable automatic rotation of {target_key} ({alias_name}), with the "

@@ -229,11 +229,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         "Tags": [] if target_arn else user_tags(source),
     }
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=str(target_arn or source["CertificateArn"]),
             summary=summary,

@@ -51,11 +51,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         "Aliases": [a for a in key.get("Aliases") or [] if not a.startswith("alias/aws/")],
     }
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=key["KeyId"],
             summary=f"replicate {key['KeyId']} ({', '.join(params['Aliases']) or 'no alias'}) "

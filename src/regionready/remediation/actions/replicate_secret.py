@@ -133,11 +133,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
         note(ctx, f"{finding.rule_id} {name}: {exc}")
         return []
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=name,
             summary=f"replicate {name} from {ctx.source} on {how}",

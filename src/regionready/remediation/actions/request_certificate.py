@@ -92,11 +92,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     else:
         summary += ": issued once ACM sees the source's DNS validation records (reused)"
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=str(cert["CertificateArn"]),
             summary=summary,

@@ -190,11 +190,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     how = "set" if item.get("FileValue") else "add"
     blocked = None if os.path.lexists(path) else _missing(path)
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=LOCAL,
             resource=str(item["Name"]),
             summary=f"{how} {OPTION} = {VALUE} for profile {item['Name']} in {path} "

@@ -51,11 +51,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
             )
             return []
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=key_id,
             summary=f"replace the key policy of replica {key_id} with its primary's "

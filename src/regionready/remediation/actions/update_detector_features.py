@@ -70,11 +70,9 @@ def plan(finding: Result, ctx: PlanContext) -> list[Change]:
     if not gaps:
         return []
     return [
-        Change(
-            action=ACTION,
-            rule_id=finding.rule_id,
-            fingerprint=finding.fingerprint,
-            account=finding.account,
+        Change.fixing(
+            finding,
+            ACTION,
             region=ctx.target,
             resource=f"detector {target_id}" if target_id else "detector",
             summary=f"enable {_describe(gaps)}",
