@@ -182,7 +182,7 @@ def test_a_template_of_third_party_types_only_is_a_template() -> None:
     )  # type: ignore[union-attr]
 
 
-def test_one_cfn_lint_pass_covers_both_regions_and_tags_by_rule_and_location(
+def test_the_source_is_linted_only_for_errors_that_may_differ_and_tags_by_rule_and_location(
     tmp_path: Path,
 ) -> None:
     text = (
@@ -196,12 +196,53 @@ def test_one_cfn_lint_pass_covers_both_regions_and_tags_by_rule_and_location(
     linter = cfn.Linter()
     assert linter.prepare("me-central-1") is None
     found = cfn.scan(linter, source, "me-central-1", "eu-central-1")
-    assert linter.passes == 1
+    # the target, then the source for the one resource whose error names a Region
+    assert linter.passes == 2
     by_code = {f.code: f.message for f in found}
     assert "(not reported for eu-central-1)" in by_code["E3006"]
     # the message quotes a Region name: still the same rule at the same place in both
     assert "'eu-central-1'" in by_code["E3012"]
     assert "(also reported for eu-central-1)" in by_code["E3012"]
+
+
+def test_one_pass_when_no_error_can_differ_between_the_regions(tmp_path: Path) -> None:
+    """A clean template, or one whose errors name no Region under types with the same
+    schema in both, is linted once, for the target alone."""
+    clean = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n"
+    same = (
+        "Resources:\n  Subnet:\n    Type: AWS::EC2::Subnet\n    Properties:\n"
+        "      VpcId: vpc-1\n      CidrBlock: [not-a-string]\n"
+    )
+    linter = cfn.Linter()
+    assert linter.prepare("me-central-1") is None
+    for name, text, expected in (("clean.yaml", clean, set()), ("same.yaml", same, {"E3012"})):
+        source = files.classify(tmp_path / name, name, text)
+        assert source is not None
+        before = linter.passes
+        found = cfn.scan(linter, source, "me-central-1", "eu-central-1")
+        assert linter.passes == before + 1, name
+        assert expected <= {f.code for f in found} and bool(found) == bool(expected)
+        assert all("(also reported for eu-central-1)" in f.message for f in found)
+
+
+def test_the_source_pass_keeps_the_lines_of_the_whole_template(tmp_path: Path) -> None:
+    """The source is linted on the template cut down to the resources in question, and
+    its errors keep their places: an error of the target at the same rule, line and
+    column in the source is 'also reported', whatever resources come before it."""
+    text = (
+        "Resources:\n"
+        + "".join(f"  Q{i}:\n    Type: AWS::SQS::Queue\n" for i in range(5))
+        + "  Acl:\n    Type: AWS::WAFRegional::WebACL\n    Properties:\n"
+        "      Name: app\n      MetricName: app\n      DefaultAction: {Type: ALLOW}\n"
+    )
+    source = files.classify(tmp_path / "t.yaml", "t.yaml", text)
+    assert source is not None
+    linter = cfn.Linter()
+    assert linter.prepare("me-central-1") is None
+    # WAF Classic exists in neither Region: the same E3006, at the same place, in both
+    found = cfn.scan(linter, source, "me-central-1", "ap-southeast-7")
+    assert [(f.code, f.line) for f in found] == [("E3006", 13)]
+    assert "(also reported for ap-southeast-7)" in found[0].message
 
 
 def test_named_regions_reads_cfn_lint_region_suffixes() -> None:

@@ -5,9 +5,10 @@ exist in each Region: E3006 "Resource type ... does not exist in <region>", E300
 property the Region's schema lacks, and so on. What counts: cfn-lint *errors* (rule ids
 ``E...``), the ones that make a deployment fail; warnings (``W``) and informational
 matches (``I``) are left to cfn-lint itself. Each error says whether it is specific to
-the target: when the target has errors the template is linted for the source Region too,
-and an error that also appears there (with the Region name masked) is "also reported
-for <source>", otherwise "not reported for <source>".
+the target: when the target has errors that may differ between the Regions, the
+resources they are under are linted for the source Region too, and an error that also
+appears there (same rule, line and column) is "also reported for <source>", otherwise
+"not reported for <source>" (:func:`scan`).
 
 The rule collection is loaded once per Region (loading it costs ~0.3 s, a lint of a
 small template ~20 ms) and cfn-lint never reaches the network.
@@ -33,6 +34,7 @@ class _Error:
     message: str
     regions: frozenset[str] | None = None  # the Regions it names; None: all linted
     resource_type: str | None = None  # the type of the resource it is under, if any
+    resource: str | None = None  # the logical id of that resource, if any
 
     @property
     def key(self) -> tuple[str, int, int]:
@@ -107,8 +109,12 @@ class Linter:
         self._loaded[key] = (config, rules)
         return None
 
-    def errors(self, text: str, *regions: str) -> list[_Error]:
-        """cfn-lint errors (E rules) of a template for prepared Regions, one pass."""
+    def errors(
+        self, text: str, *regions: str, resources: frozenset[str] | None = None
+    ) -> list[_Error]:
+        """cfn-lint errors (E rules) of a template for prepared Regions, one pass; with
+        ``resources``, of the template cut down to those resources (every other section
+        kept, and every line and column as in the whole template)."""
         from cfnlint.decode.decode import decode_str
         from cfnlint.runner import run_template_by_data
 
@@ -116,6 +122,8 @@ class Linter:
         template, parse_errors = decode_str(text)
         matches = list(parse_errors or [])
         if template is not None and not parse_errors:
+            if resources is not None:
+                template = _only(template, resources)
             self.passes += 1
             matches = list(run_template_by_data(template, config, rules))
         types = _types(template)
@@ -127,6 +135,7 @@ class Linter:
                 str(m.message),
                 named_regions(str(m.message)),
                 _type_at(m, types),
+                _resource_at(m),
             )
             for m in matches
             if str(m.rule.id).startswith("E")
@@ -145,11 +154,37 @@ def _types(template: Any) -> dict[str, str]:
     }
 
 
-def _type_at(match: Any, types: dict[str, str]) -> str | None:
+def _resource_at(match: Any) -> str | None:
     path = list(getattr(match, "path", None) or [])
     if len(path) >= 2 and path[0] == "Resources":
-        return types.get(str(path[1]))
+        return str(path[1])
     return None
+
+
+def _type_at(match: Any, types: dict[str, str]) -> str | None:
+    resource = _resource_at(match)
+    return None if resource is None else types.get(resource)
+
+
+def _only(template: Any, resources: frozenset[str]) -> Any:
+    """The decoded template with only ``resources`` under Resources: cfn-lint's own node
+    types, keys and marks kept, so a match has the line and column it has in the whole."""
+    from cfnlint.decode.node import dict_node
+
+    whole = template.get("Resources")
+    if not isinstance(whole, dict):
+        return template
+    kept = dict_node(
+        {k: v for k, v in whole.items() if str(k) in resources},
+        getattr(whole, "start_mark", None),
+        getattr(whole, "end_mark", None),
+    )
+    cut = dict_node(
+        {k: (kept if k == "Resources" else v) for k, v in template.items()},
+        getattr(template, "start_mark", None),
+        getattr(template, "end_mark", None),
+    )
+    return cut
 
 
 def _schemas_differ(resource_type: str, regions: tuple[str, str]) -> bool:
@@ -179,29 +214,36 @@ def _finding(source: SourceFile, error: _Error, target: str, where: str) -> Find
 def scan(
     linter: Linter, source: SourceFile, target: str, source_region: str | None
 ) -> list[Finding]:
-    """IAC-001 findings of one template (the target Region must be prepared)."""
-    both = source_region is not None and source_region != target
-    if not both or linter.prepare(target, source_region or "") is not None:
-        return [_finding(source, e, target, "") for e in linter.errors(source.text, target)]
-    assert source_region is not None
+    """IAC-001 findings of one template (the target Region must be prepared).
+
+    One cfn-lint pass for the target. Only when it has errors that may differ between the
+    Regions (an error naming a Region, or under a resource type whose schemas differ) is
+    the template linted for the source too, and then only the resources those errors are
+    under (the whole template when one is outside Resources): an error found there at
+    the same rule, line and column is "also reported for <source>". An error that names
+    no Region, under a type with the same schema in both, is the same in both.
+    """
+    errors = linter.errors(source.text, target)
+    if source_region is None or source_region == target or not errors:
+        return [_finding(source, e, target, "") for e in errors]
     pair = (target, source_region)
-    errors = linter.errors(source.text, *pair)
-    if not errors:
-        return []
-    unsettled = any(
-        e.regions is None and e.resource_type is not None and _schemas_differ(e.resource_type, pair)
-        for e in errors
-    )
-    if unsettled:  # a Region-free error of a type whose schemas differ: one pass each
-        linter.prepare(source_region)
-        in_target = linter.errors(source.text, target)
-        in_source = {e.key for e in linter.errors(source.text, source_region)}
-    else:
-        in_target = [e for e in errors if e.regions is None or target in e.regions]
-        in_source = {e.key for e in errors if e.regions is None or source_region in e.regions}
+
+    def same_in_both(error: _Error) -> bool:
+        return error.regions is None and (
+            error.resource_type is None or not _schemas_differ(error.resource_type, pair)
+        )
+
+    regional = [e for e in errors if not same_in_both(e)]
+    in_source: set[tuple[str, int, int]] = set()
+    if regional and linter.prepare(source_region) is None:
+        names = {e.resource for e in regional}
+        only = None if None in names else frozenset(str(n) for n in names)
+        in_source = {e.key for e in linter.errors(source.text, source_region, resources=only)}
+    elif regional:  # cfn-lint cannot lint for the source: say nothing about it
+        return [_finding(source, e, target, "") for e in errors]
     findings = []
-    for error in in_target:
-        if error.key in in_source:
+    for error in errors:
+        if same_in_both(error) or error.key in in_source:
             where = f" (also reported for {source_region})"
         else:
             where = f" (not reported for {source_region})"
