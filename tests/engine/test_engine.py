@@ -11,7 +11,7 @@ import pytest
 from regionready.engine.conditions import Evaluator
 from regionready.engine.evaluation import evaluate
 from regionready.engine.fixtures import scan_from_case
-from regionready.engine.rules import Rule, parse_rule
+from regionready.engine.rules import Rule, RuleError, load_rules, parse_rule
 from regionready.model import Status
 
 NOW = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
@@ -392,3 +392,109 @@ message: x
     assert {x.resource_name for x in run([plain], {"target": {"acm": {"certificate": items}}})} == {
         None
     }
+
+
+def test_root_causes_are_the_exact_keys_a_secret_uses() -> None:
+    """SM-001 depends on KMS-001 and KMS-002 through the secret's own key: only the
+    secrets under a failing key name it as their root cause (issue 17); one under the AWS
+    managed key, or under a key that is ready in the target, names none."""
+    catalogue = {r.id: r for r in load_rules()}
+    rules = [catalogue["SM-001"], catalogue["KMS-001"], catalogue["KMS-002"]]
+    arn = "arn:aws:kms:me-central-1:111111111111"
+
+    def secret(name: str, key: str | None) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "ARN": f"arn:aws:secretsmanager:me-central-1:111111111111:secret:{name}-AAAAAA",
+            "Name": name,
+            "ReplicationStatus": [],
+        }
+        if key is not None:
+            item["KmsKeyId"] = key
+        return item
+
+    def alias(name: str, key: str) -> dict[str, Any]:
+        return {
+            "AliasName": name,
+            "TargetKeyId": key,
+            "Key": {"KeyId": key, "KeyState": "Enabled", "KeyManager": "CUSTOMER"},
+        }
+
+    mrk = {
+        "KeyId": "mrk-orders",
+        "Aliases": ["alias/orders-mrk"],
+        "KeyManager": "CUSTOMER",
+        "KeyState": "Enabled",
+        "MultiRegion": True,
+        "MultiRegionConfiguration": {"MultiRegionKeyType": "PRIMARY"},
+    }
+    case = {
+        "source_region": "me-central-1",
+        "target_region": "eu-central-1",
+        "source": {
+            "secretsmanager": {
+                "secret": [
+                    secret("by-alias", "alias/gone"),
+                    secret("by-key-arn", f"{arn}:key/k-gone"),
+                    secret("by-alias-arn", f"{arn}:alias/gone"),
+                    secret("aws-managed", None),
+                    secret("ready-key", "alias/ready"),
+                    secret("mrk-by-alias", "alias/orders-mrk"),
+                    secret("mrk-by-arn", f"{arn}:key/mrk-orders"),
+                ]
+            },
+            "kms": {
+                "alias": [alias("alias/gone", "k-gone"), alias("alias/ready", "k-ready")],
+                "key": [mrk],
+            },
+        },
+        "target": {
+            "secretsmanager": {"secret": []},
+            "kms": {"alias": [alias("alias/ready", "t-ready")], "key": []},
+        },
+    }
+    results = run(rules, case)
+    assert {(r.rule_id, r.resource_name) for r in results if r.status is Status.FAIL} >= {
+        ("KMS-001", "alias/gone"),
+        ("KMS-002", "alias/orders-mrk"),
+    }
+    blocked = {
+        r.resource_name: r.blocked_by
+        for r in results
+        if r.rule_id == "SM-001" and r.status is Status.FAIL
+    }
+    assert blocked == {
+        "by-alias": ["KMS-001"],
+        "by-key-arn": ["KMS-001"],
+        "by-alias-arn": ["KMS-001"],
+        "aws-managed": [],
+        "ready-key": [],
+        "mrk-by-alias": ["KMS-002"],
+        "mrk-by-arn": ["KMS-002"],
+    }
+
+
+def test_depends_on_takes_an_edge_and_checks_its_expressions(tmp_path: Path) -> None:
+    edged = rule(
+        tmp_path,
+        """\
+id: TST-030
+title: Edged
+kind: readiness
+resource: acm.certificate
+fail_when: [{key: InUse, op: eq, value: false}]
+message: x
+depends_on:
+  - TST-031
+  - {rule: TST-032, via: KeyRef, to: "[KeyId, Aliases[]]"}
+""",
+    )
+    assert edged.depends_on == ("TST-031", "TST-032")
+    assert set(edged.edges) == {"TST-032"}
+    assert edged.edges["TST-032"].via == "KeyRef"
+    with pytest.raises(RuleError, match="depends_on"):
+        rule(
+            tmp_path,
+            "id: TST-033\ntitle: Bad\nkind: readiness\nresource: acm.certificate\n"
+            "fail_when: [{key: InUse, op: eq, value: false}]\nmessage: x\n"
+            "depends_on: [{rule: TST-031, via: 'KeyRef[?'}]\n",
+        )

@@ -28,6 +28,7 @@ from regionready.engine.results import (
     location,
     mark_blocked,
     not_applicable,
+    reference_names,
     result,
     rule_error,
 )
@@ -52,6 +53,8 @@ class Engine:
         if self.services is None:
             self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
         self.data = SnapshotData(self.scan, self.rules, self.services)
+        #: (rule, account, Region, resource type) -> the items by id, for names_of.
+        self._items: dict[tuple[str, str, str, str | None], dict[str, Any]] = {}
 
     def evaluate(self) -> list[Result]:
         """Every rule whose collector was run, in every account; sorted, with each
@@ -68,9 +71,32 @@ class Engine:
                     results.extend(self.evaluate_rule(rule, context))
                 except EvaluationError as exc:
                     results.append(rule_error(rule, context, exc))
-        mark_blocked(results, self.rules)
+        mark_blocked(results, self.rules, self.names_of)
         results.sort(key=attrgetter("rule_id", "account", "region", "resource_id"))
         return results
+
+    def names_of(self, rule: Rule, result: Result, expression: str) -> set[str]:
+        """The names ``expression`` gives on the item ``result`` is about (a parity
+        result's source item); none when the item or the value cannot be found."""
+        source_region, target_region = self.scan.pair(result.account)
+        if rule.kind == "parity":
+            region, item_id = source_region, str(result.details.get("source") or "")
+        else:
+            region, item_id = result.region, result.resource_id
+        resource = result.resource_type if result.resource_type in rule.resources else None
+        key = (rule.id, result.account, region, resource)
+        if key not in self._items:
+            ds = self.data.dataset(result.account, region, rule, resource)
+            self._items[key] = {ds.id_of(item): item for item in ds.items}
+        item = self._items[key].get(item_id)
+        if item is None:
+            return set()
+        context = Context(result.account, source_region, target_region, self.clock, rule.params)
+        try:
+            value = Evaluator(rule, context).search(expression, item)
+        except EvaluationError:
+            return set()
+        return reference_names(value)
 
     def evaluate_rule(self, rule: Rule, context: Context) -> list[Result]:
         """The results of one rule in one account (EvaluationError if the rule breaks)."""

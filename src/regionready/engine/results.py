@@ -8,6 +8,7 @@ computed by the constructor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from regionready.engine.conditions import Context, EvaluationError
@@ -153,22 +154,64 @@ def location(value: Any) -> Location | None:
     )
 
 
-def mark_blocked(results: list[Result], rules: list[Rule]) -> None:
+#: The names a result's item gives for an expression (see :func:`reference_names`).
+NamesOf = Callable[[Rule, Result, str], set[str]]
+
+
+def reference_names(value: Any) -> set[str]:
+    """The names a reference answers to: itself (each of a list), and for a KMS ARN
+    also its key id or its ``alias/<name>``; nothing for null."""
+    if value is None:
+        return set()
+    if isinstance(value, list):
+        return set().union(*(reference_names(v) for v in value)) if value else set()
+    text = str(value)
+    names = {text} if text else set()
+    parts = text.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "kms":
+        resource = parts[5]
+        names.add(resource[len("key/") :] if resource.startswith("key/") else resource)
+    return names
+
+
+def mark_blocked(results: list[Result], rules: list[Rule], names_of: NamesOf) -> None:
     """A failure of a rule another rule depends on is that rule's root cause.
 
-    When both rules judge the same resource type, only the dependency's failure on the
-    same resource (correlation key) blocks; across resource types any failure of the
-    dependency in the account does (e.g. a missing KMS replica blocks Identity Center).
+    With an edge (a ``depends_on`` entry with ``via``), exactly: a failure of the other
+    rule blocks this result only when one of the references ``via`` gives on this
+    result's item names it (its resource id, correlation key or resource name, or a
+    value of ``to`` on its item); a result whose item refers to nothing (an AWS managed
+    key) is blocked by none. Without an edge, when both rules judge the same resource
+    type, only the dependency's failure on the same resource (correlation key) blocks;
+    across resource types any failure of the dependency in the account does.
     """
-    resource_of = {rule.id: rule.resource for rule in rules}
+    by_id = {rule.id: rule for rule in rules}
     failing = [r for r in results if r.status is Status.FAIL]
     failing_any = {(r.rule_id, r.account) for r in failing}
     failing_on = {(r.rule_id, r.account, r.correlation_key) for r in failing}
-    depends = {rule.id: rule.depends_on for rule in rules if rule.depends_on}
+    named: dict[tuple[str, str, str | None], set[str]] = {}
+
+    def failing_names(dep: str, account: str, to: str | None) -> set[str]:
+        """Every name the dependency's failures in ``account`` answer to."""
+        if (dep, account, to) not in named:
+            names: set[str] = set()
+            for r in failing:
+                if r.rule_id == dep and r.account == account:
+                    names |= reference_names([r.resource_id, r.correlation_key, r.resource_name])
+                    if to is not None and dep in by_id:
+                        names |= names_of(by_id[dep], r, to)
+            named[(dep, account, to)] = names
+        return named[(dep, account, to)]
+
     for found in failing:
+        rule = by_id.get(found.rule_id)
         blocked = []
-        for dep in depends.get(found.rule_id, ()):
-            if resource_of.get(dep) == resource_of.get(found.rule_id):
+        for dep in rule.depends_on if rule is not None else ():
+            edge = rule.edges.get(dep) if rule is not None else None
+            if edge is not None and rule is not None:
+                refs = names_of(rule, found, edge.via)
+                hit = bool(refs) and bool(refs & failing_names(dep, found.account, edge.to))
+            elif rule is not None and dep in by_id and by_id[dep].resource == rule.resource:
                 hit = (dep, found.account, found.correlation_key) in failing_on
             else:
                 hit = (dep, found.account) in failing_any

@@ -179,7 +179,29 @@ def rule_schema() -> dict[str, Any]:
             },
             "depends_on": {
                 "type": "array",
-                "items": {"type": "string", "pattern": RULE_ID_RE},
+                "items": {
+                    "oneOf": [
+                        {"type": "string", "pattern": RULE_ID_RE},
+                        {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["rule", "via"],
+                            "properties": {
+                                "rule": {"type": "string", "pattern": RULE_ID_RE},
+                                "via": dict(
+                                    expression,
+                                    description="on this rule's item (a parity rule's source "
+                                    "item): the references to the other rule's resources",
+                                ),
+                                "to": dict(
+                                    expression,
+                                    description="on the other rule's item: more names it "
+                                    "answers to (its id, name and key always count)",
+                                ),
+                            },
+                        },
+                    ]
+                },
             },
         },
         "allOf": [
@@ -247,6 +269,20 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Edge:
+    """How one of a rule's results depends on exact resources of another rule
+    (``depends_on: [{rule: KMS-001, via: ..., to: ...}]``): ``via`` on this rule's item
+    (a parity rule's source item) gives the references (a string or a list; null: no
+    dependency), and a failing result of the other rule blocks it when one of them names
+    that result: its resource id, correlation key or resource name, or a value of ``to``
+    on its item. A reference or name that is a KMS ARN also counts as its ``key/<id>``
+    id or its ``alias/<name>``."""
+
+    via: str
+    to: str | None = None
+
+
+@dataclass(frozen=True)
 class Rule:
     id: str
     title: str
@@ -276,6 +312,8 @@ class Rule:
     usage: str | None = None
     adds: str | None = None
     depends_on: tuple[str, ...] = ()
+    #: depends_on entries with ``via``: rule id -> (via, to); see :class:`Edge`.
+    edges: dict[str, Edge] = field(default_factory=dict)
     lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
     also: tuple[str, ...] = ()
 
@@ -456,6 +494,11 @@ def rule_expressions(data: dict[str, Any]) -> list[tuple[tuple[str | int, ...], 
     for key in ("pair_by", "usage", "adds", "resource_name", "location"):
         if _text(data.get(key)):
             found.append(((key,), data[key]))
+    depends = data.get("depends_on")
+    for index, entry in _items(depends if isinstance(depends, list) else []):
+        for key in ("via", "to"):
+            if _text(entry.get(key)):
+                found.append((("depends_on", index, key), entry[key]))
     lookups = data.get("lookups")
     for name, spec in lookups.items() if isinstance(lookups, dict) else ():
         if isinstance(spec, dict) and _text(spec.get("key")):
@@ -682,10 +725,19 @@ def _rule(data: dict[str, Any], display_path: str) -> Rule:
         quotas=_quotas(data.get("quota")),
         usage=data.get("usage"),
         adds=data.get("adds"),
-        depends_on=tuple(data.get("depends_on", []) or []),
+        depends_on=tuple(_dependency_id(d) for d in data.get("depends_on", []) or []),
+        edges={
+            str(d["rule"]): Edge(str(d["via"]), d.get("to"))
+            for d in data.get("depends_on", []) or []
+            if isinstance(d, dict)
+        },
         lookups={k: dict(v) for k, v in (data.get("lookups") or {}).items()},
         also=tuple(data.get("also", []) or []),
     )
+
+
+def _dependency_id(entry: Any) -> str:
+    return str(entry["rule"]) if isinstance(entry, dict) else str(entry)
 
 
 def builtin_rules_dir() -> Path:
