@@ -203,18 +203,17 @@ def mark_blocked(results: list[Result], rules: list[Rule], names_of: NamesOf) ->
             named[(dep, account, to)] = names
         return named[(dep, account, to)]
 
+    def blocks(rule: Rule, dep: str, found: Result) -> bool:
+        edge = rule.edges.get(dep)
+        if edge is not None:
+            refs = names_of(rule, found, edge.via)
+            return bool(refs & failing_names(dep, found.account, edge.to))
+        if dep in by_id and by_id[dep].resource == rule.resource:
+            return (dep, found.account, found.correlation_key) in failing_on
+        return (dep, found.account) in failing_any
+
     for found in failing:
         rule = by_id.get(found.rule_id)
-        blocked = []
-        for dep in rule.depends_on if rule is not None else ():
-            edge = rule.edges.get(dep) if rule is not None else None
-            if edge is not None and rule is not None:
-                refs = names_of(rule, found, edge.via)
-                hit = bool(refs) and bool(refs & failing_names(dep, found.account, edge.to))
-            elif rule is not None and dep in by_id and by_id[dep].resource == rule.resource:
-                hit = (dep, found.account, found.correlation_key) in failing_on
-            else:
-                hit = (dep, found.account) in failing_any
-            if hit:
-                blocked.append(dep)
-        found.blocked_by = blocked
+        found.blocked_by = (
+            [] if rule is None else [dep for dep in rule.depends_on if blocks(rule, dep, found)]
+        )
