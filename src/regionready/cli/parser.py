@@ -124,7 +124,8 @@ def add_rules_dir_option(parser: argparse.ArgumentParser) -> None:
         type=Path,
         default=[],
         metavar="DIR",
-        help="extra rules directory (<DIR>/<service>/<ID>.yaml); repeatable",
+        help="extra rules directory: every *.yaml and *.yml under it (tests/ folders hold "
+        "fixtures); repeatable",
     )
 
 
