@@ -245,11 +245,16 @@ def _head(report: Report, card: Scorecard) -> list[str]:
     if roots:
         lines += ["", "### Root causes first", ""]
         lines += [
-            f"- **{escape(rule_id)}** blocks {plural(count, 'other finding')}"
-            for rule_id, count in roots
+            f"- {_cause(entry)} blocks {plural(count, 'other finding')}" for entry, count in roots
         ]
     lines.append("")
     return lines
+
+
+def _cause(entry: str) -> str:
+    """A ``blocked_by`` entry (``<rule id> <resource>``) with its rule id in bold."""
+    rule_id, _, resource = entry.partition(" ")
+    return f"**{escape(rule_id)}**" + (f" {escape(resource)}" if resource else "")
 
 
 def _root_causes(report: Report) -> list[tuple[str, int]]:

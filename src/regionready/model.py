@@ -112,6 +112,7 @@ class Result:
     #: What a person calls the resource (a domain, an alias, a name), from the rule's
     #: ``resource_name`` expression; None when the rule has none or the item gives none.
     resource_name: str | None = None
+    #: The failures that block this one, its root causes: ``<rule id> <resource>`` each.
     blocked_by: list[str] = field(default_factory=list)
     suppression: dict[str, str] | None = None
     details: dict[str, Any] = field(default_factory=dict)
@@ -130,6 +131,12 @@ class Result:
     @property
     def is_finding(self) -> bool:
         return self.status is Status.FAIL
+
+    @property
+    def blocking_rules(self) -> list[str]:
+        """The rules whose failures block this one: each ``blocked_by`` entry is
+        ``<rule id> <resource>``."""
+        return list(dict.fromkeys(entry.split(" ", 1)[0] for entry in self.blocked_by))
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (a copy: mutating it leaves the result unchanged).

@@ -69,7 +69,7 @@ def test_add_region_waits_for_the_key_replica(harness: Harness, tmp_path: Path) 
     assert h.status(scan, "IDC-003", instance) is Status.FAIL
     [finding] = [r for r in h.results(scan, "IDC-001") if r.status is Status.FAIL]
     # The engine says IDC-003 blocks it (IDC-001 depends_on IDC-003); nothing re-evaluates.
-    assert "IDC-003" in finding.blocked_by
+    assert "IDC-003" in finding.blocking_rules
 
     # The runner plans no add-region for it, and the plan's notes say why.
     changes, notes = h.plan(scan, "IDC-001")
@@ -106,10 +106,10 @@ def test_add_region_reads_the_gate_from_blocked_by(harness: Harness) -> None:
     assert finding.blocked_by == []
     ctx = PlanContext(scan, finding.account, IDC_SOURCE, IDC_TARGET)
     assert [c.action for c in add_region.plan(finding, ctx)] == ["add-region"]
-    finding.blocked_by = ["IDC-003"]
+    finding.blocked_by = [f"IDC-003 {instance}"]
     assert add_region.plan(finding, ctx) == []
     [note] = ctx.notes
     assert note.startswith(f"IDC-001 {instance}: add-region waits for IDC-003 to pass")
     # Another rule's failure (KMS-002 on some other key) does not hold add-region back.
-    finding.blocked_by = ["KMS-002"]
+    finding.blocked_by = ["KMS-002 alias/other"]
     assert [c.action for c in add_region.plan(finding, ctx)] == ["add-region"]

@@ -162,7 +162,11 @@ message: "{DomainName} unused"
     case = {"target": {"acm": {"certificate": certs("a", Status="PENDING_VALIDATION")}}}
     results = run([root, child], case)
     blocked = {x.rule_id: x.blocked_by for x in results if x.status is Status.FAIL}
-    assert blocked == {"TST-030": [], "TST-031": ["TST-030"]}
+    # the failure that blocks it, by its resource (the rule has no resource_name: its id)
+    assert blocked == {
+        "TST-030": [],
+        "TST-031": ["TST-030 arn:aws:acm:eu-central-1:1:certificate/a"],
+    }
     case = {"target": {"acm": {"certificate": certs("a", Status="ISSUED")}}}
     blocked = {x.rule_id: x.blocked_by for x in run([root, child], case) if x.status is Status.FAIL}
     assert blocked == {"TST-031": []}
@@ -278,7 +282,7 @@ message: "{source.DomainName} not issued"
         "target": {"acm": {"certificate": certs("b", Status="PENDING_VALIDATION")}},
     }
     blocked = {
-        (x.rule_id, x.correlation_key): x.blocked_by
+        (x.rule_id, x.correlation_key): x.blocking_rules
         for x in run([parent, child], case)
         if x.status is Status.FAIL
     }
@@ -463,13 +467,13 @@ def test_root_causes_are_the_exact_keys_a_secret_uses() -> None:
         if r.rule_id == "SM-001" and r.status is Status.FAIL
     }
     assert blocked == {
-        "by-alias": ["KMS-001"],
-        "by-key-arn": ["KMS-001"],
-        "by-alias-arn": ["KMS-001"],
+        "by-alias": ["KMS-001 alias/gone"],
+        "by-key-arn": ["KMS-001 alias/gone"],
+        "by-alias-arn": ["KMS-001 alias/gone"],
         "aws-managed": [],
         "ready-key": [],
-        "mrk-by-alias": ["KMS-002"],
-        "mrk-by-arn": ["KMS-002"],
+        "mrk-by-alias": ["KMS-002 alias/orders-mrk"],
+        "mrk-by-arn": ["KMS-002 alias/orders-mrk"],
     }
 
 

@@ -248,6 +248,7 @@ def build_report(source: str = SOURCE, target: str = TARGET) -> Report:
             f"multi-Region primary mrk-1234 (alias/app) has no replica in {target}",
             correlation_key="mrk-1234",
             resource_type="kms.key",
+            resource_name="alias/app",
             account=ACCOUNT,
             region=source,
         ),
@@ -257,7 +258,7 @@ def build_report(source: str = SOURCE, target: str = TARGET) -> Report:
             Severity.MEDIUM,
             f"{key}/mrk-1234",
             "rotation is on for the source key and off in the target",
-            blocked_by=["KMS-002"],
+            blocked_by=["KMS-002 alias/app"],
         ),
         result(
             "KMS-007",

@@ -116,9 +116,9 @@ def test_findings_grouped_by_severity_critical_first(report: Report) -> None:
 def test_root_causes_before_blocked_findings(report: Report) -> None:
     text = markdown.render(report)
     assert "### Root causes first" in text
-    assert "- **KMS-002** blocks 1 other finding" in text
+    assert "- **KMS-002** alias/app blocks 1 other finding" in text
     blocked = next(line for line in text.splitlines() if line.startswith("- **KMS-004**"))
-    assert "blocked by KMS-002" in blocked
+    assert "blocked by KMS-002 alias/app" in blocked
     medium = text.split("#### 🟨 Medium", 1)[1].split("####", 1)[0]
     items = [line.split("**")[1] for line in medium.splitlines() if line.startswith("- **")]
     assert items[-1] == "KMS-004"  # the blocked one after the root causes of its group

@@ -149,7 +149,11 @@ def test_locations(report: Report) -> None:
     assert cloud["physicalLocation"]["artifactLocation"]["uri"] == "rules/kms/KMS-002.yaml"
     assert cloud["physicalLocation"]["region"] == {"startLine": 1}
     assert cloud["logicalLocations"] == [
-        {"fullyQualifiedName": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/mrk-1234", "kind": "resource"}
+        {
+            "fullyQualifiedName": f"arn:aws:kms:us-east-1:{ACCOUNT}:key/mrk-1234",
+            "kind": "resource",
+            "name": "alias/app",  # the result's resource_name
+        }
     ]
     for item in run_of(report)["results"]:
         (location,) = item["locations"]

@@ -174,46 +174,60 @@ def reference_names(value: Any) -> set[str]:
     return names
 
 
-def mark_blocked(results: list[Result], rules: list[Rule], names_of: NamesOf) -> None:
-    """A failure of a rule another rule depends on is that rule's root cause.
+def blocker(result: Result) -> str:
+    """How a finding names a failure that blocks it: ``<rule id> <resource>`` (the
+    resource's name, else its id)."""
+    return f"{result.rule_id} {result.resource_name or result.resource_id}"
 
-    With an edge (a ``depends_on`` entry with ``via``), exactly: a failure of the other
-    rule blocks this result only when one of the references ``via`` gives on this
-    result's item names it (its resource id, correlation key or resource name, or a
-    value of ``to`` on its item); a result whose item refers to nothing (an AWS managed
-    key) is blocked by none. Without an edge, when both rules judge the same resource
-    type, only the dependency's failure on the same resource (correlation key) blocks;
-    across resource types any failure of the dependency in the account does.
+
+def mark_blocked(results: list[Result], rules: list[Rule], names_of: NamesOf) -> None:
+    """The failures that block each failure, its root causes (``blocked_by``): for each
+    rule it ``depends_on``, the exact failing resources of that rule, named by
+    :func:`blocker`.
+
+    With an edge (a ``depends_on`` entry with ``via``): the other rule's failures that one
+    of the references ``via`` gives on this result's item names (by resource id,
+    correlation key or resource name, or a value of ``to`` on its item); a result whose
+    item refers to nothing (an AWS managed key) is blocked by none. Without an edge, when
+    both rules judge the same resource type: its failure on the same resource
+    (correlation key); across resource types: every failure of it in the account.
     """
     by_id = {rule.id: rule for rule in rules}
-    failing = [r for r in results if r.status is Status.FAIL]
-    failing_any = {(r.rule_id, r.account) for r in failing}
-    failing_on = {(r.rule_id, r.account, r.correlation_key) for r in failing}
-    named: dict[tuple[str, str, str | None], set[str]] = {}
+    failing: dict[tuple[str, str], list[Result]] = {}
+    for r in results:
+        if r.status is Status.FAIL:
+            failing.setdefault((r.rule_id, r.account), []).append(r)
+    named: dict[tuple[str, str, str | None], list[tuple[Result, set[str]]]] = {}
 
-    def failing_names(dep: str, account: str, to: str | None) -> set[str]:
-        """Every name the dependency's failures in ``account`` answer to."""
+    def with_names(dep: str, account: str, to: str | None) -> list[tuple[Result, set[str]]]:
+        """The dependency's failures in ``account``, each with the names it answers to."""
         if (dep, account, to) not in named:
-            names: set[str] = set()
-            for r in failing:
-                if r.rule_id == dep and r.account == account:
-                    names |= reference_names([r.resource_id, r.correlation_key, r.resource_name])
-                    if to is not None and dep in by_id:
-                        names |= names_of(by_id[dep], r, to)
-            named[(dep, account, to)] = names
+            named[(dep, account, to)] = [
+                (
+                    r,
+                    reference_names([r.resource_id, r.correlation_key, r.resource_name])
+                    | (names_of(by_id[dep], r, to) if to is not None and dep in by_id else set()),
+                )
+                for r in failing.get((dep, account), [])
+            ]
         return named[(dep, account, to)]
 
-    def blocks(rule: Rule, dep: str, found: Result) -> bool:
+    def blocking(rule: Rule, dep: str, found: Result) -> list[Result]:
         edge = rule.edges.get(dep)
         if edge is not None:
             refs = names_of(rule, found, edge.via)
-            return bool(refs & failing_names(dep, found.account, edge.to))
+            return [r for r, names in with_names(dep, found.account, edge.to) if refs & names]
+        others = failing.get((dep, found.account), [])
         if dep in by_id and by_id[dep].resource == rule.resource:
-            return (dep, found.account, found.correlation_key) in failing_on
-        return (dep, found.account) in failing_any
+            return [r for r in others if r.correlation_key == found.correlation_key]
+        return others
 
-    for found in failing:
-        rule = by_id.get(found.rule_id)
-        found.blocked_by = (
-            [] if rule is None else [dep for dep in rule.depends_on if blocks(rule, dep, found)]
-        )
+    for results_of_rule in failing.values():
+        for found in results_of_rule:
+            rule = by_id.get(found.rule_id)
+            causes = (
+                []
+                if rule is None
+                else [r for dep in rule.depends_on for r in blocking(rule, dep, found)]
+            )
+            found.blocked_by = list(dict.fromkeys(blocker(r) for r in causes))

@@ -354,7 +354,8 @@ def test_add_region_is_blocked_by_the_missing_key_replica() -> None:
     results = {r.rule_id: r for r in evaluate(scan_from_case(rules[0], case), rules, now=now)}
     assert results["IDC-003"].status is Status.FAIL
     assert results["IDC-001"].status is Status.FAIL
-    assert results["IDC-001"].blocked_by == ["IDC-003"]
+    assert results["IDC-001"].blocking_rules == ["IDC-003"]
+    assert results["IDC-001"].blocked_by == [f"IDC-003 {results['IDC-003'].resource_name}"]
 
     case["target"]["kms"]["key"] = [{"KeyId": "mrk-1", "KeyState": "Enabled", "MultiRegion": True}]
     results = {r.rule_id: r for r in evaluate(scan_from_case(rules[0], case), rules, now=now)}

@@ -59,7 +59,7 @@ def blocked_reason(finding: Result, ctx: PlanContext) -> str | None:
             f"{label}: AddRegion must be called in the primary Region {primary}, which is "
             f"neither the source nor the target: add {ctx.target} there"
         )
-    if GATE_RULE in finding.blocked_by:
+    if GATE_RULE in finding.blocking_rules:
         return (
             f"{label}: add-region waits for {GATE_RULE} to pass (FAIL: the instance's key has "
             f"no replica in {ctx.target} that is enabled, see the {GATE_RULE} finding); "
