@@ -502,3 +502,46 @@ depends_on:
             "fail_when: [{key: InUse, op: eq, value: false}]\nmessage: x\n"
             "depends_on: [{rule: TST-031, via: 'KeyRef[?'}]\n",
         )
+
+
+def test_an_archive_rule_is_blocked_by_its_own_analyzer_type_only() -> None:
+    """AA-002 depends on AA-001 through the rule's analyzer type: a missing internal-access
+    analyzer blocks that analyzer's archive rules, not the account analyzer's."""
+    catalogue = {r.id: r for r in load_rules()}
+    rules = [catalogue["AA-002"], catalogue["AA-001"]]
+
+    def analyzer(region: str, name: str, kind: str) -> dict[str, Any]:
+        arn = f"arn:aws:access-analyzer:{region}:111111111111:analyzer/{name}"
+        return {"arn": arn, "name": name, "type": kind, "status": "ACTIVE"}
+
+    def archive(name: str, kind: str, rule_name: str) -> dict[str, Any]:
+        return {
+            "Id": f"{name}/{rule_name}",
+            "ruleName": rule_name,
+            "filter": {"resourceType": {"eq": ["AWS::S3::Bucket"]}},
+            "analyzer": {"name": name, "type": kind, "status": "ACTIVE"},
+        }
+
+    case = {
+        "source": {
+            "accessanalyzer": {
+                "analyzer": [
+                    analyzer("me-central-1", "external", "ACCOUNT"),
+                    analyzer("me-central-1", "internal", "ACCOUNT_INTERNAL_ACCESS"),
+                ],
+                "archive_rule": [
+                    archive("external", "ACCOUNT", "ignore-buckets"),
+                    archive("internal", "ACCOUNT_INTERNAL_ACCESS", "ignore-roles"),
+                ],
+            }
+        },
+        "target": {
+            "accessanalyzer": {
+                "analyzer": [analyzer("eu-central-1", "external-eu", "ACCOUNT")],
+                "archive_rule": [],
+            }
+        },
+    }
+    results = run(rules, case)
+    blocked = {r.resource_name: r.blocked_by for r in results if r.rule_id == "AA-002"}
+    assert blocked == {"ignore-buckets": [], "ignore-roles": ["AA-001 internal"]}
