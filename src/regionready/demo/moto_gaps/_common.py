@@ -12,28 +12,25 @@ _TOKEN = "moto-gaps:"
 Handler = Callable[..., Any]
 
 
-def _remember_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+def remember_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
     """before-parameter-build: keep the caller's parameters for the after-call hook."""
     context[_PARAMS] = dict(params)
 
 
-def _request(context: dict[str, Any] | None) -> dict[str, Any]:
+def remembered_params(context: dict[str, Any] | None) -> dict[str, Any]:
+    """after-call: the caller's parameters remember_params kept ({} without them)."""
     if not context:
         return {}
     found: dict[str, Any] = context.get(_PARAMS) or {}
     return found
 
 
-def _failed(parsed: Any) -> bool:
+def is_error_answer(parsed: Any) -> bool:
+    """Whether a parsed answer is an error (the hook then leaves it alone)."""
     return not isinstance(parsed, dict) or "Error" in parsed
 
 
-def _arn_region(arn: Any) -> str | None:
-    parts = str(arn or "").split(":")
-    return parts[3] if len(parts) > 5 and parts[0] == "arn" else None
-
-
-def _page(
+def page_answer(
     parsed: dict[str, Any],
     request: dict[str, Any],
     *,

@@ -41,7 +41,12 @@ from typing import Any, TypeVar
 
 from botocore.awsrequest import AWSResponse
 
-from regionready.demo.moto_gaps._common import Handler, _page, _remember_params, _request
+from regionready.demo.moto_gaps._common import (
+    Handler,
+    page_answer,
+    remember_params,
+    remembered_params,
+)
 
 DEFAULT_ACCOUNT = "123456789012"
 ANALYZER_TYPES = (
@@ -184,7 +189,7 @@ def _rule(name: str, criteria: Any) -> dict[str, Any]:
 
 
 def _create_analyzer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    request = _request(context)
+    request = remembered_params(context)
     name = str(request.get("analyzerName"))
     kind = str(request.get("type"))
     if kind not in ANALYZER_TYPES:
@@ -226,7 +231,7 @@ def _create_analyzer(request_signer: Any, context: dict[str, Any], **_: Any) -> 
 
 
 def _create_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    request = _request(context)
+    request = remembered_params(context)
     name = str(request.get("analyzerName"))
     rule_name = str(request.get("ruleName"))
     state = _state(request_signer, context)
@@ -245,7 +250,7 @@ def _create_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any)
 
 
 def _update_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    request = _request(context)
+    request = remembered_params(context)
     name = str(request.get("analyzerName"))
     rule_name = str(request.get("ruleName"))
     state = _state(request_signer, context)
@@ -261,7 +266,7 @@ def _update_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any)
 
 
 def _list_analyzers(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    request = _request(context)
+    request = remembered_params(context)
     wanted = request.get("type")
     state = _state(request_signer, context)
     with state.lock:
@@ -271,7 +276,7 @@ def _list_analyzers(request_signer: Any, context: dict[str, Any], **_: Any) -> R
             if wanted is None or a["type"] == wanted
         ]
     parsed: dict[str, Any] = {"analyzers": found}
-    _page(
+    page_answer(
         parsed,
         request,
         items="analyzers",
@@ -283,7 +288,7 @@ def _list_analyzers(request_signer: Any, context: dict[str, Any], **_: Any) -> R
 
 
 def _get_analyzer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    name = str(_request(context).get("analyzerName"))
+    name = str(remembered_params(context).get("analyzerName"))
     state = _state(request_signer, context)
     with state.lock:
         analyzer = state.analyzers.get(name)
@@ -293,7 +298,7 @@ def _get_analyzer(request_signer: Any, context: dict[str, Any], **_: Any) -> Rep
 
 
 def _list_archive_rules(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    request = _request(context)
+    request = remembered_params(context)
     name = str(request.get("analyzerName"))
     state = _state(request_signer, context)
     with state.lock:
@@ -301,7 +306,7 @@ def _list_archive_rules(request_signer: Any, context: dict[str, Any], **_: Any) 
             return _not_found("Analyzer", name, ANALYZER_RESOURCE)
         found = [copy.deepcopy(r) for r in state.rules.get(name, {}).values()]
     parsed: dict[str, Any] = {"archiveRules": found}
-    _page(
+    page_answer(
         parsed,
         request,
         items="archiveRules",
@@ -313,7 +318,7 @@ def _list_archive_rules(request_signer: Any, context: dict[str, Any], **_: Any) 
 
 
 def _get_archive_rule(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
-    request = _request(context)
+    request = remembered_params(context)
     name = str(request.get("analyzerName"))
     rule_name = str(request.get("ruleName"))
     state = _state(request_signer, context)
@@ -340,7 +345,7 @@ HANDLERS: tuple[tuple[str, Handler], ...] = tuple(
     pair
     for operation, answer in _ANSWERS.items()
     for pair in (
-        (f"before-parameter-build.accessanalyzer.{operation}", _remember_params),
+        (f"before-parameter-build.accessanalyzer.{operation}", remember_params),
         (f"before-call.accessanalyzer.{operation}", answer),
     )
 )

@@ -29,7 +29,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.loaders import create_loader
 
-from regionready.demo.moto_gaps._common import Handler, _remember_params, _request
+from regionready.demo.moto_gaps._common import Handler, remember_params, remembered_params
 
 DEFAULT_ACCOUNT_ID = "123456789012"
 STATUSES = ("ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT")
@@ -135,7 +135,7 @@ def _list_regions(
     context: dict[str, Any], request_signer: Any = None, **_: Any
 ) -> tuple[AWSResponse, dict[str, Any]]:
     """before-call ListRegions: the regions and opt-in statuses, filtered and paged."""
-    request = _request(context)
+    request = remembered_params(context)
     account_id = str(request.get("AccountId") or account_of(request_signer))
     wanted = request.get("RegionOptStatusContains")
     regions = region_opt_statuses(account_id)
@@ -162,6 +162,6 @@ def _list_regions(
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.account.ListRegions", _remember_params),
+    ("before-parameter-build.account.ListRegions", remember_params),
     ("before-call.account.ListRegions", _list_regions),
 )

@@ -8,10 +8,10 @@ from typing import Any
 from regionready.demo.moto_gaps._common import (
     _PARAMS,
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 
 # ACM key types AWS lists when the request names none (the "ACM trap").
@@ -38,9 +38,9 @@ def _acm_list_request(params: dict[str, Any], context: dict[str, Any], **_: Any)
 
 def _acm_record_request(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call RequestCertificate: remember key algorithm and validation method."""
-    if _failed(parsed) or "CertificateArn" not in parsed:
+    if is_error_answer(parsed) or "CertificateArn" not in parsed:
         return
-    request = _request(context)
+    request = remembered_params(context)
     domains = {
         str(o.get("DomainName")): str(o.get("ValidationDomain"))
         for o in request.get("DomainValidationOptions") or []
@@ -133,15 +133,15 @@ def _acm_fix_certificate(cert: dict[str, Any]) -> None:
 
 def _acm_describe(parsed: Any, **_: Any) -> None:
     """after-call DescribeCertificate: requested key algorithm, EMAIL validation, InUseBy."""
-    if not _failed(parsed) and isinstance(parsed.get("Certificate"), dict):
+    if not is_error_answer(parsed) and isinstance(parsed.get("Certificate"), dict):
         _acm_fix_certificate(parsed["Certificate"])
 
 
 def _acm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListCertificates: AWS's default key types, then paging."""
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
-    request = _request(context)
+    request = remembered_params(context)
     summaries = parsed.get("CertificateSummaryList") or []
     with _requested_lock:
         for summary in summaries:
@@ -152,7 +152,7 @@ def _acm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
                     summary["Status"] = "PENDING_VALIDATION"
     wanted = (request.get("Includes") or {}).get("keyTypes") or ACM_DEFAULT_KEY_TYPES
     parsed["CertificateSummaryList"] = [s for s in summaries if s.get("KeyAlgorithm") in wanted]
-    _page(
+    page_answer(
         parsed,
         request,
         items="CertificateSummaryList",
@@ -164,7 +164,7 @@ def _acm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("before-parameter-build.acm.ListCertificates", _acm_list_request),
-    ("before-parameter-build.acm.RequestCertificate", _remember_params),
+    ("before-parameter-build.acm.RequestCertificate", remember_params),
     ("after-call.acm.RequestCertificate", _acm_record_request),
     ("after-call.acm.ListCertificates", _acm_list),
     ("after-call.acm.DescribeCertificate", _acm_describe),

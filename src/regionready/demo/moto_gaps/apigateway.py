@@ -13,18 +13,18 @@ from typing import Any
 
 from regionready.demo.moto_gaps._common import (
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 
 
 def _v1_domain_names(parsed: Any, context: dict[str, Any], **_: Any) -> None:
-    if not _failed(parsed):
-        _page(
+    if not is_error_answer(parsed):
+        page_answer(
             parsed,
-            _request(context),
+            remembered_params(context),
             items="items",
             limit="limit",
             token_in="position",
@@ -33,10 +33,10 @@ def _v1_domain_names(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 
 def _v2_domain_names(parsed: Any, context: dict[str, Any], **_: Any) -> None:
-    if not _failed(parsed):
-        _page(
+    if not is_error_answer(parsed):
+        page_answer(
             parsed,
-            _request(context),
+            remembered_params(context),
             items="Items",
             limit="MaxResults",
             token_in="NextToken",
@@ -45,8 +45,8 @@ def _v2_domain_names(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.api-gateway.GetDomainNames", _remember_params),
+    ("before-parameter-build.api-gateway.GetDomainNames", remember_params),
     ("after-call.api-gateway.GetDomainNames", _v1_domain_names),
-    ("before-parameter-build.apigatewayv2.GetDomainNames", _remember_params),
+    ("before-parameter-build.apigatewayv2.GetDomainNames", remember_params),
     ("after-call.apigatewayv2.GetDomainNames", _v2_domain_names),
 )

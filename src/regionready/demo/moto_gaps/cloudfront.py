@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.demo.moto_gaps._common import Handler, _failed
+from regionready.demo.moto_gaps._common import Handler, is_error_answer
 
 _EMPTY_WHEN_UNSET = ("ACMCertificateArn", "IAMCertificateId", "Certificate")
 
@@ -36,21 +36,21 @@ def fix_viewer_certificate(viewer: Any) -> None:
 
 
 def _list(parsed: Any, **_: Any) -> None:
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
     for item in (parsed.get("DistributionList") or {}).get("Items") or []:
         fix_viewer_certificate(item.get("ViewerCertificate"))
 
 
 def _distribution(parsed: Any, **_: Any) -> None:
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
     config = (parsed.get("Distribution") or {}).get("DistributionConfig") or {}
     fix_viewer_certificate(config.get("ViewerCertificate"))
 
 
 def _config(parsed: Any, **_: Any) -> None:
-    if not _failed(parsed):
+    if not is_error_answer(parsed):
         fix_viewer_certificate((parsed.get("DistributionConfig") or {}).get("ViewerCertificate"))
 
 

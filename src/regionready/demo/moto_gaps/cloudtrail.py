@@ -37,7 +37,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.utils import parse_timestamp
 
-from regionready.demo.moto_gaps._common import Handler, _remember_params, _request
+from regionready.demo.moto_gaps._common import Handler, remember_params, remembered_params
 from regionready.demo.moto_gaps.account import account_of
 
 HISTORY_DAYS = 90
@@ -205,7 +205,7 @@ def _lookup_events(
     context: dict[str, Any], request_signer: Any = None, **_: Any
 ) -> tuple[AWSResponse, dict[str, Any]]:
     """before-call LookupEvents: the planted history of this account and Region."""
-    request = _request(context)
+    request = remembered_params(context)
     region = str((context or {}).get("client_region") or "us-east-1")
     attributes = request.get("LookupAttributes") or []
     if len(attributes) > 1:
@@ -252,6 +252,6 @@ def _lookup_events(
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.cloudtrail.LookupEvents", _remember_params),
+    ("before-parameter-build.cloudtrail.LookupEvents", remember_params),
     ("before-call.cloudtrail.LookupEvents", _lookup_events),
 )

@@ -37,10 +37,10 @@ from botocore.awsrequest import AWSResponse
 
 from regionready.demo.moto_gaps._common import (
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 
 ROLE_KEYS = ("authenticated", "unauthenticated")
@@ -99,7 +99,7 @@ def _invalid_roles(roles: Any, mappings: Any) -> str | None:
 
 def _set_roles(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
     """before-call SetIdentityPoolRoles: validate and remember."""
-    request = _request(context)
+    request = remembered_params(context)
     region = str((context or {}).get("client_region") or "")
     pool_id = str(request.get("IdentityPoolId") or "")
     account = _pool_account(region, pool_id)
@@ -118,7 +118,7 @@ def _set_roles(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str
 
 def _get_roles(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
     """before-call GetIdentityPoolRoles: what SetIdentityPoolRoles stored."""
-    request = _request(context)
+    request = remembered_params(context)
     region = str((context or {}).get("client_region") or "")
     pool_id = str(request.get("IdentityPoolId") or "")
     account = _pool_account(region, pool_id)
@@ -151,10 +151,10 @@ def _identity_call(
 
 def _list_pools(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListIdentityPools: paging."""
-    if not _failed(parsed):
-        _page(
+    if not is_error_answer(parsed):
+        page_answer(
             parsed,
-            _request(context),
+            remembered_params(context),
             items="IdentityPools",
             limit="MaxResults",
             token_in="NextToken",
@@ -163,9 +163,9 @@ def _list_pools(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.cognito-identity.SetIdentityPoolRoles", _remember_params),
-    ("before-parameter-build.cognito-identity.GetIdentityPoolRoles", _remember_params),
-    ("before-parameter-build.cognito-identity.ListIdentityPools", _remember_params),
+    ("before-parameter-build.cognito-identity.SetIdentityPoolRoles", remember_params),
+    ("before-parameter-build.cognito-identity.GetIdentityPoolRoles", remember_params),
+    ("before-parameter-build.cognito-identity.ListIdentityPools", remember_params),
     ("before-call.cognito-identity", _identity_call),
     ("after-call.cognito-identity.ListIdentityPools", _list_pools),
 )

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from regionready.demo.moto_gaps._common import Handler, _failed
+from regionready.demo.moto_gaps._common import Handler, is_error_answer
 
 
 def _describe_listeners(parsed: Any, **_: Any) -> None:
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
     for listener in parsed.get("Listeners") or []:
         certificates = listener.get("Certificates")

@@ -62,10 +62,10 @@ from typing import Any
 
 from regionready.demo.moto_gaps._common import (
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 from regionready.demo.moto_gaps.accessanalyzer import (
     Reply,
@@ -135,7 +135,7 @@ def _on_detector(handler: Callable[[str, str, dict[str, Any], str], Reply]) -> H
 
     def answer(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply:
         account, region = _where(request_signer, context)
-        request = _request(context)
+        request = remembered_params(context)
         detector_id = str(request.get("DetectorId"))
         refused = _unknown_detector(account, region, detector_id)
         if refused is not None:
@@ -160,10 +160,10 @@ def _create_detector(request_signer: Any, context: dict[str, Any], **_: Any) -> 
 
 def _list_detectors(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListDetectors: paging."""
-    if not _failed(parsed):
-        _page(
+    if not is_error_answer(parsed):
+        page_answer(
             parsed,
-            _request(context),
+            remembered_params(context),
             items="DetectorIds",
             limit="MaxResults",
             token_in="NextToken",
@@ -173,14 +173,14 @@ def _list_detectors(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 def _get_filter(parsed: Any, **_: Any) -> None:
     """after-call GetFilter: Action defaults to NOOP."""
-    if not _failed(parsed) and "Name" in parsed:
+    if not is_error_answer(parsed) and "Name" in parsed:
         parsed.setdefault("Action", "NOOP")
 
 
 def _list_filters(request_signer: Any, context: dict[str, Any], **_: Any) -> Reply | None:
     """before-call ListFilters: the names moto's CreateFilter recorded, paged."""
     account, region = _where(request_signer, context)
-    request = _request(context)
+    request = remembered_params(context)
     detector_id = str(request.get("DetectorId"))
     backend = _moto_backend(account, region)
     if backend is None:
@@ -189,7 +189,7 @@ def _list_filters(request_signer: Any, context: dict[str, Any], **_: Any) -> Rep
     if detector is None:
         return _unknown_detector(account, region, detector_id)
     parsed: dict[str, Any] = {"FilterNames": list(detector.filters)}
-    _page(
+    page_answer(
         parsed,
         request,
         items="FilterNames",
@@ -259,7 +259,7 @@ def _list_sets(kind: str) -> Handler:
         state = _state(account, region)
         with state.lock:
             parsed: dict[str, Any] = {list_field: list(state.of(detector_id, kind))}
-        _page(
+        page_answer(
             parsed,
             request,
             items=list_field,
@@ -313,7 +313,7 @@ def _list_destinations(
             for d in state.of(detector_id, DESTINATIONS).values()
         ]
     parsed: dict[str, Any] = {"Destinations": found}
-    _page(
+    page_answer(
         parsed,
         request,
         items="Destinations",
@@ -397,11 +397,11 @@ HANDLERS: tuple[tuple[str, Handler], ...] = (
         pair
         for operation, answer in _ANSWERS.items()
         for pair in (
-            (f"before-parameter-build.guardduty.{operation}", _remember_params),
+            (f"before-parameter-build.guardduty.{operation}", remember_params),
             (f"before-call.guardduty.{operation}", answer),
         )
     ),
-    ("before-parameter-build.guardduty.ListDetectors", _remember_params),
+    ("before-parameter-build.guardduty.ListDetectors", remember_params),
     ("after-call.guardduty.ListDetectors", _list_detectors),
     ("after-call.guardduty.GetFilter", _get_filter),
 )

@@ -6,12 +6,12 @@ from typing import Any
 
 from regionready.demo.moto_gaps._common import (
     Handler,
-    _arn_region,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
+from regionready.engine.functions import arn_region
 
 
 def _moto_kms(region: str, key_ref: str) -> tuple[Any, Any] | None:
@@ -54,7 +54,7 @@ def _kms_fix_metadata(meta: Any) -> None:
         "KeyUsage", "GENERATE_VERIFY_MAC" if spec.startswith("HMAC_") else "ENCRYPT_DECRYPT"
     )
     config = meta.get("MultiRegionConfiguration")
-    region = _arn_region(meta.get("Arn"))
+    region = arn_region(meta.get("Arn"))
     if isinstance(config, dict) and region and "PrimaryKey" in config:
         primary = config["PrimaryKey"].get("Region")
         config["MultiRegionKeyType"] = "PRIMARY" if primary == region else "REPLICA"
@@ -63,7 +63,7 @@ def _kms_fix_metadata(meta: Any) -> None:
 def _kms_metadata(parsed: Any, **_: Any) -> None:
     """after-call CreateKey/DescribeKey/ReplicateKey: per-Region MultiRegionKeyType,
     MultiRegion and KeyUsage always present."""
-    if not _failed(parsed):
+    if not is_error_answer(parsed):
         _kms_fix_metadata(parsed.get("KeyMetadata"))
         _kms_fix_metadata(parsed.get("ReplicaKeyMetadata"))
 
@@ -71,15 +71,15 @@ def _kms_metadata(parsed: Any, **_: Any) -> None:
 def _kms_replicate(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ReplicateKey: give moto's replica its own aliases, grants, policy,
     description and tags, as AWS does."""
-    if _failed(parsed) or not isinstance(parsed.get("ReplicaKeyMetadata"), dict):
+    if is_error_answer(parsed) or not isinstance(parsed.get("ReplicaKeyMetadata"), dict):
         return
     meta = parsed["ReplicaKeyMetadata"]
-    region = _arn_region(meta.get("Arn"))
+    region = arn_region(meta.get("Arn"))
     found = _moto_kms(region, str(meta.get("KeyId"))) if region else None
     if found is None:
         return
     backend, key = found
-    request = _request(context)
+    request = remembered_params(context)
     key.aliases = {}
     key.grants = {}
     key.policy = request.get("Policy") or key.generate_default_policy()
@@ -93,7 +93,7 @@ def _kms_replicate(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 def _kms_aliases(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListAliases: this Region's aliases only, no made-up TargetKeyId, paging."""
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
     region = (context or {}).get("client_region")
     try:
@@ -102,15 +102,15 @@ def _kms_aliases(parsed: Any, context: dict[str, Any], **_: Any) -> None:
         placeholders = {}
     kept = []
     for alias in parsed.get("Aliases") or []:
-        if region and _arn_region(alias.get("AliasArn")) not in (None, region):
+        if region and arn_region(alias.get("AliasArn")) not in (None, region):
             continue
         if placeholders.get(alias.get("AliasName")) == alias.get("TargetKeyId"):
             alias.pop("TargetKeyId", None)
         kept.append(alias)
     parsed["Aliases"] = kept
-    _page(
+    page_answer(
         parsed,
-        _request(context),
+        remembered_params(context),
         items="Aliases",
         limit="Limit",
         token_in="Marker",
@@ -121,10 +121,10 @@ def _kms_aliases(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 def _kms_keys(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListKeys: paging."""
-    if not _failed(parsed):
-        _page(
+    if not is_error_answer(parsed):
+        page_answer(
             parsed,
-            _request(context),
+            remembered_params(context),
             items="Keys",
             limit="Limit",
             token_in="Marker",
@@ -143,8 +143,8 @@ def _kms_enable_rotation(parsed: Any, context: dict[str, Any], **_: Any) -> None
     """after-call EnableKeyRotation: keep the RotationPeriodInDays asked for (moto ignores
     it; AWS keeps it, 365 when none is given)."""
     region = (context or {}).get("client_region")
-    request = _request(context)
-    if _failed(parsed) or not region or not request.get("KeyId"):
+    request = remembered_params(context)
+    if is_error_answer(parsed) or not region or not request.get("KeyId"):
         return
     found = _moto_kms(region, str(request["KeyId"]))
     if found is not None:
@@ -157,8 +157,8 @@ def _kms_rotation(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     period; a key pending deletion reports false; a rotating key reports its
     RotationPeriodInDays (moto never does)."""
     region = (context or {}).get("client_region")
-    key_ref = _request(context).get("KeyId")
-    if _failed(parsed) or not region or not key_ref:
+    key_ref = remembered_params(context).get("KeyId")
+    if is_error_answer(parsed) or not region or not key_ref:
         return
     found = _moto_kms(region, str(key_ref))
     if found is None:
@@ -196,11 +196,11 @@ def aws_managed_key(kms_client: Any, alias_name: str = "alias/aws/s3") -> str:
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.kms.ListAliases", _remember_params),
-    ("before-parameter-build.kms.ListKeys", _remember_params),
-    ("before-parameter-build.kms.ReplicateKey", _remember_params),
-    ("before-parameter-build.kms.GetKeyRotationStatus", _remember_params),
-    ("before-parameter-build.kms.EnableKeyRotation", _remember_params),
+    ("before-parameter-build.kms.ListAliases", remember_params),
+    ("before-parameter-build.kms.ListKeys", remember_params),
+    ("before-parameter-build.kms.ReplicateKey", remember_params),
+    ("before-parameter-build.kms.GetKeyRotationStatus", remember_params),
+    ("before-parameter-build.kms.EnableKeyRotation", remember_params),
     ("after-call.kms.CreateKey", _kms_metadata),
     ("after-call.kms.DescribeKey", _kms_metadata),
     ("after-call.kms.ReplicateKey", _kms_replicate),

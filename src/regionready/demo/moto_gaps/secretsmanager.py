@@ -46,10 +46,10 @@ from botocore.awsrequest import AWSResponse
 
 from regionready.demo.moto_gaps._common import (
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 
 DEFAULT_KEY = "alias/aws/secretsmanager"
@@ -163,17 +163,17 @@ def _remember_replicas(arn: str, request: dict[str, Any], *, reset: bool) -> Non
 
 def _sm_create(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call CreateSecret: remember the replica keys asked for; answer with them."""
-    if _failed(parsed) or not parsed.get("ARN"):
+    if is_error_answer(parsed) or not parsed.get("ARN"):
         return
     arn = str(parsed["ARN"])
-    _remember_replicas(arn, _request(context), reset=True)
+    _remember_replicas(arn, remembered_params(context), reset=True)
     _fix_statuses(parsed, arn)
 
 
 def _sm_replicate(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ReplicateSecretToRegions / RemoveRegionsFromReplication: the secret's
     ARN (moto echoes the SecretId given), and the replica keys asked for."""
-    if _failed(parsed) or not parsed.get("ARN"):
+    if is_error_answer(parsed) or not parsed.get("ARN"):
         return
     if _arn_parts(parsed["ARN"]) is None:
         region = str((context or {}).get("client_region") or "")
@@ -182,19 +182,19 @@ def _sm_replicate(parsed: Any, context: dict[str, Any], **_: Any) -> None:
             return
         parsed["ARN"] = found[1].arn
     arn = str(parsed["ARN"])
-    _remember_replicas(arn, _request(context), reset=False)
+    _remember_replicas(arn, remembered_params(context), reset=False)
     _fix_statuses(parsed, arn)
 
 
 def _sm_describe(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call DescribeSecret: replica keys, PrimaryRegion, rotation rules."""
-    if not _failed(parsed):
+    if not is_error_answer(parsed):
         _fix_secret(parsed, (context or {}).get("client_region"))
 
 
 def _sm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListSecrets: the same corrections for every entry."""
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
     region = (context or {}).get("client_region")
     for entry in parsed.get("SecretList") or []:
@@ -250,7 +250,7 @@ def _days(rules: dict[str, Any]) -> int:
 
 def _sm_rotate(context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
     """before-call RotateSecret: turn rotation on without running the function."""
-    request = _request(context)
+    request = remembered_params(context)
     region = (context or {}).get("client_region")
     function = request.get("RotationLambdaARN")
     if not region or not request.get("SecretId"):
@@ -288,10 +288,10 @@ def _sm_call(
 
 def _lambda_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListFunctions: paging."""
-    if not _failed(parsed):
-        _page(
+    if not is_error_answer(parsed):
+        page_answer(
             parsed,
-            _request(context),
+            remembered_params(context),
             items="Functions",
             limit="MaxItems",
             token_in="Marker",
@@ -300,16 +300,16 @@ def _lambda_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.secrets-manager.CreateSecret", _remember_params),
-    ("before-parameter-build.secrets-manager.ReplicateSecretToRegions", _remember_params),
-    ("before-parameter-build.secrets-manager.RemoveRegionsFromReplication", _remember_params),
-    ("before-parameter-build.secrets-manager.RotateSecret", _remember_params),
+    ("before-parameter-build.secrets-manager.CreateSecret", remember_params),
+    ("before-parameter-build.secrets-manager.ReplicateSecretToRegions", remember_params),
+    ("before-parameter-build.secrets-manager.RemoveRegionsFromReplication", remember_params),
+    ("before-parameter-build.secrets-manager.RotateSecret", remember_params),
     ("before-call.secrets-manager", _sm_call),
     ("after-call.secrets-manager.CreateSecret", _sm_create),
     ("after-call.secrets-manager.ReplicateSecretToRegions", _sm_replicate),
     ("after-call.secrets-manager.RemoveRegionsFromReplication", _sm_replicate),
     ("after-call.secrets-manager.DescribeSecret", _sm_describe),
     ("after-call.secrets-manager.ListSecrets", _sm_list),
-    ("before-parameter-build.lambda.ListFunctions", _remember_params),
+    ("before-parameter-build.lambda.ListFunctions", remember_params),
     ("after-call.lambda.ListFunctions", _lambda_list),
 )

@@ -31,7 +31,7 @@ from typing import Any
 
 from botocore.awsrequest import AWSResponse
 
-from regionready.demo.moto_gaps._common import Handler, _remember_params, _request
+from regionready.demo.moto_gaps._common import Handler, remember_params, remembered_params
 
 DEFAULT_ACCOUNT = "123456789012"
 
@@ -127,7 +127,7 @@ def _list_service_quotas(
     context: dict[str, Any], **_: Any
 ) -> tuple[AWSResponse, dict[str, Any]] | None:
     """before-call ListServiceQuotas: answer from DEFAULTS (+ applied values)."""
-    params = _request(context)
+    params = remembered_params(context)
     code = str(params.get("ServiceCode") or "")
     if code not in DEFAULTS:
         return None
@@ -147,6 +147,6 @@ def _list_service_quotas(
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.service-quotas.ListServiceQuotas", _remember_params),
+    ("before-parameter-build.service-quotas.ListServiceQuotas", remember_params),
     ("before-call.service-quotas.ListServiceQuotas", _list_service_quotas),
 )

@@ -46,10 +46,10 @@ from botocore.awsrequest import AWSResponse
 from regionready.demo.moto_gaps._common import (
     _TOKEN,
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 
 ORGANIZATION = "organization"
@@ -250,7 +250,7 @@ def _not_found(context: dict[str, Any], arn: Any, region: Any) -> tuple[Any, Any
 
 
 def _visible(context: dict[str, Any]) -> IdcInstance | None:
-    instance = _by_arn(_request(context).get("InstanceArn"))
+    instance = _by_arn(remembered_params(context).get("InstanceArn"))
     region = (context or {}).get("client_region")
     return instance if instance is not None and instance.visible_from(region) else None
 
@@ -260,10 +260,10 @@ def _visible(context: dict[str, Any]) -> IdcInstance | None:
 
 def _sso_list_instances(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListInstances: the configured instance where AWS shows it, paged."""
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
     region = (context or {}).get("client_region")
-    request = _request(context)
+    request = remembered_params(context)
     own = [i for i in parsed.get("Instances") or [] if isinstance(i, dict)]
     accounts = {str(i.get("OwnerAccountId")) for i in own}
     pending = _PENDING.pop(str(region), None)
@@ -284,7 +284,7 @@ def _sso_list_instances(parsed: Any, context: dict[str, Any], **_: Any) -> None:
             answer.append(instance.summary())
     parsed["Instances"] = answer
     parsed.pop("NextToken", None)
-    _page(
+    page_answer(
         parsed,
         request,
         items="Instances",
@@ -305,7 +305,7 @@ def _sso_describe_instance(context: dict[str, Any], **kwargs: Any) -> tuple[Any,
     _remember_url(kwargs.get("params", {}), context)
     instance = _visible(context)
     if instance is None:
-        return _not_found(context, _request(context).get("InstanceArn"), _region(context))
+        return _not_found(context, remembered_params(context).get("InstanceArn"), _region(context))
     return _response(context, 200, instance.describe())
 
 
@@ -317,14 +317,14 @@ def _sso_list_regions(context: dict[str, Any], **kwargs: Any) -> tuple[Any, Any]
     """before-call ListRegions (missing in moto): paged RegionMetadata entries."""
     _remember_url(kwargs.get("params", {}), context)
     instance = _visible(context)
-    request = _request(context)
+    request = remembered_params(context)
     if instance is None:
         return _not_found(context, request.get("InstanceArn"), _region(context))
     token = request.get("NextToken")
     if token is not None and not str(token).startswith(_TOKEN):
         return _error(context, "ValidationException", "Invalid NextToken")
     body: dict[str, Any] = {"Regions": instance.region_entries()}
-    _page(
+    page_answer(
         body,
         request,
         items="Regions",
@@ -339,7 +339,7 @@ def _sso_describe_region(context: dict[str, Any], **kwargs: Any) -> tuple[Any, A
     """before-call DescribeRegion (missing in moto)."""
     _remember_url(kwargs.get("params", {}), context)
     instance = _visible(context)
-    request = _request(context)
+    request = remembered_params(context)
     if instance is None:
         return _not_found(context, request.get("InstanceArn"), _region(context))
     for entry in instance.region_entries():
@@ -371,7 +371,7 @@ def _replica_exists(key_arn: str, region: str) -> bool | None:
 def _sso_add_region(context: dict[str, Any], **kwargs: Any) -> tuple[Any, Any]:
     """before-call AddRegion (missing in moto): validated, the Region is ADDING."""
     _remember_url(kwargs.get("params", {}), context)
-    request = _request(context)
+    request = remembered_params(context)
     instance = _visible(context)
     region = str(request.get("RegionName"))
     if instance is None:
@@ -404,9 +404,9 @@ def _sso_add_region(context: dict[str, Any], **kwargs: Any) -> tuple[Any, Any]:
 
 def _sso_provisioned_accounts(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListAccountsForProvisionedPermissionSet: accounts assigned, paged."""
-    if _failed(parsed):
+    if is_error_answer(parsed):
         return
-    request = _request(context)
+    request = remembered_params(context)
     backends = _moto_backends()
     found = set(parsed.get("AccountIds") or [])
     if backends is not None:
@@ -421,7 +421,7 @@ def _sso_provisioned_accounts(parsed: Any, context: dict[str, Any], **_: Any) ->
                     found.add(str(assignment.target_id))
     parsed["AccountIds"] = sorted(found)
     parsed.pop("NextToken", None)
-    _page(
+    page_answer(
         parsed,
         request,
         items="AccountIds",
@@ -441,7 +441,7 @@ _REMEMBERED = (
 )
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    *((f"before-parameter-build.sso-admin.{op}", _remember_params) for op in _REMEMBERED),
+    *((f"before-parameter-build.sso-admin.{op}", remember_params) for op in _REMEMBERED),
     ("after-call.sso-admin.ListInstances", _sso_list_instances),
     ("before-call.sso-admin.DescribeInstance", _sso_describe_instance),
     ("before-call.sso-admin.ListRegions", _sso_list_regions),

@@ -42,10 +42,10 @@ from botocore.awsrequest import AWSResponse
 
 from regionready.demo.moto_gaps._common import (
     Handler,
-    _failed,
-    _page,
-    _remember_params,
-    _request,
+    is_error_answer,
+    page_answer,
+    remember_params,
+    remembered_params,
 )
 
 DEFAULT_RESOURCE_TYPE = "APPLICATION_LOAD_BALANCER"
@@ -109,10 +109,10 @@ def _forget(region: str, resource_arn: str) -> None:
 
 def _associated(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call AssociateWebACL: remember which web ACL protects the resource."""
-    request = _request(context)
+    request = remembered_params(context)
     acl_arn, resource_arn = request.get("WebACLArn"), request.get("ResourceArn")
     key = _store_key(acl_arn)
-    if _failed(parsed) or key is None or not resource_arn:
+    if is_error_answer(parsed) or key is None or not resource_arn:
         return
     with _LOCK:
         _forget(key[1], str(resource_arn))
@@ -121,9 +121,9 @@ def _associated(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 def _disassociated(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call DisassociateWebACL: the resource is protected by no web ACL."""
-    resource_arn = _request(context).get("ResourceArn")
+    resource_arn = remembered_params(context).get("ResourceArn")
     region = (context or {}).get("client_region")
-    if _failed(parsed) or not resource_arn or not region:
+    if is_error_answer(parsed) or not resource_arn or not region:
         return
     with _LOCK:
         _forget(str(region), str(resource_arn))
@@ -131,7 +131,7 @@ def _disassociated(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 def _list_resources(model: Any, params: Any, context: dict[str, Any], **_: Any) -> Any:
     """before-call ListResourcesForWebACL: the store's answer, in AWS's shape."""
-    request = _request(context)
+    request = remembered_params(context)
     wanted = request.get("ResourceType") or DEFAULT_RESOURCE_TYPE
     arns = [a for a in associations(str(request.get("WebACLArn"))) if resource_type(a) == wanted]
     url = str(params.get("url", "")) if isinstance(params, dict) else ""
@@ -163,12 +163,12 @@ def _moto_cloudfront_logging(region: str) -> list[dict[str, Any]]:
 def _cloudfront_logging(model: Any, params: Any, context: dict[str, Any], **_: Any) -> Any:
     """before-call ListLoggingConfigurations, Scope CLOUDFRONT: CloudFront web ACLs'
     configurations from the in-process moto, paged with Limit/NextMarker."""
-    request = _request(context)
+    request = remembered_params(context)
     region = (context or {}).get("client_region")
     if request.get("Scope") != "CLOUDFRONT" or not region:
         return None
     parsed: dict[str, Any] = {"LoggingConfigurations": _moto_cloudfront_logging(str(region))}
-    _page(
+    page_answer(
         parsed,
         request,
         items="LoggingConfigurations",
@@ -243,7 +243,7 @@ def _check_capacity(model: Any, params: Any, context: dict[str, Any], **_: Any) 
             known.update(backend.ip_sets)
             known.update(backend.regex_pattern_sets)
             known.update(backend.rule_groups)
-    found = _wcu(_request(context).get("Rules") or [], known)
+    found = _wcu(remembered_params(context).get("Rules") or [], known)
     url = str(params.get("url", "")) if isinstance(params, dict) else ""
     if isinstance(found, str):
         message = f"AWS WAF couldn't perform the operation: {found} does not exist"
@@ -257,7 +257,7 @@ def _check_capacity(model: Any, params: Any, context: dict[str, Any], **_: Any) 
 
 def _regional_logging(parsed: Any, context: dict[str, Any], **_: Any) -> None:
     """after-call ListLoggingConfigurations, Scope REGIONAL: no CloudFront entries."""
-    if _failed(parsed) or _request(context).get("Scope") == "CLOUDFRONT":
+    if is_error_answer(parsed) or remembered_params(context).get("Scope") == "CLOUDFRONT":
         return
     configs = parsed.get("LoggingConfigurations") or []
     parsed["LoggingConfigurations"] = [
@@ -266,11 +266,11 @@ def _regional_logging(parsed: Any, context: dict[str, Any], **_: Any) -> None:
 
 
 HANDLERS: tuple[tuple[str, Handler], ...] = (
-    ("before-parameter-build.wafv2.AssociateWebACL", _remember_params),
-    ("before-parameter-build.wafv2.DisassociateWebACL", _remember_params),
-    ("before-parameter-build.wafv2.ListResourcesForWebACL", _remember_params),
-    ("before-parameter-build.wafv2.ListLoggingConfigurations", _remember_params),
-    ("before-parameter-build.wafv2.CheckCapacity", _remember_params),
+    ("before-parameter-build.wafv2.AssociateWebACL", remember_params),
+    ("before-parameter-build.wafv2.DisassociateWebACL", remember_params),
+    ("before-parameter-build.wafv2.ListResourcesForWebACL", remember_params),
+    ("before-parameter-build.wafv2.ListLoggingConfigurations", remember_params),
+    ("before-parameter-build.wafv2.CheckCapacity", remember_params),
     ("before-call.wafv2.CheckCapacity", _check_capacity),
     ("after-call.wafv2.AssociateWebACL", _associated),
     ("after-call.wafv2.DisassociateWebACL", _disassociated),
