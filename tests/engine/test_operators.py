@@ -13,7 +13,8 @@ import pytest
 from regionready.engine.evaluation import evaluate
 from regionready.engine.fixtures import scan_from_case
 from regionready.engine.operators import OPERATORS
-from regionready.engine.rules import parse_rule, rule_schema
+from regionready.engine.rules import parse_rule
+from regionready.engine.schema import rule_schema
 from regionready.model import Status
 
 ISSUE_OPERATORS = {

@@ -6,7 +6,8 @@ import pytest
 
 from regionready.cli import main
 from regionready.engine.operators import OPERATORS
-from regionready.engine.rules import RuleError, load_rules, parse_rule, rule_schema
+from regionready.engine.rules import RuleError, load_rules, parse_rule
+from regionready.engine.schema import rule_schema
 
 GOOD = """\
 id: TST-001

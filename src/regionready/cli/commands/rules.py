@@ -24,6 +24,7 @@ from regionready.engine.functions import (
 )
 from regionready.engine.operators import OPERATORS
 from regionready.engine.reads import rule_reads
+from regionready.engine.schema import rule_schema
 from regionready.errors import EXIT_OK
 from regionready.ruledocs import catalogue_path, stale_pages, write_docs
 from regionready.wording import plural
@@ -164,7 +165,7 @@ def write_rule_docs(args: argparse.Namespace) -> int:
 
 
 def print_schema(args: argparse.Namespace) -> int:
-    print(json.dumps(rules.rule_schema(), indent=2))
+    print(json.dumps(rule_schema(), indent=2))
     return EXIT_OK
 
 
