@@ -234,16 +234,16 @@ def scan(
         )
 
     regional = [e for e in errors if not same_in_both(e)]
-    in_source: set[tuple[str, int, int]] = set()
+    in_source = {e.key for e in errors if e not in regional}
     if regional and linter.prepare(source_region) is None:
         names = {e.resource for e in regional}
         only = None if None in names else frozenset(str(n) for n in names)
-        in_source = {e.key for e in linter.errors(source.text, source_region, resources=only)}
+        in_source |= {e.key for e in linter.errors(source.text, source_region, resources=only)}
     elif regional:  # cfn-lint cannot lint for the source: say nothing about it
         return [_finding(source, e, target, "") for e in errors]
     findings = []
     for error in errors:
-        if same_in_both(error) or error.key in in_source:
+        if error.key in in_source:
             where = f" (also reported for {source_region})"
         else:
             where = f" (not reported for {source_region})"
