@@ -1,9 +1,10 @@
-"""AWS Lambda functions of one Region: which functions exist, and their STS endpoint
-setting.
+"""AWS Lambda functions of one Region: which functions exist, their STS endpoint
+setting and the KMS key of their environment variables.
 
 The rules ask whether a Secrets Manager rotation function exists in a Region, so each
-item keeps its name, ARN and runtime, plus the one environment variable that says which
-STS endpoint the function's SDK calls. Every other environment variable may hold a
+item keeps its name, ARN and runtime, the customer managed key its environment variables
+are encrypted under (for the re-encryption inventory), plus the one environment variable
+that says which STS endpoint the function's SDK calls. Every other environment variable may hold a
 secret: it is dropped from each ListFunctions page as botocore hands the page over (an
 ``after-call`` hook on the client, before the paginator, ``Clients.paginate`` or this
 module see it), so no page, list or item ever holds it. Code locations and the rest of
@@ -12,10 +13,12 @@ the configuration are not kept either.
 Items:
 
 ``function`` (id ``FunctionArn``)
-    ``{FunctionName, FunctionArn, Runtime}`` of each ListFunctions entry (``$LATEST``
-    versions; container-image functions have no Runtime, so it is absent for them), plus
-    ``Environment: {Variables: {AWS_STS_REGIONAL_ENDPOINTS}}`` when the function sets
-    that variable (absent otherwise).
+    ``{FunctionName, FunctionArn, Runtime, KMSKeyArn}`` of each ListFunctions entry
+    (``$LATEST`` versions; container-image functions have no Runtime, so it is absent
+    for them; ``KMSKeyArn``, the customer managed key that encrypts the function's
+    environment variables, is there only when one is set: absent means the Lambda
+    service key), plus ``Environment: {Variables: {AWS_STS_REGIONAL_ENDPOINTS}}`` when
+    the function sets that variable (absent otherwise).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ RESOURCE_TYPES = {"function": "FunctionArn"}
 PERMISSIONS = ("lambda:ListFunctions",)
 PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
-KEPT_FIELDS = ("FunctionName", "FunctionArn", "Runtime")
+KEPT_FIELDS = ("FunctionName", "FunctionArn", "Runtime", "KMSKeyArn")
 #: The only environment variables ever kept (every other one is dropped on receipt).
 KEPT_VARIABLES = ("AWS_STS_REGIONAL_ENDPOINTS",)
 #: botocore's event for a received ListFunctions page (service id ``lambda``).

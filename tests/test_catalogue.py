@@ -45,6 +45,10 @@ CATALOGUE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("KMS-007", "hygiene", "high", ()),
     ("KMS-008", "hygiene", "low", ()),
     ("KMS-009", "quota", "low", ()),
+    ("KMS-010", "readiness", "critical", ()),
+    ("KMS-011", "readiness", "high", ()),
+    ("KMS-012", "readiness", "critical", ()),
+    ("KMS-013", "readiness", "high", ()),
     ("IDC-001", "readiness", "high", ("add-region",)),
     ("IDC-002", "readiness", "medium", ()),
     ("IDC-003", "readiness", "high", ("replicate-key",)),
@@ -100,7 +104,7 @@ RULES = {r.id: r for r in load_rules()}
 
 def test_every_catalogue_id_has_exactly_one_rule_and_nothing_else() -> None:
     ids = [row[0] for row in CATALOGUE]
-    assert len(ids) == len(set(ids)) == 73
+    assert len(ids) == len(set(ids)) == 77
     assert set(RULES) == set(ids)
 
 
@@ -148,6 +152,6 @@ def test_rules_list_shows_the_whole_catalogue(capsys: pytest.CaptureFixture[str]
         assert row["service"] == RULES[rule_id].service and row["title"] == RULES[rule_id].title
     assert main(["rules", "list"]) == 0
     table = capsys.readouterr().out
-    assert "73 rules" in table
+    assert "77 rules" in table
     for column in ("id", "service", "kind", "severity", "title"):
         assert column in table

@@ -39,10 +39,15 @@ def render_rule(rule: Rule) -> str:
         f"- Service: `{rule.service}`",
         f"- Kind: {rule.kind}",
         f"- Default severity: {rule.severity.value}",
-        f"- Resource: `{rule.resource}` ({_scope(rule)})",
+        f"- Resource: {', '.join(f'`{r}`' for r in rule.resources)} ({_scope(rule)})",
     ]
     if rule.depends_on:
         lines.append(f"- Blocked by: {', '.join(f'[{d}]({d}.md)' for d in rule.depends_on)}")
+    if rule.needs_source:
+        lines.append(
+            "- Needs the source Region: fixing a finding reads it (re-encryption, "
+            "replication, cloning), so `regionready plan` puts it before the source is lost"
+        )
     if rule.remediation_action:
         lines.append(
             f"- Remediation action: `regionready remediate --rule {rule.id}` "

@@ -71,6 +71,7 @@ def test_plan_changes_nothing_and_apply_fixes_the_findings(
     assert failing(before, tmp_path) == {
         ("KMS-001", "alias/billing"),
         ("KMS-001", "alias/audit-mrk"),
+        ("KMS-001", "alias/ledger"),  # the re-encryption demo's source-only key
         ("KMS-002", seeded.failing["KMS-002"][0]),
         ("KMS-003", seeded.failing["KMS-003"][0]),
     }
@@ -80,6 +81,7 @@ def test_plan_changes_nothing_and_apply_fixes_the_findings(
     assert actions == sorted(
         [
             ("create-key", "alias/billing"),
+            ("create-key", "alias/ledger"),
             ("replicate-key", seeded.failing["KMS-002"][0]),
             ("sync-key-policy", seeded.failing["KMS-003"][0]),
         ]
@@ -196,13 +198,15 @@ def test_plan_table_filtered_by_resource_glob(
     args = ["remediate", str(before), *(f"--rule={r}" for r in KMS_RULES)]
     assert main(args) == 0
     everything = capsys.readouterr()
-    assert "remediation plan: 3 changes" in everything.out
+    assert "remediation plan: 4 changes" in everything.out
     assert "dry run: nothing was changed" in everything.err
     # --resource GLOB keeps the findings whose resource matches (alias/* but not mrk-*).
     assert main([*args, "--resource", "alias/*"]) == 0
     out = capsys.readouterr().out
-    assert "remediation plan: 1 change" in out
-    [row] = [line for line in out.splitlines() if "create-key" in line]
-    assert TARGET in row and "alias/billing" in row and "KMS-001" in row
+    assert "remediation plan: 2 changes" in out
+    rows = [line for line in out.splitlines() if "create-key" in line]
+    assert len(rows) == 2 and all(TARGET in row and "KMS-001" in row for row in rows)
+    assert any("alias/billing" in row for row in rows)
+    assert any("alias/ledger" in row for row in rows)
     assert "replicate-key" not in out and "sync-key-policy" not in out
     assert failing(collect(tmp_path / "after"), tmp_path) == failing(before, tmp_path)

@@ -22,6 +22,7 @@ COMMANDS = [
     ["iac"],
     ["merge"],
     ["diff"],
+    ["plan"],
     ["iam-policy"],
     ["remediate"],
     ["rules"],

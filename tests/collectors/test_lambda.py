@@ -1,5 +1,6 @@
-"""The Lambda collector against moto: function names, and of their configuration only the
-AWS_STS_REGIONAL_ENDPOINTS variable, dropped from the rest on receipt."""
+"""The Lambda collector against moto: function names, the KMS key of their environment
+(KMSKeyArn), and of their variables only AWS_STS_REGIONAL_ENDPOINTS, dropped from the rest
+on receipt."""
 
 from __future__ import annotations
 
@@ -75,6 +76,36 @@ def test_functions_keep_name_arn_and_runtime_only(make_clients: Any, seeded: lis
         assert function["FunctionArn"].endswith(f":function:{function['FunctionName']}")
     assert CANARY not in json.dumps(jsonable(result))
     assert lambda_.collect(make_clients(TARGET, "lambda"), TARGET) == {"function": []}
+
+
+def test_customer_key_of_the_environment_is_kept(
+    session: boto3.Session, make_clients: Any, seeded: list[str]
+) -> None:
+    """KMSKeyArn (the customer managed key of the environment variables) is kept when set;
+    a function on the Lambda service key has none. The variables themselves are not."""
+    key = session.client("kms", region_name=SOURCE).create_key()["KeyMetadata"]["Arn"]
+    role = session.client("iam").get_role(RoleName="fn")["Role"]["Arn"]
+    arn = session.client("lambda", region_name=SOURCE).create_function(
+        FunctionName="encrypted",
+        Runtime="python3.12",
+        Role=role,
+        Handler="index.handler",
+        Code={"ZipFile": _zip()},
+        Environment={"Variables": {"DB_PASSWORD": CANARY}},
+        KMSKeyArn=key,
+    )["FunctionArn"]
+    clients = make_clients(SOURCE, "lambda")
+    functions = {f["FunctionName"]: f for f in lambda_.collect(clients, SOURCE)["function"]}
+
+    assert clients.errors == []
+    assert functions["encrypted"] == {
+        "FunctionName": "encrypted",
+        "FunctionArn": arn,
+        "Runtime": "python3.12",
+        "KMSKeyArn": key,
+    }
+    assert "KMSKeyArn" not in functions["worker"]
+    assert CANARY not in json.dumps(jsonable(functions))
 
 
 def test_access_denied_is_recorded(

@@ -65,6 +65,8 @@ IAM_ACTION_OVERRIDES = {
     "tagging:GetResources": "tag:GetResources",
     "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
     "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
+    "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
+    "s3:ListBuckets": "s3:ListAllMyBuckets",
 }
 
 

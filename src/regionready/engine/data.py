@@ -202,6 +202,7 @@ class SnapshotData:
         """Hash indexes of the rule's ``lookups``; a Dataset with errors if one is missing."""
         context = evaluator.context
         indexes: dict[str, dict[str, Any]] = {}
+        failed: list[Dataset] = []  # every lookup that is missing data, not only the first
         for name, spec in evaluator.rule.lookups.items():
             collector, rtype = spec["resource"].split(".", 1)
             where = {
@@ -216,7 +217,8 @@ class SnapshotData:
                 if spec.get("optional") and not_run:
                     indexes[name] = {}  # a collector that was not run: nothing to look up
                     continue
-                return {}, ds
+                failed.append(ds)
+                continue
             index: dict[str, Any] = {}
             for item in ds.items:
                 key = evaluator.join_key(spec["key"], item)
@@ -227,6 +229,9 @@ class SnapshotData:
                 else:
                     index.setdefault(key, item)
             indexes[name] = index
+        if failed:
+            errors = [e for ds in failed for e in ds.errors]
+            return {}, Dataset([], "", [e for i, e in enumerate(errors) if e not in errors[:i]])
         return indexes, None
 
     def quota_value(self, account: str, region: str, quota: dict[str, Any]) -> tuple[float, str]:

@@ -104,13 +104,18 @@ class Engine:
             region = context.target_region if rule.scope != "source" else context.source_region
             indexes, missing = self.data.lookups(Evaluator(rule, context), region)
             if missing is not None:
-                # Name the rule's own missing data too, not only the lookup's.
-                own = (
-                    self.data.dataset(context.account, region, rule)
+                # Name the rule's own missing data too (of every resource type it judges
+                # whose collector ran), not only the lookup's.
+                owns = (
+                    [
+                        self.data.dataset(context.account, region, rule, resource)
+                        for resource in rule.resources
+                        if resource == rule.resource or self.data.collected(rule, resource)
+                    ]
                     if rule.collector != META_COLLECTOR
-                    else None
+                    else []
                 )
-                mine = unique([*own.errors, *own.item_errors()]) if own else []
+                mine = unique([e for own in owns for e in (*own.errors, *own.item_errors())])
                 errors = [*mine, *[e for e in missing.errors if e not in mine]]
                 return [error(rule, context, region, errors)]
             context = replace(context, lookups=indexes)

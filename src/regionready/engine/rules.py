@@ -119,6 +119,9 @@ class Rule:
     edges: dict[str, Edge] = field(default_factory=dict)
     lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
     also: tuple[str, ...] = ()
+    #: Fixing a finding reads the source Region (re-encrypting, replicating, cloning):
+    #: a cutover plan must do it while the source Region still answers.
+    needs_source: bool = False
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -536,6 +539,7 @@ def _rule(data: dict[str, Any], display_path: str) -> Rule:
         },
         lookups={k: dict(v) for k, v in (data.get("lookups") or {}).items()},
         also=tuple(data.get("also", []) or []),
+        needs_source=bool(data.get("needs_source", False)),
     )
 
 

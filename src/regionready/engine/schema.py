@@ -79,6 +79,11 @@ def rule_schema() -> dict[str, Any]:
                 "and skipped when its collector was not run",
                 "items": {"type": "string", "pattern": RESOURCE_RE},
             },
+            "needs_source": {
+                "type": "boolean",
+                "description": "fixing a finding reads the source Region (re-encryption, "
+                "replication, cloning), so a cutover plan does it while the source answers",
+            },
             "scope": {"enum": list(SCOPES)},
             "params": {"type": "object"},
             "where": conditions,

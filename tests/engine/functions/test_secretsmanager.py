@@ -6,8 +6,8 @@ import jmespath
 import pytest
 
 from regionready.engine.functions import RegionReadyFunctions
+from regionready.engine.functions.data import kms_ref
 from regionready.engine.functions.secretsmanager import (
-    secret_kms_ref,
     secret_replica,
     secret_rotation_function,
 )
@@ -56,7 +56,7 @@ def test_secret_rotation_function(arn: str | None, name: str | None) -> None:
     ],
 )
 def test_secret_kms_ref(ref: str | None, region: str, expected: str | None) -> None:
-    assert secret_kms_ref(ref, region) == expected
+    assert kms_ref(ref, region) == expected
 
 
 def test_through_jmespath() -> None:

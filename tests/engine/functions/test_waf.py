@@ -293,7 +293,12 @@ def test_rule_groups_compare_their_rules() -> None:
 
 
 def test_functions_are_callable_from_jmespath() -> None:
-    assert set(FUNCTIONS) == {"waf_foreign_arns", "waf_rule_drift", "waf_set_drift"}
+    assert set(FUNCTIONS) == {
+        "waf_foreign_arns",
+        "waf_reference_names",
+        "waf_rule_drift",
+        "waf_set_drift",
+    }
     options = jmespath.Options(custom_functions=RegionReadyFunctions())
     target = storefront(TGT)
     target["Rules"][0]["Statement"] = ip_ref(ip_arn(SRC))
@@ -305,3 +310,30 @@ def test_functions_are_callable_from_jmespath() -> None:
         "rule 'allow-office': statement differs"
     ]
     assert jmespath.search("waf_set_drift(source, `null`, s, t)", data, options=options) == []
+
+
+def test_waf_reference_names_lists_each_referenced_set_once() -> None:
+    from regionready.engine.functions.waf import waf_reference_names
+
+    ip = "arn:aws:wafv2:me-central-1:111:regional/ipset/office-ips/1"
+    regex = "arn:aws:wafv2:eu-central-1:111:regional/regexpatternset/bad-bots/2"
+    rules = [
+        {"Statement": {"IPSetReferenceStatement": {"ARN": ip}}},
+        {
+            "Statement": {
+                "RateBasedStatement": {
+                    "ScopeDownStatement": {
+                        "OrStatement": {
+                            "Statements": [
+                                {"RegexPatternSetReferenceStatement": {"ARN": regex}},
+                                {"IPSetReferenceStatement": {"ARN": ip}},
+                            ]
+                        }
+                    }
+                }
+            }
+        },
+        {"Statement": {"ByteMatchStatement": {"SearchString": "x"}}},
+    ]
+    assert waf_reference_names(rules) == ["bad-bots", "office-ips"]
+    assert waf_reference_names(None) == []

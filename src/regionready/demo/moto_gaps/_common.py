@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -60,3 +61,17 @@ def page_answer(
         parsed[token_out] = f"{_TOKEN}{end}"
     if truncated is not None:
         parsed[truncated] = more
+
+
+def moto_backend(service: str, account: str, region: str) -> Any | None:
+    """moto's in-process backend of ``service`` (its module name: ``ec2``, ``kms``,
+    ``efs``, ...) for one account and Region; None without moto in this process or for a
+    Region moto does not serve. Read it under ``_serial.MOTO_LOCK``."""
+    try:
+        backends = getattr(importlib.import_module(f"moto.{service}.models"), f"{service}_backends")
+    except ImportError:  # pragma: no cover - moto is a test/demo dependency
+        return None
+    try:
+        return backends[account][region]
+    except KeyError:  # a Region this moto service does not serve
+        return None

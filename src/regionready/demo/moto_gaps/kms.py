@@ -7,10 +7,12 @@ from typing import Any
 from regionready.demo.moto_gaps._common import (
     Handler,
     is_error_answer,
+    moto_backend,
     page_answer,
     remember_params,
     remembered_params,
 )
+from regionready.demo.moto_gaps._serial import MOTO_LOCK
 from regionready.engine.functions import arn_region
 
 
@@ -210,3 +212,24 @@ HANDLERS: tuple[tuple[str, Handler], ...] = (
     ("after-call.kms.EnableKeyRotation", _kms_enable_rotation),
     ("after-call.kms.GetKeyRotationStatus", _kms_rotation),
 )
+
+
+def aws_managed_key_arn(account: str, region: str, alias_name: str) -> str | None:
+    """The ARN of the AWS managed key behind ``alias_name`` (``alias/aws/ecr``) in moto's
+    in-process KMS, created on first use as AWS does and labelled KeyManager AWS (moto
+    says CUSTOMER); None without moto in this process."""
+    with MOTO_LOCK:
+        backend = moto_backend("kms", account, region)
+        if backend is None:
+            return None
+        key_id = backend.get_key_id_from_alias(alias_name)  # moto knows a few of them
+        if key_id is None:
+            key_id = backend.create_key(None, "ENCRYPT_DECRYPT", "SYMMETRIC_DEFAULT", "", None).id
+            backend.create_alias(key_id, alias_name)
+        key = backend.keys[key_id]
+        key.key_manager = "AWS"
+        service = alias_name.rsplit("/", 1)[-1]
+        key.description = (
+            f"Default key that protects my {service} data when no other key is defined"
+        )
+        return str(key.arn)

@@ -6,14 +6,15 @@
   ARN names (``arn:aws:lambda:r:acct:function:NAME[:qualifier]``), for a lookup by
   ``FunctionName`` in another Region.
 - ``secret_kms_ref(KmsKeyId, region)``: what a KmsKeyId names, as a kms.key ``KeyId`` or
-  a kms.alias ``AliasName`` to look up in ``region``: key ARN -> key id, alias ARN ->
-  alias name, bare key ids and alias names unchanged; null when the reference is an
-  ARN in another Region (that key is not in ``region``) or is empty.
+  a kms.alias ``AliasName`` to look up in ``region``; the same function as
+  ``kms_ref`` (:mod:`regionready.engine.functions.data`), under the name SM-001 uses.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from regionready.engine.functions.data import kms_ref
 
 
 def secret_replica(statuses: Any, region: Any) -> dict[str, Any] | None:
@@ -36,24 +37,6 @@ def secret_rotation_function(arn: Any) -> str | None:
     return None
 
 
-def secret_kms_ref(ref: Any, region: Any) -> str | None:
-    """A secret's ``KmsKeyId`` as the key id or alias name to look up in ``region``;
-    null when it is empty or an ARN of another Region."""
-    if not isinstance(ref, str) or not ref:
-        return None
-    if not ref.startswith("arn:"):
-        return ref
-    parts = ref.split(":", 5)
-    if len(parts) < 6 or parts[3] != region:
-        return None
-    resource = parts[5]
-    if resource.startswith("key/"):
-        return resource[len("key/") :] or None
-    if resource.startswith("alias/"):
-        return resource
-    return None
-
-
 FUNCTIONS = {
     "secret_replica": (
         secret_replica,
@@ -61,7 +44,7 @@ FUNCTIONS = {
     ),
     "secret_rotation_function": (secret_rotation_function, [{"types": ["string", "null"]}]),
     "secret_kms_ref": (
-        secret_kms_ref,
+        kms_ref,
         [{"types": ["string", "null"]}, {"types": ["string", "null"]}],
     ),
 }

@@ -14,6 +14,10 @@ by a different ARN (seed 000: the clone script remaps them).
     The referenced ARNs, anywhere in ``tree`` (a Rules list, a Rule, a Statement), whose
     Region is not ``region``: references that were not remapped.
 
+``waf_reference_names(tree)``
+    The names of the IP sets, regex pattern sets and rule groups referenced in ``tree``:
+    the links of a web ACL's dependency edges (WAF-001 and WAF-003 on WAF-005).
+
 ``waf_rule_drift(source, target, source_region, target_region)``
     How a target web ACL (or rule group) differs from its source, one line per finding:
     default action, then per rule (matched by name; an unmatched pair at the same
@@ -65,6 +69,17 @@ def waf_foreign_arns(tree: Any, region: str) -> list[str]:
         elif isinstance(node, list):
             stack.extend(node)
     return sorted(found)
+
+
+def waf_reference_names(tree: Any) -> list[str]:
+    """Names of the IP sets, regex pattern sets and rule groups referenced anywhere in
+    ``tree``, each once, sorted: what a web ACL needs to exist before it can be cloned."""
+    names: set[str] = set()
+    for arn in waf_foreign_arns(tree, ""):  # every reference: none is in Region ""
+        match = _WAF_ARN_RE.match(arn)
+        if match:
+            names.add(match.group("name"))
+    return sorted(names)
 
 
 def _normal(value: Any, region: str) -> Any:
@@ -222,6 +237,7 @@ READS = {
 
 FUNCTIONS = {
     "waf_foreign_arns": (waf_foreign_arns, [{"types": ["array", "object", "null"]}, _TEXT]),
+    "waf_reference_names": (waf_reference_names, [{"types": ["array", "object", "null"]}]),
     "waf_rule_drift": (waf_rule_drift, [_ITEM, _ITEM, _TEXT, _TEXT]),
     "waf_set_drift": (waf_set_drift, [_ITEM, _ITEM, _TEXT, _TEXT]),
 }

@@ -27,7 +27,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from regionready.engine.functions.secretsmanager import secret_kms_ref
+from regionready.engine.functions.data import kms_ref
 from regionready.model import Result
 from regionready.remediation import Change, PlanContext, TargetClients
 from regionready.remediation.actions.common import note
@@ -58,7 +58,7 @@ def _source_key(secret: dict[str, Any], ctx: PlanContext) -> tuple[str | None, l
     given = str(secret.get("KmsKeyId") or "")
     if not given or _aws_managed(given):
         return None, []
-    ref = secret_kms_ref(given, ctx.source)
+    ref = kms_ref(given, ctx.source)
     if ref is None:
         raise RemediationError(f"not planned: its key {given} is not a key of {ctx.source}")
     if ref.startswith("alias/"):
