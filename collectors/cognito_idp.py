@@ -7,7 +7,10 @@ Items (AWS field names, as the APIs return them):
     Policies.PasswordPolicy, UserPoolAddOns.AdvancedSecurityMode, UsernameAttributes,
     AliasAttributes, UsernameConfiguration.CaseSensitive, SchemaAttributes (each with
     Required), LambdaConfig, ... When DescribeUserPool has no MfaConfiguration it is
-    read with GetUserPoolMfaConfig. Plus ``Clients``: the UserPoolClient structure of
+    read with GetUserPoolMfaConfig. A pool with a custom domain (``CustomDomain``) also
+    gets ``CustomDomainConfig`` (``{CertificateArn}``: the ACM certificate, in us-east-1,
+    the domain serves) from DescribeUserPoolDomain; that call's failure is recorded
+    against that field of that pool. Plus ``Clients``: the UserPoolClient structure of
     DescribeUserPoolClient for each ListUserPoolClients entry (ClientId, ClientName,
     CallbackURLs, LogoutURLs, AllowedOAuthFlows, AllowedOAuthScopes,
     SupportedIdentityProviders, ...) *without* ``ClientSecret``: it is dropped from each
@@ -36,6 +39,7 @@ PERMISSIONS = (
     "cognito-idp:GetUserPoolMfaConfig",
     "cognito-idp:ListUserPoolClients",
     "cognito-idp:DescribeUserPoolClient",
+    "cognito-idp:DescribeUserPoolDomain",
 )
 PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
@@ -88,6 +92,17 @@ def _pool(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
         )
         if mfa is not None:
             item["MfaConfiguration"] = mfa.get("MfaConfiguration", "OFF")
+    if item.get("CustomDomain"):
+        domain = clients.call(
+            "cognito-idp",
+            "describe_user_pool_domain",
+            feeds=["user_pool.CustomDomainConfig"],
+            about={"user_pool": [pool_id]},
+            Domain=item["CustomDomain"],
+        )
+        if domain is not None:
+            config = (domain.get("DomainDescription") or {}).get("CustomDomainConfig")
+            item["CustomDomainConfig"] = config
     listed = clients.paginate(
         "cognito-idp",
         "list_user_pool_clients",

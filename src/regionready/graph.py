@@ -2,8 +2,8 @@
 
 Rules say how their *findings* depend on each other (``depends_on``, exact per resource);
 this module says how *resources* refer to each other, from the fields the collectors
-keep, so a cutover plan can name what each fix serves: the listeners, API domains
-and distributions a certificate is used by, the bucket and key a trail
+keep, so a cutover plan can name what each fix serves: the listeners, API domains,
+distributions and user pool custom domains a certificate is used by, the bucket and key a trail
 writes with, the CRL bucket of a private CA, the principals a key's grants name, the
 roles that trust a SAML provider, the IP sets, regex pattern sets and rule groups a web
 ACL references and the resources it protects, the key a secret, an Identity Center
@@ -46,6 +46,7 @@ EDGE_SPECS: tuple[tuple[str, str, str], ...] = (
     ("apigateway.domain_name", "[certificateArn, regionalCertificateArn]", "acm.certificate"),
     ("apigateway.domain_name_v2", "DomainNameConfigurations[].CertificateArn", "acm.certificate"),
     ("cloudfront.distribution", "ViewerCertificate.ACMCertificateArn", "acm.certificate"),
+    ("cognito-idp.user_pool", "CustomDomainConfig.CertificateArn", "acm.certificate"),
     ("cloudtrail.trail", "S3BucketName", "s3.bucket"),
     ("cloudtrail.trail", "KmsKeyId", "kms.key"),
     ("acm.private_ca", "RevocationConfiguration.CrlConfiguration.S3BucketName", "s3.bucket"),

@@ -151,7 +151,11 @@ def test_mfa_config_is_read_when_describe_lacks_it(
     assert pools["customers"]["MfaConfiguration"] == "OPTIONAL"
     assert pools["staff"]["MfaConfiguration"] == "OFF"
     assert called.count("GetUserPoolMfaConfig") == 2
-    assert {f"cognito-idp:{c}" for c in called} == set(cognito_idp.PERMISSIONS)
+    # DescribeUserPoolDomain is for custom domains only (none here).
+    custom_domains_only = {"cognito-idp:DescribeUserPoolDomain"}
+    assert {f"cognito-idp:{c}" for c in called} == set(
+        cognito_idp.PERMISSIONS
+    ) - custom_domains_only
 
 
 def test_mfa_config_is_not_read_when_describe_has_it(
@@ -412,3 +416,44 @@ def test_shared_user_pool_key_imports_the_key_once(session: boto3.Session) -> No
     third = idp.create_user_pool(PoolName="c")["UserPool"]["Id"]
     assert pools[third].json_web_key is not pools[first].json_web_key
     assert pools[third].json_web_key.as_dict() == pools[first].json_web_key.as_dict()
+
+
+CUSTOM_CERT = "arn:aws:acm:us-east-1:123456789012:certificate/auth-cert"
+
+
+def test_a_custom_domain_keeps_the_certificate_it_serves(
+    session: boto3.Session, make_clients: Any, user_pools: dict[str, str]
+) -> None:
+    idp = session.client("cognito-idp", region_name=SOURCE)
+    idp.create_user_pool_domain(
+        Domain="auth.example.com",
+        UserPoolId=user_pools["pool"],
+        CustomDomainConfig={"CertificateArn": CUSTOM_CERT},
+    )
+    idp.create_user_pool_domain(Domain="staff-prefix", UserPoolId=user_pools["bare"])
+    pools = _pools(cognito_idp.collect(make_clients(SOURCE, "cognito-idp"), SOURCE))
+    customers, staff = pools["customers"], pools["staff"]
+    assert customers["CustomDomain"] == "auth.example.com" and "Domain" not in customers
+    assert customers["CustomDomainConfig"] == {"CertificateArn": CUSTOM_CERT}
+    assert staff["Domain"] == "staff-prefix" and "CustomDomainConfig" not in staff
+
+
+def test_a_denied_domain_read_marks_only_that_field(
+    session: boto3.Session, make_clients: Any, user_pools: dict[str, str]
+) -> None:
+    session.client("cognito-idp", region_name=SOURCE).create_user_pool_domain(
+        Domain="auth.example.com",
+        UserPoolId=user_pools["pool"],
+        CustomDomainConfig={"CertificateArn": CUSTOM_CERT},
+    )
+    session.events.register(
+        "before-call.cognito-identity-provider.DescribeUserPoolDomain",
+        _deny("DescribeUserPoolDomain"),
+    )
+    clients = make_clients(SOURCE, "cognito-idp")
+    pools = _pools(cognito_idp.collect(clients, SOURCE))
+    [error] = clients.errors
+    assert error.action == "cognito-idp:DescribeUserPoolDomain"
+    assert error.to_dict()["fields"] == {"user_pool": ["CustomDomainConfig"]}
+    assert error.to_dict()["resources"] == {"user_pool": [user_pools["pool"]]}
+    assert "CustomDomainConfig" not in pools["customers"]

@@ -13,8 +13,15 @@ cognito-identity
     pool id is accepted.
   * ListIdentityPools ignores ``MaxResults``/``NextToken``: the hook pages the answer.
 
-cognito-idp: nothing the collectors read differs (MaxResults paging, DescribeUserPool,
-DescribeUserPoolClient with ClientSecret, GetUserPoolMfaConfig are faithful). One
+cognito-idp: MaxResults paging, DescribeUserPoolClient with ClientSecret and
+GetUserPoolMfaConfig are faithful. A custom domain (CreateUserPoolDomain with
+``CustomDomainConfig``) is not:
+  * DescribeUserPool names it in ``Domain``; AWS names a custom domain in
+    ``CustomDomain`` (``Domain`` is the Amazon Cognito prefix domain). The after-call hook
+    moves it.
+  * DescribeUserPoolDomain leaves out ``CustomDomainConfig`` (the ACM certificate the
+    domain serves); the after-call hook adds it from moto's stored domain.
+One
 seeding helper: moto imports its bundled signing key (one constant RSA key, from a
 resource file) afresh for every CreateUserPool, about 0.1 s of RSA work per pool;
 ``shared_user_pool_key()`` imports it once for the pools created inside the block.
@@ -162,7 +169,43 @@ def _list_pools(parsed: Any, context: dict[str, Any], **_: Any) -> None:
         )
 
 
+def _moto_domain(domain: Any) -> Any | None:
+    """moto's stored user pool domain named ``domain``, in any account and Region."""
+    try:
+        from moto.cognitoidp.models import cognitoidp_backends
+    except ImportError:  # pragma: no cover - moto is a test/demo dependency
+        return None
+    for by_region in list(cognitoidp_backends.values()):
+        for backend in list(dict.values(by_region)):
+            found = backend.user_pool_domains.get(domain)
+            if found is not None:
+                return found
+    return None
+
+
+def _described_user_pool(parsed: Any, **_: Any) -> None:
+    """after-call DescribeUserPool: a custom domain is ``CustomDomain``, as in AWS."""
+    pool = parsed.get("UserPool") if isinstance(parsed, dict) else None
+    if not isinstance(pool, dict) or not pool.get("Domain"):
+        return
+    found = _moto_domain(pool["Domain"])
+    if found is not None and found.custom_domain_config:
+        pool["CustomDomain"] = pool.pop("Domain")
+
+
+def _described_domain(parsed: Any, **_: Any) -> None:
+    """after-call DescribeUserPoolDomain: the custom domain's certificate, as in AWS."""
+    description = parsed.get("DomainDescription") if isinstance(parsed, dict) else None
+    if not isinstance(description, dict) or not description.get("Domain"):
+        return
+    found = _moto_domain(description["Domain"])
+    if found is not None and found.custom_domain_config:
+        description["CustomDomainConfig"] = dict(found.custom_domain_config)
+
+
 HANDLERS: tuple[tuple[str, Handler], ...] = (
+    ("after-call.cognito-identity-provider.DescribeUserPool", _described_user_pool),
+    ("after-call.cognito-identity-provider.DescribeUserPoolDomain", _described_domain),
     ("before-parameter-build.cognito-identity.SetIdentityPoolRoles", remember_params),
     ("before-parameter-build.cognito-identity.GetIdentityPoolRoles", remember_params),
     ("before-parameter-build.cognito-identity.ListIdentityPools", remember_params),
