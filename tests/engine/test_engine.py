@@ -545,3 +545,75 @@ def test_an_archive_rule_is_blocked_by_its_own_analyzer_type_only() -> None:
     results = run(rules, case)
     blocked = {r.resource_name: r.blocked_by for r in results if r.rule_id == "AA-002"}
     assert blocked == {"ignore-buckets": [], "ignore-roles": ["AA-001 internal"]}
+
+
+def test_data_is_blocked_by_the_failure_of_its_own_key_only() -> None:
+    """KMS-010 depends on KMS-001 through the key each resource is encrypted under: a
+    volume under the missing alias's key is blocked by it, one under a ready key is not."""
+    catalogue = {r.id: r for r in load_rules()}
+    rules = [catalogue["KMS-010"], catalogue["KMS-001"]]
+    arn = "arn:aws:kms:me-central-1:111111111111"
+
+    def key(key_id: str, alias_name: str) -> dict[str, Any]:
+        return {
+            "KeyId": key_id,
+            "KeyManager": "CUSTOMER",
+            "KeyState": "Enabled",
+            "Aliases": [alias_name],
+        }
+
+    def alias(name: str, key_id: str, state: str = "Enabled") -> dict[str, Any]:
+        summary = {"KeyId": key_id, "KeyState": state, "KeyManager": "CUSTOMER"}
+        return {"AliasName": name, "TargetKeyId": key_id, "Key": summary}
+
+    def volume(volume_id: str, key_ref: str) -> dict[str, Any]:
+        return {"VolumeId": volume_id, "Size": 8, "Encrypted": True, "KmsKeyId": key_ref}
+
+    case = {
+        "source": {
+            "kms": {
+                "key": [key("k-gone", "alias/gone"), key("k-ready", "alias/ready")],
+                "alias": [alias("alias/gone", "k-gone"), alias("alias/ready", "k-ready")],
+            },
+            "ec2": {
+                "volume": [
+                    volume("vol-gone", f"{arn}:key/k-gone"),
+                    volume("vol-ready", f"{arn}:key/k-ready"),
+                ],
+                "snapshot": [],
+            },
+        },
+        "target": {
+            "kms": {"key": [], "alias": [alias("alias/ready", "t-ready")]},
+            "ec2": {"volume": [], "snapshot": []},
+        },
+    }
+    results = run(rules, case)
+    blocked = {r.resource_id: r.blocked_by for r in results if r.rule_id == "KMS-010"}
+    assert blocked == {
+        "vol-gone": ["KMS-001 alias/gone"],
+        "vol-ready": [],  # its key has no failure: a root cause of its own
+        "ec2.snapshot@me-central-1": [],
+    }
+
+
+def test_a_guardduty_filter_is_blocked_by_its_own_pair_detector() -> None:
+    """GD-003 depends on GD-001 through the pair's one detector, not the whole rule."""
+    catalogue = {r.id: r for r in load_rules()}
+    rules = [catalogue["GD-003"], catalogue["GD-001"]]
+    detector = {"DetectorId": "d-source", "Status": "ENABLED", "Features": []}
+    case = {
+        "source": {
+            "guardduty": {
+                "detector": [detector],
+                "filter": [{"Name": "noisy", "DetectorId": "d-source", "Action": "ARCHIVE"}],
+                "administrator": [],
+            }
+        },
+        "target": {"guardduty": {"detector": [], "filter": [], "administrator": []}},
+    }
+    results = run(rules, case)
+    failing = {(r.rule_id, r.resource_id) for r in results if r.status is Status.FAIL}
+    assert failing == {("GD-003", "noisy"), ("GD-001", "d-source")}
+    [blocked] = [r.blocked_by for r in results if r.rule_id == "GD-003"]
+    assert blocked == ["GD-001 d-source"]
