@@ -29,7 +29,8 @@ identifies it (each collector's ``RESOURCE_TYPES`` id), so one rule can judge th
     S3 rule names a bucket, not a Region: every enabled rule is listed with ``Region``
     from its replica key's ARN, else null, and ``Bucket`` for a lookup in the target),
     DLM cross-Region copy rules and AWS Backup copy actions (``Vault``: the destination
-    vault ARN, ``SourceVault`` the name of the vault the rule backs up into). ``Key`` is
+    vault ARN; an RDS automated-backup replication's ``Backup`` is the replicated backup's
+    ARN in the destination, ``SourceVault`` the name of the vault the rule backs up into). ``Key`` is
     the key the copy is encrypted under when the configuration names one, else null (the
     destination's default key); ``SourceKey`` is ``data_key`` of the item.
 
@@ -264,7 +265,11 @@ def _dynamodb_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _rds_instance_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
     copies = [
-        _copy("automated backup replication", arn_region(r.get("DBInstanceAutomatedBackupsArn")))
+        _copy(
+            "automated backup replication",
+            arn_region(r.get("DBInstanceAutomatedBackupsArn")),
+            Backup=r.get("DBInstanceAutomatedBackupsArn"),
+        )
         for r in item.get("DBInstanceAutomatedBackupsReplications") or []
         if isinstance(r, dict)
     ]
