@@ -29,10 +29,11 @@ identifies it (each collector's ``RESOURCE_TYPES`` id), so one rule can judge th
     S3 rule names a bucket, not a Region: every enabled rule is listed with ``Region``
     from its replica key's ARN, else null, and ``Bucket`` for a lookup in the target),
     DLM cross-Region copy rules and AWS Backup copy actions (``Vault``: the destination
-    vault ARN; an RDS automated-backup replication's ``Backup`` is the replicated backup's
-    ARN in the destination, ``SourceVault`` the name of the vault the rule backs up into). ``Key`` is
-    the key the copy is encrypted under when the configuration names one, else null (the
-    destination's default key); ``SourceKey`` is ``data_key`` of the item.
+    vault ARN, ``SourceVault`` the name of the vault the rule backs up into; an RDS
+    automated-backup replication's ``Backup`` is the replicated backup's ARN in the
+    destination). ``Key`` is the key the copy is encrypted under when the configuration
+    names one, else null (the destination's default key); ``SourceKey`` is ``data_key``
+    of the item.
 
 ``ebs_copy_source(description)``
     The source snapshot id in the description EC2 gives a copied snapshot
