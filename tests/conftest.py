@@ -10,6 +10,9 @@ from typing import Any
 import pytest
 
 os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
+# No test needs moto's default AMI catalogue but the two that show moto listing its public
+# AMI snapshots (they turn it back on); parsing it costs about 2 s per Region and test.
+os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"
 # Never let the developer's or CI machine's AWS settings (a legacy
 # AWS_STS_REGIONAL_ENDPOINTS, a profile, an endpoint) reach a scan the tests judge.
 for _name in [name for name in os.environ if name.startswith("AWS_")]:

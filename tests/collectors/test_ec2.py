@@ -17,6 +17,13 @@ TARGET = "eu-central-1"
 ACCOUNT = "123456789012"
 
 
+@pytest.fixture(autouse=True)
+def public_snapshots(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's public AMI snapshots, which the collector must never list (tests/conftest.py
+    turns moto's AMI catalogue off for speed)."""
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
+
+
 @pytest.fixture
 def seeded(session: boto3.Session) -> dict[str, str]:
     src = session.client("ec2", region_name=SOURCE)

@@ -20,7 +20,10 @@ ACCOUNT = "123456789012"
 
 
 @pytest.fixture
-def aws() -> Iterator[None]:
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # moto's public AMI snapshots are what the OwnerIds hook must leave out: load them
+    # (tests/conftest.py turns the catalogue off for speed).
+    monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "true")
     with mock_aws():
         yield
 
