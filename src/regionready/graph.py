@@ -25,12 +25,8 @@ import jmespath
 from jmespath.parser import ParsedResult
 
 from regionready.engine.functions import RegionReadyFunctions, arn_region
-from regionready.engine.functions.data import TYPE_FIELDS, kms_ref
+from regionready.engine.functions.data import DATA_TYPES, kms_ref
 from regionready.snapshot import Scan
-
-_DATA_TYPES = sorted(
-    {rtype for _, rtype in TYPE_FIELDS if rtype not in ("dlm.policy", "backup.plan")}
-)
 
 #: The SAML providers a role's trust policy names (Statement and Federated may each be
 #: one value or a list).
@@ -57,7 +53,7 @@ EDGE_SPECS: tuple[tuple[str, str, str], ...] = (
     ("kms.alias", "TargetKeyId", "kms.key"),
     ("secretsmanager.secret", "KmsKeyId", "kms.key"),
     ("sso.instance", "EncryptionConfigurationDetails.KmsKeyArn", "kms.key"),
-    *((rtype, "data_key(@)", "kms.key") for rtype in _DATA_TYPES),
+    *((rtype, "data_key(@)", "kms.key") for rtype in DATA_TYPES),
 )
 
 

@@ -1,7 +1,7 @@
 """The re-encryption inventory: what data each customer managed key of the source
 encrypts, counted and sized, for the cutover plan.
 
-Every item of the inventory collectors (``engine.functions.data.TYPE_FIELDS``) whose
+Every item of the inventory collectors (``engine.functions.data.DATA_TYPES``) whose
 data is under a customer managed key of the source is counted against that key, with the
 size the API reports where it reports one. Keys are resolved the way the rules resolve
 them: a key ARN or id to its kms.key, an alias to the key it points at.
@@ -14,15 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from regionready.engine.functions.data import (
-    TYPE_FIELDS,
+    DATA_TYPES,
     data_bytes,
     data_key,
     human_bytes,
     kms_ref,
 )
 from regionready.snapshot import Scan
-
-_TYPES = sorted({rtype for _, rtype in TYPE_FIELDS if rtype not in ("dlm.policy", "backup.plan")})
 
 
 @dataclass
@@ -73,7 +71,7 @@ def inventory(scan: Scan, region: str | None = None) -> list[KeyUsage]:
         keys = {k.get("KeyId"): k for k in _items(scan, account, where, "kms.key")}
         aliases = {a.get("AliasName"): a for a in _items(scan, account, where, "kms.alias")}
         found: dict[str, KeyUsage] = {}
-        for rtype in _TYPES:
+        for rtype in DATA_TYPES:
             for item in _items(scan, account, where, rtype):
                 ref = kms_ref(data_key(item), where)
                 key = keys.get(ref) or keys.get((aliases.get(ref) or {}).get("TargetKeyId"))

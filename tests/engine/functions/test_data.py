@@ -8,16 +8,14 @@ import jmespath
 import pytest
 
 from regionready.engine.functions import RegionReadyFunctions
+from regionready.engine.functions.copies import data_copies, dlm_copies, ebs_copy_source
 from regionready.engine.functions.data import (
     GIB,
     copy_name,
     data_arn,
     data_bytes,
-    data_copies,
     data_key,
     data_size,
-    dlm_copies,
-    ebs_copy_source,
     human_bytes,
     inventory_type,
     kms_ref,

@@ -22,28 +22,6 @@ identifies it (each collector's ``RESOURCE_TYPES`` id), so one rule can judge th
 ``data_arn(item, region, account)``
     The resource's ARN, as AWS Backup names it in a recovery point's ``ResourceArn``.
 
-``data_copies(item, region)``
-    The copies the item's own configuration sends into ``region``, each ``{Via, Region,
-    Key, Bucket, Vault}``: DynamoDB replicas, RDS automated-backup replications and
-    cross-Region read replicas, EFS replication destinations, S3 replication rules (an
-    S3 rule names a bucket, not a Region: every enabled rule is listed with ``Region``
-    from its replica key's ARN, else null, and ``Bucket`` for a lookup in the target),
-    DLM cross-Region copy rules and AWS Backup copy actions (``Vault``: the destination
-    vault ARN, ``SourceVault`` the name of the vault the rule backs up into; an RDS
-    automated-backup replication's ``Backup`` is the replicated backup's ARN in the
-    destination). ``Key`` is the key the copy is encrypted under when the configuration
-    names one, else null (the destination's default key); ``SourceKey`` is ``data_key``
-    of the item.
-
-``ebs_copy_source(description)``
-    The source snapshot id in the description EC2 gives a copied snapshot
-    (``[Copied snap-0abc from me-central-1]``), or null.
-
-``dlm_copies(policies, item, region)``
-    The ids of the enabled DLM policies that copy this EBS volume's snapshots (by the
-    policy's target tags), or this snapshot (made by the policy: its
-    ``aws:dlm:lifecycle-policy-id`` tag), into ``region``.
-
 ``kms_ref(ref, region)``
     What a key reference names, as a kms.key ``KeyId`` or kms.alias ``AliasName`` to
     look up in ``region``: a key ARN gives its key id, an alias ARN its alias name, bare
@@ -57,16 +35,11 @@ identifies it (each collector's ``RESOURCE_TYPES`` id), so one rule can judge th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from regionready.engine.functions import arn_region
-
 GIB = 1024**3
 _UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB")
-_COPIED_RE = re.compile(r"\[Copied (snap-[0-9a-f]+) from [a-z0-9-]+\]")
-DLM_POLICY_TAG = "aws:dlm:lifecycle-policy-id"
 #: The field that identifies each inventory type, checked in this order (a snapshot also
 #: has a VolumeId, an automated backup a DBInstanceArn, a recovery point a vault ARN).
 TYPE_FIELDS = (
@@ -94,6 +67,12 @@ TYPE_FIELDS = (
 )
 
 
+#: The inventory types that hold data (DLM policies and backup plans copy it, hold none).
+DATA_TYPES = tuple(
+    sorted({rtype for _, rtype in TYPE_FIELDS if rtype not in ("dlm.policy", "backup.plan")})
+)
+
+
 def inventory_type(item: Any) -> str | None:
     """``collector.type`` of an inventory item, from the field that identifies it."""
     if not isinstance(item, dict):
@@ -104,7 +83,8 @@ def inventory_type(item: Any) -> str | None:
     return None
 
 
-def _get(item: dict[str, Any], *path: str) -> Any:
+def field_at(item: dict[str, Any], *path: str) -> Any:
+    """``item[path[0]][path[1]]...``, None where the path breaks."""
     value: Any = item
     for name in path:
         if not isinstance(value, dict):
@@ -113,20 +93,21 @@ def _get(item: dict[str, Any], *path: str) -> Any:
     return value
 
 
-def _text(value: Any) -> str | None:
+def text_or_none(value: Any) -> str | None:
+    """A non-empty string, else None."""
     return value if isinstance(value, str) and value else None
 
 
 def _if_encrypted(flag: str, key: str) -> Callable[[dict[str, Any]], str | None]:
-    return lambda item: _text(item.get(key)) if item.get(flag) else None
+    return lambda item: text_or_none(item.get(key)) if item.get(flag) else None
 
 
 def _s3_key(item: dict[str, Any]) -> str | None:
-    rules = _get(item, "ServerSideEncryptionConfiguration", "Rules") or []
+    rules = field_at(item, "ServerSideEncryptionConfiguration", "Rules") or []
     for rule in rules if isinstance(rules, list) else []:
-        default = _get(rule, "ApplyServerSideEncryptionByDefault") or {}
+        default = field_at(rule, "ApplyServerSideEncryptionByDefault") or {}
         if str(default.get("SSEAlgorithm", "")).startswith("aws:kms"):
-            return _text(default.get("KMSMasterKeyID")) or "alias/aws/s3"
+            return text_or_none(default.get("KMSMasterKeyID")) or "alias/aws/s3"
     return None
 
 
@@ -134,18 +115,18 @@ def _dynamodb_key(item: dict[str, Any]) -> str | None:
     sse = item.get("SSEDescription") or {}
     if sse.get("SSEType") != "KMS" or sse.get("Status") not in ("ENABLED", "UPDATING"):
         return None
-    return _text(sse.get("KMSMasterKeyArn"))
+    return text_or_none(sse.get("KMSMasterKeyArn"))
 
 
 def _sqs_key(item: dict[str, Any]) -> str | None:
-    return _text(item.get("KmsMasterKeyId"))
+    return text_or_none(item.get("KmsMasterKeyId"))
 
 
 def _ecr_key(item: dict[str, Any]) -> str | None:
     config = item.get("encryptionConfiguration") or {}
     if not str(config.get("encryptionType", "")).startswith("KMS"):
         return None
-    return _text(config.get("kmsKey")) or "alias/aws/ecr"
+    return text_or_none(config.get("kmsKey")) or "alias/aws/ecr"
 
 
 _KEY_OF: dict[str, Callable[[dict[str, Any]], str | None]] = {
@@ -159,13 +140,13 @@ _KEY_OF: dict[str, Callable[[dict[str, Any]], str | None]] = {
     "efs.file_system": _if_encrypted("Encrypted", "KmsKeyId"),
     "s3.bucket": _s3_key,
     "dynamodb.table": _dynamodb_key,
-    "logs.log_group": lambda item: _text(item.get("kmsKeyId")),
+    "logs.log_group": lambda item: text_or_none(item.get("kmsKeyId")),
     "sqs.queue": _sqs_key,
     "sns.topic": _sqs_key,
-    "lambda.function": lambda item: _text(item.get("KMSKeyArn")),
+    "lambda.function": lambda item: text_or_none(item.get("KMSKeyArn")),
     "ecr.repository": _ecr_key,
-    "backup.vault": lambda item: _text(item.get("EncryptionKeyArn")),
-    "backup.recovery_point": lambda item: _text(item.get("EncryptionKeyArn")),
+    "backup.vault": lambda item: text_or_none(item.get("EncryptionKeyArn")),
+    "backup.recovery_point": lambda item: text_or_none(item.get("EncryptionKeyArn")),
 }
 
 
@@ -194,7 +175,7 @@ def data_bytes(item: Any) -> int | None:
         return int(value) * GIB if isinstance(value, int | float) and value > 0 else None
     value = {
         "dynamodb.table": item.get("TableSizeBytes"),
-        "efs.file_system": _get(item, "SizeInBytes", "Value"),
+        "efs.file_system": field_at(item, "SizeInBytes", "Value"),
         "logs.log_group": item.get("storedBytes"),
         "backup.recovery_point": item.get("BackupSizeInBytes"),
     }.get(rtype)
@@ -249,165 +230,7 @@ def data_arn(item: Any, region: Any, account: Any) -> str | None:
         "dynamodb.table": "TableArn",
         "efs.file_system": "FileSystemArn",
     }.get(rtype)
-    return _text(item.get(field)) if field else None
-
-
-def _copy(via: str, region: Any, key: Any = None, **more: Any) -> dict[str, Any]:
-    return {"Via": via, "Region": region, "Key": _text(key), **more}
-
-
-def _dynamodb_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        _copy("global table replica", r.get("RegionName"), r.get("KMSMasterKeyId"))
-        for r in item.get("Replicas") or []
-        if isinstance(r, dict) and r.get("ReplicaStatus") not in ("DELETING", "CREATION_FAILED")
-    ]
-
-
-def _rds_instance_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    copies = [
-        _copy(
-            "automated backup replication",
-            arn_region(r.get("DBInstanceAutomatedBackupsArn")),
-            Backup=r.get("DBInstanceAutomatedBackupsArn"),
-        )
-        for r in item.get("DBInstanceAutomatedBackupsReplications") or []
-        if isinstance(r, dict)
-    ]
-    for replica in item.get("ReadReplicaDBInstanceIdentifiers") or []:
-        if arn_region(replica):
-            copies.append(_copy(f"read replica {replica}", arn_region(replica)))
-    return copies
-
-
-def _rds_cluster_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        _copy(f"read replica {replica}", arn_region(replica))
-        for replica in item.get("ReadReplicaIdentifiers") or []
-        if arn_region(replica)
-    ]
-
-
-def _efs_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    copies = []
-    for replication in item.get("Replications") or []:
-        for dest in (replication or {}).get("Destinations") or []:
-            if isinstance(dest, dict) and dest.get("Status") not in ("ERROR", "DELETING"):
-                via = f"replication to {dest.get('FileSystemId')}"
-                copies.append(_copy(via, dest.get("Region"), FileSystemId=dest.get("FileSystemId")))
-    return copies
-
-
-def _s3_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    copies = []
-    for rule in _get(item, "ReplicationConfiguration", "Rules") or []:
-        if not isinstance(rule, dict) or rule.get("Status") != "Enabled":
-            continue
-        dest = rule.get("Destination") or {}
-        bucket = str(dest.get("Bucket") or "").rsplit(":", 1)[-1] or None
-        key = _get(dest, "EncryptionConfiguration", "ReplicaKmsKeyID")
-        kms_objects = _get(rule, "SourceSelectionCriteria", "SseKmsEncryptedObjects", "Status")
-        via = f"replication rule {rule.get('ID') or rule.get('Priority', '')} to {bucket}".strip()
-        copies.append(
-            _copy(via, arn_region(key), key, Bucket=bucket, KmsObjects=kms_objects == "Enabled")
-        )
-    return copies
-
-
-def _dlm_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    copies = []
-    for schedule in _get(item, "PolicyDetails", "Schedules") or []:
-        for rule in (schedule or {}).get("CrossRegionCopyRules") or []:
-            if not isinstance(rule, dict):
-                continue
-            region = rule.get("TargetRegion") or rule.get("Target")
-            via = f"schedule {schedule.get('Name', '')} copy".replace("  ", " ")
-            copies.append(_copy(via, region, rule.get("CmkArn"), Encrypted=rule.get("Encrypted")))
-    return copies
-
-
-def _backup_copies(item: dict[str, Any]) -> list[dict[str, Any]]:
-    copies = []
-    for rule in _get(item, "BackupPlan", "Rules") or []:
-        for action in (rule or {}).get("CopyActions") or []:
-            vault = (action or {}).get("DestinationBackupVaultArn")
-            via = f"rule {rule.get('RuleName', '')} copy to {vault}"
-            copies.append(
-                _copy(
-                    via,
-                    arn_region(vault),
-                    Vault=vault,
-                    SourceVault=rule.get("TargetBackupVaultName"),
-                )
-            )
-    return copies
-
-
-_COPIES_OF: dict[str, Callable[[dict[str, Any]], list[dict[str, Any]]]] = {
-    "dynamodb.table": _dynamodb_copies,
-    "rds.db_instance": _rds_instance_copies,
-    "rds.db_cluster": _rds_cluster_copies,
-    "efs.file_system": _efs_copies,
-    "s3.bucket": _s3_copies,
-    "dlm.policy": _dlm_copies,
-    "backup.plan": _backup_copies,
-}
-
-
-def data_copies(item: Any, region: Any) -> list[dict[str, Any]]:
-    """The copies the item's configuration sends into ``region`` (S3: every enabled rule
-    whose Region is ``region`` or not known from its key)."""
-    reader = _COPIES_OF.get(inventory_type(item) or "")
-    if reader is None:
-        return []
-    source_key = data_key(item)
-    return [
-        {**c, "SourceKey": source_key}
-        for c in reader(item)
-        if c["Region"] == region or (c.get("Bucket") and not c["Region"])
-    ]
-
-
-def ebs_copy_source(description: Any) -> str | None:
-    """The source snapshot id of a snapshot CopySnapshot made, from its description."""
-    match = _COPIED_RE.search(description) if isinstance(description, str) else None
-    return match.group(1) if match else None
-
-
-def _tags(item: dict[str, Any]) -> dict[str, str]:
-    return {
-        str(t.get("Key")): str(t.get("Value"))
-        for t in item.get("Tags") or []
-        if isinstance(t, dict) and "Key" in t
-    }
-
-
-def dlm_copies(policies: Any, item: Any, region: Any) -> list[str]:
-    """Ids of the enabled DLM policies copying this volume's snapshots (or this snapshot)
-    into ``region``."""
-    rtype = inventory_type(item)
-    if rtype not in ("ec2.volume", "ec2.snapshot") or not isinstance(policies, list):
-        return []
-    tags = _tags(item)
-    found = []
-    for policy in policies:
-        if not isinstance(policy, dict) or policy.get("State") != "ENABLED":
-            continue
-        if not any(c["Region"] == region for c in _dlm_copies(policy)):
-            continue
-        if rtype == "ec2.snapshot":
-            covered = tags.get(DLM_POLICY_TAG) == policy.get("PolicyId")
-        else:
-            details = policy.get("PolicyDetails") or {}
-            wanted = _tags({"Tags": details.get("TargetTags") or []})
-            covered = (
-                "VOLUME" in (details.get("ResourceTypes") or [])
-                and bool(wanted)
-                and all(tags.get(k) == v for k, v in wanted.items())
-            )
-        if covered:
-            found.append(str(policy.get("PolicyId")))
-    return found
+    return text_or_none(item.get(field)) if field else None
 
 
 def kms_ref(ref: Any, region: Any) -> str | None:
@@ -429,7 +252,7 @@ def kms_ref(ref: Any, region: Any) -> str | None:
 
 
 def _last(value: Any, sep: str) -> str | None:
-    return str(value).rstrip(sep).rsplit(sep, 1)[-1] or None if _text(value) else None
+    return str(value).rstrip(sep).rsplit(sep, 1)[-1] or None if text_or_none(value) else None
 
 
 def copy_name(item: Any) -> str | None:
@@ -440,10 +263,10 @@ def copy_name(item: Any) -> str | None:
     name = {
         "sqs.queue": lambda: _last(item.get("QueueUrl"), "/"),
         "sns.topic": lambda: _last(item.get("TopicArn"), ":"),
-        "lambda.function": lambda: _text(item.get("FunctionName")),
-        "ecr.repository": lambda: _text(item.get("repositoryName")),
-        "backup.vault": lambda: _text(item.get("BackupVaultName")),
-        "logs.log_group": lambda: _text(item.get("logGroupName")),
+        "lambda.function": lambda: text_or_none(item.get("FunctionName")),
+        "ecr.repository": lambda: text_or_none(item.get("repositoryName")),
+        "backup.vault": lambda: text_or_none(item.get("BackupVaultName")),
+        "logs.log_group": lambda: text_or_none(item.get("logGroupName")),
     }.get(rtype, lambda: None)()
     return f"{rtype}:{name}" if name else None
 
@@ -457,9 +280,6 @@ FUNCTIONS = {
     "data_size": (data_size, [_ITEM]),
     "human_bytes": (human_bytes, [{"types": ["number", "null"]}]),
     "data_arn": (data_arn, [_ITEM, _TEXT, _TEXT]),
-    "data_copies": (data_copies, [_ITEM, _TEXT]),
-    "ebs_copy_source": (ebs_copy_source, [_TEXT]),
-    "dlm_copies": (dlm_copies, [{"types": ["array", "null"]}, _ITEM, _TEXT]),
     "kms_ref": (kms_ref, [_TEXT, _TEXT]),
     "copy_name": (copy_name, [_ITEM]),
 }
