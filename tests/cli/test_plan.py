@@ -15,7 +15,7 @@ import pytest
 
 from regionready import cli
 from regionready.cli import main
-from regionready.cutover.steps import PHASES
+from regionready.cutover.phases import PHASES
 
 from .conftest import CERT_EXPIRING, CERT_SOURCE, make_scan
 

@@ -13,7 +13,8 @@ import pytest
 from markdown_it import MarkdownIt
 
 from regionready.cutover import render
-from regionready.cutover.steps import PHASES, Plan, build_plan
+from regionready.cutover.phases import PHASES
+from regionready.cutover.steps import Plan, build_plan
 from regionready.engine.rules import Rule
 from regionready.model import Result, Severity, Status
 

@@ -8,14 +8,8 @@ from typing import Any
 
 import pytest
 
-from regionready.cutover.steps import (
-    DATA_RULE_IDS,
-    PHASES,
-    SERVICE_PHASES,
-    Plan,
-    build_plan,
-    phase_of,
-)
+from regionready.cutover.phases import DATA_RULE_IDS, PHASES, SERVICE_PHASES, phase_of
+from regionready.cutover.steps import Plan, build_plan
 from regionready.engine.rules import Rule, load_rules
 from regionready.model import Result, Severity, Status
 

@@ -8,6 +8,7 @@ as Markdown (with a mermaid flowchart), JSON (``schemas/plan.schema.json``) or G
 dot. ``regionready plan SNAPSHOT`` is the command (``cli/commands/plan.py``).
 """
 
-from regionready.cutover.steps import PHASES, Plan, Step, build_plan
+from regionready.cutover.phases import PHASES
+from regionready.cutover.steps import Plan, Step, build_plan
 
 __all__ = ["PHASES", "Plan", "Step", "build_plan"]

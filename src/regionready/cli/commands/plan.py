@@ -20,13 +20,8 @@ from regionready import atomic, graph, runner, sanitize, snapshot, suppressions
 from regionready.cli import options, output
 from regionready.cli.parser import add_clock_options, add_fail_on_option, add_rule_options
 from regionready.cutover import render
-from regionready.cutover.steps import (
-    DATA_RULE_IDS,
-    PHASE_TEXT,
-    PHASES,
-    Plan,
-    build_plan,
-)
+from regionready.cutover.phases import DATA_RULE_IDS, PHASE_TEXT, PHASES
+from regionready.cutover.steps import Plan, build_plan
 from regionready.gate import exit_code
 from regionready.inventory import inventory
 from regionready.wording import plural
