@@ -7,7 +7,6 @@ pins what plain moto does, so a correction a moto upgrade makes unnecessary is n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -24,17 +23,6 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/backup"
 TABLE = f"arn:aws:dynamodb:{US}:{ACCOUNT}:table/orders"
 MODEL = botocore.session.get_session().get_service_model("backup")
 SCALARS: dict[str, type] = {"string": str, "integer": int, "long": int, "boolean": bool}
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 @pytest.fixture

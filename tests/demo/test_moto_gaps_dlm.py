@@ -7,7 +7,6 @@ plain moto still cannot answer (so the module is noticed if a moto upgrade adds 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -43,17 +42,6 @@ SCHEDULE = {
         }
     ],
 }
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 @pytest.fixture

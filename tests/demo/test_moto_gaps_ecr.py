@@ -7,28 +7,12 @@ pins what plain moto does, so a correction a moto upgrade makes unnecessary is n
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
-
-from regionready.demo import moto_gaps
 
 US, EU = "us-east-1", "eu-west-1"
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 def test_plain_moto_makes_up_a_key_and_does_not_page(aws: None) -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
 from typing import Any
 from unittest import mock
 
@@ -30,17 +29,6 @@ SCALARS: dict[str, type] = {
     "boolean": bool,
     "timestamp": dt.datetime,
 }
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 @pytest.fixture

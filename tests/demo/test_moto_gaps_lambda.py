@@ -10,30 +10,15 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
-import pytest
-from moto import mock_aws
 
-from regionready.demo import moto_gaps
 from regionready.demo.moto_gaps import awslambda as lambda_gaps
 from regionready.demo.moto_gaps._common import remember_params
 
 US, EU = "us-east-1", "eu-central-1"
 ABSENT = "<absent>"
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 def _zip() -> bytes:

@@ -7,31 +7,17 @@ unnecessary is noticed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from regionready.demo import moto_gaps
 from regionready.demo.moto_gaps import logs as logs_gaps
 from regionready.demo.moto_gaps._common import remember_params
 
 US, EU = "us-east-1", "eu-central-1"
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 @pytest.fixture

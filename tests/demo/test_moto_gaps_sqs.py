@@ -6,29 +6,14 @@ unnecessary is noticed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
-import pytest
-from moto import mock_aws
 
-from regionready.demo import moto_gaps
 from regionready.demo.moto_gaps import sqs as sqs_gaps
 
 US, EU = "us-east-1", "eu-central-1"
 ENCRYPTION = ["KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds", "SqsManagedSseEnabled"]
-
-
-@pytest.fixture
-def aws() -> Iterator[None]:
-    with mock_aws():
-        yield
-
-
-@pytest.fixture
-def session(aws: None) -> boto3.Session:
-    return moto_gaps.install(boto3.Session(region_name=US))
 
 
 def _encryption(client: Any, url: str) -> dict[str, str]:
