@@ -3,7 +3,10 @@
 The document is ``Report.to_dict()`` plus two keys computed by
 :mod:`regionready.scoring`: ``score`` (overall and per-service scores with their counts,
 and the severity weights) and ``verdict`` (``READY``/``NOT_READY``, the ``fail_on``
-severity, the number of blocking findings and of ERROR results). It validates against
+severity, the number of blocking findings and of ERROR results). A scan of several Region
+pairs adds ``score.pairs`` (``{"source:target": {overall, totals, services}}``) and
+``verdict.pairs`` (``{"source:target": {status, blocking_findings, errors}}``), each
+computed over that pair's results alone; a one-pair report has neither. It validates against
 ``regionready/schemas/report.schema.json`` (``schema_version`` 1). Keys are sorted, the
 output is ASCII (non-ASCII and control characters are ``\\u`` escapes) and ends with a
 newline, so the same report always renders to the same bytes.
@@ -18,7 +21,13 @@ import json
 from typing import IO, Any
 
 from regionready.model import Report, Severity
-from regionready.scoring import DEFAULT_FAIL_ON, for_reporter
+from regionready.scoring import (
+    DEFAULT_FAIL_ON,
+    Scorecard,
+    for_reporter,
+    pair_scorecards,
+    several_pairs,
+)
 
 FORMAT = "json"
 EXTENSION = ".json"
@@ -33,9 +42,21 @@ def document(
     """The JSON document as a dict (what :func:`render` serialises)."""
     report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     data = report.to_dict()
-    data["score"] = card.score_dict()
-    data["verdict"] = card.verdict_dict()
+    data["score"], data["verdict"] = _score_and_verdict(report, card, fail_on)
     return data
+
+
+def _score_and_verdict(
+    report: Report, card: Scorecard, fail_on: Severity | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The ``score`` and ``verdict`` objects, with their ``pairs`` for several pairs."""
+    score = card.score_dict()
+    verdict = card.verdict_dict()
+    if several_pairs(report):
+        cards = pair_scorecards(report, fail_on)
+        score["pairs"] = {label: c.pair_score_dict() for label, c in cards.items()}
+        verdict["pairs"] = {label: c.pair_verdict_dict() for label, c in cards.items()}
+    return score, verdict
 
 
 def render(
@@ -62,6 +83,7 @@ def write(
     a string is escaped), so indenting a result is adding spaces after each one.
     """
     report, card = for_reporter(report, redact=redact, fail_on=fail_on)
+    score, verdict = _score_and_verdict(report, card, fail_on)
     rest: dict[str, Any] = {
         "schema_version": report.schema_version,
         "scan": report.scan.to_dict(),
@@ -70,8 +92,8 @@ def write(
             "status": report.counts(),
             "failing_by_severity": report.failing_severity_counts(),
         },
-        "score": card.score_dict(),
-        "verdict": card.verdict_dict(),
+        "score": score,
+        "verdict": verdict,
     }
     handle.write('{\n  "results": ')
     if not report.results:

@@ -20,22 +20,34 @@ Mapping: one suite per service (``name`` ``regionready.<service>``), one test ca
 result (``classname`` ``regionready.<service>.<rule id>``, ``name`` the resource id),
 PASS is a plain test case, FAIL a ``<failure type="<severity>">``, ERROR an
 ``<error type="evaluation-error">``, SUPPRESSED and NOT_APPLICABLE a ``<skipped>`` whose
-message says which and why. Times are 0: regionready evaluates rules over a snapshot, so a
-per-check duration means nothing. Characters XML 1.0 cannot carry (most control
-characters, lone surrogates, U+FFFE/U+FFFF) are removed; the rest is escaped as
-ElementTree escapes it (the document is written directly, laid out byte for byte as
-``ET.indent`` and ``ET.tostring`` would, without building a tree).
+message says which and why. A scan of several Region pairs has one suite per pair and
+service, in pair order (``name`` ``regionready.<service> (<source> -> <target>)``), whose
+properties add ``pair`` (``source:target``) and the whole scan's ``scan_verdict`` and
+``scan_overall_score``, and whose ``source_region``, ``target_region``, ``score``,
+``overall_score`` and ``verdict`` are the pair's. Times are 0: regionready evaluates
+rules over a snapshot, so a per-check duration means nothing. Characters XML 1.0
+cannot carry (most control characters, lone surrogates, U+FFFE/U+FFFF) are removed; the
+rest is escaped as ElementTree escapes it (the document is written directly, laid out
+byte for byte as ``ET.indent`` and ``ET.tostring`` would, without building a tree).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
-from regionready.model import Report, Result, Severity, Status
-from regionready.scoring import DEFAULT_FAIL_ON, for_reporter
+from regionready.model import Report, Result, Severity, Status, pair_title
+from regionready.scoring import (
+    DEFAULT_FAIL_ON,
+    Scorecard,
+    for_reporter,
+    pair_scorecards,
+    results_by_pair,
+    several_pairs,
+)
 from regionready.wording import plural
 
 FORMAT = "junit"
@@ -89,25 +101,33 @@ def _write(
     scan = report.scan
     timestamp = _timestamp(scan.started_at) or _timestamp(scan.now) or EPOCH
 
-    by_service: dict[str, list[Result]] = {}
-    for result in report.results:
-        by_service.setdefault(result.service, []).append(result)
+    # One suite per service; for several Region pairs, one per pair and service.
+    suites: list[_Suite] = []
+    if several_pairs(report):
+        cards = pair_scorecards(report, fail_on)
+        for label, pair_results in results_by_pair(report).items():
+            source, _, target = label.partition(":")
+            pair = _PairSuite(label, source, target, cards[label], card)
+            suites += _suites(pair_results, pair)
+    else:
+        single = _PairSuite("", scan.source_region, scan.target_region, card, card)
+        suites = _suites(report.results, single)
 
     emit('<?xml version="1.0" encoding="UTF-8"?>\n')
-    if not by_service:
+    if not suites:
         emit("<testsuites />\n")
         return
     emit("<testsuites>")
     classnames: dict[tuple[str, str], str] = {}
-    for suite_id, service in enumerate(sorted(by_service)):
-        results = by_service[service]
-        summary = card.services[service]
+    for suite_id, (service, results, pair) in enumerate(suites):
+        summary = pair.card.services[service]
+        title = f"{service} ({pair_title(pair.label)})" if pair.label else service
         parts = [
             "\n  "
             + _open(
                 "testsuite",
                 (
-                    ("name", _token(f"regionready.{service}") or "regionready"),
+                    ("name", _token(f"regionready.{title}") or "regionready"),
                     ("package", "regionready"),
                     ("id", str(suite_id)),
                     ("timestamp", timestamp),
@@ -121,19 +141,26 @@ def _write(
             )
             + ">\n    <properties>"
         ]
-        for name, value in (
+        properties = [
             ("service", service),
-            ("source_region", scan.source_region),
-            ("target_region", scan.target_region),
+            ("source_region", pair.source),
+            ("target_region", pair.target),
             ("accounts", ",".join(scan.accounts)),
             ("now", scan.now),
             ("cutover_date", scan.cutover_date or ""),
             ("tool_version", scan.tool_version),
             ("score", f"{summary.score:.1f}"),
-            ("overall_score", f"{card.overall.score:.1f}"),
-            ("verdict", card.verdict.value),
+            ("overall_score", f"{pair.card.overall.score:.1f}"),
+            ("verdict", pair.card.verdict.value),
             ("fail_on", card.fail_on_label),
-        ):
+        ]
+        if pair.label:
+            properties[1:1] = [("pair", pair.label)]
+            properties += [
+                ("scan_overall_score", f"{pair.scan_card.overall.score:.1f}"),
+                ("scan_verdict", pair.scan_card.verdict.value),
+            ]
+        for name, value in properties:
             parts.append(
                 "\n      " + _open("property", (("name", name), ("value", _clean(value)))) + " />"
             )
@@ -149,7 +176,7 @@ def _write(
                 "system-out",
                 (),
                 _clean(
-                    f"{service}: score {summary.score:.1f}/100, {plural(summary.checks, 'check')}, "
+                    f"{title}: score {summary.score:.1f}/100, {plural(summary.checks, 'check')}, "
                     f"{summary.passed} pass, {summary.failed} fail, {summary.errors} error, "
                     f"{summary.suppressed} suppressed, {summary.not_applicable} not applicable"
                 ),
@@ -158,6 +185,30 @@ def _write(
         )
         emit("".join(parts))
     emit("\n</testsuites>\n")
+
+
+@dataclass(frozen=True)
+class _PairSuite:
+    """The pair a suite belongs to: ``label`` is "" in a one-pair scan (names unchanged);
+    ``card`` is the pair's scorecard, ``scan_card`` the whole scan's."""
+
+    label: str
+    source: str
+    target: str
+    card: Scorecard
+    scan_card: Scorecard
+
+
+#: A suite to write: its service, its results (report order) and its pair.
+_Suite = tuple[str, list[Result], _PairSuite]
+
+
+def _suites(results: list[Result], pair: _PairSuite) -> list[_Suite]:
+    """One suite per service of ``results``, services sorted by name."""
+    by_service: dict[str, list[Result]] = {}
+    for result in results:
+        by_service.setdefault(result.service, []).append(result)
+    return [(service, by_service[service], pair) for service in sorted(by_service)]
 
 
 _TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))

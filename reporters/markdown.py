@@ -8,6 +8,11 @@ per service, the root causes (findings that block others), then every finding gr
 severity (critical first; within a severity, root causes before the findings they block,
 which say "blocked by X"), the checks that could not be evaluated, and the suppressions.
 
+A scan of several Region pairs says "N Region pairs" where the pair was, lists one verdict
+line per pair under it (worded as the first line, with the pair's score and gate count),
+and has one readiness table per pair (``### Readiness by service: a → b``) instead of
+one; the charts and findings cover every pair (each message names its pair).
+
 Resource ids, names, messages, tags and suppression reasons are untrusted input (anyone
 who can tag a resource writes them). Every such value goes through :func:`escape`:
 control characters and line breaks become spaces, bidirectional overrides are removed,
@@ -28,7 +33,13 @@ from functools import partial
 from typing import IO
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
-from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, for_reporter
+from regionready.scoring import (
+    DEFAULT_FAIL_ON,
+    Scorecard,
+    for_reporter,
+    pair_scorecards,
+    several_pairs,
+)
 from regionready.wording import plural
 
 FORMAT = "markdown"
@@ -119,7 +130,7 @@ def _lines(
 ) -> list[str]:
     """The document's lines: ``"\\n".join(lines) + "\\n"`` is the text."""
     report, card = for_reporter(report, redact=redact, fail_on=fail_on)
-    head = _head(report, card)
+    head = _head(report, card, fail_on)
     sections = itertools.chain(_findings(report), _errors(report), _suppressed(report))
 
     budget = max_bytes - _size(head) - 200  # room for the omission notice
@@ -162,23 +173,30 @@ def _size(lines: list[str]) -> int:
     return sum(len(line.encode("utf-8")) + 1 for line in lines)
 
 
-def _head(report: Report, card: Scorecard) -> list[str]:
+def _head(report: Report, card: Scorecard, fail_on: Severity | None) -> list[str]:
     scan = report.scan
     failing = report.failing_severity_counts()
     if card.ready:
         lines = ["## ✅ READY for cutover"]
     else:
-        reason = plural(card.blocking_findings, "finding")
-        if card.errors:
-            reason += f", {plural(card.errors, 'check')}"
-            reason += " not evaluated"
-        lines = [f"## ❌ NOT READY for cutover: {reason}"]
+        lines = [f"## ❌ NOT READY for cutover: {_reason(card)}"]
+    pairs = pair_scorecards(report, fail_on) if several_pairs(report) else {}
+    subject = (
+        f"**{plural(len(pairs), 'Region pair')}**"
+        if pairs
+        else f"**{escape(scan.source_region)} → {escape(scan.target_region)}**"
+    )
     lines += [
         "",
-        f"**{escape(scan.source_region)} → {escape(scan.target_region)}** · "
+        f"{subject} · "
         f"readiness score **{card.overall.score:.1f}/100** · "
         f"gate: **{card.blocking_findings}** of {plural(len(report.findings()), 'finding')} "
         f"at or above **{card.fail_on_label}**",
+    ]
+    if pairs:
+        lines.append("")
+        lines += [_pair_line(label, pair_card) for label, pair_card in pairs.items()]
+    lines += [
         "",
         "Findings by severity: "
         + " · ".join(
@@ -189,22 +207,14 @@ def _head(report: Report, card: Scorecard) -> list[str]:
         f"Accounts: {', '.join(escape(a) for a in scan.accounts) or 'none'} · "
         f"evaluated at {escape(scan.now)}"
         + (f" · cutover date {escape(scan.cutover_date)}" if scan.cutover_date else ""),
-        "",
-        "### Readiness by service",
-        "",
-        "| Service | Checks | Pass | Fail | Error | Suppressed | N/A | Score |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for name, s in card.services.items():
-        lines.append(
-            f"| {escape(name)} | {s.checks} | {s.passed} | {s.failed} | {s.errors} "
-            f"| {s.suppressed} | {s.not_applicable} | {s.score:.1f} |"
-        )
-    o = card.overall
-    lines.append(
-        f"| **all** | {o.checks} | {o.passed} | {o.failed} | {o.errors} "
-        f"| {o.suppressed} | {o.not_applicable} | **{o.score:.1f}** |"
-    )
+    if pairs:
+        for label, pair_card in pairs.items():
+            lines += ["", f"### Readiness by service: {_pair(label)}", ""]
+            lines += _service_table(pair_card)
+    else:
+        lines += ["", "### Readiness by service", ""]
+        lines += _service_table(card)
     if card.services:
         labels = ", ".join(
             f'"{_MERMAID_UNSAFE.sub("", name)[:30] or "?"}"' for name in card.services
@@ -248,6 +258,53 @@ def _head(report: Report, card: Scorecard) -> list[str]:
             f"- {_cause(entry)} blocks {plural(count, 'other finding')}" for entry, count in roots
         ]
     lines.append("")
+    return lines
+
+
+def _reason(card: Scorecard) -> str:
+    """Why a scorecard is NOT READY: ``N findings[, M checks not evaluated]``."""
+    reason = plural(card.blocking_findings, "finding")
+    if card.errors:
+        reason += f", {plural(card.errors, 'check')}"
+        reason += " not evaluated"
+    return reason
+
+
+def _pair(label: str) -> str:
+    """A ``source:target`` label as ``source → target``, each Region escaped."""
+    source, _, target = label.partition(":")
+    return f"{escape(source)} → {escape(target)}"
+
+
+def _pair_line(label: str, card: Scorecard) -> str:
+    """One pair's verdict, worded as the document's first line."""
+    if card.ready:
+        verdict = f"✅ READY for cutover **{_pair(label)}**"
+    else:
+        verdict = f"❌ NOT READY for cutover **{_pair(label)}**: {_reason(card)}"
+    return (
+        f"- {verdict} · readiness score **{card.overall.score:.1f}/100** · "
+        f"gate: **{card.blocking_findings}** of {plural(card.overall.failed, 'finding')} "
+        f"at or above **{card.fail_on_label}**"
+    )
+
+
+def _service_table(card: Scorecard) -> list[str]:
+    """The per-service readiness table, with an **all** row."""
+    lines = [
+        "| Service | Checks | Pass | Fail | Error | Suppressed | N/A | Score |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in card.services.items():
+        lines.append(
+            f"| {escape(name)} | {s.checks} | {s.passed} | {s.failed} | {s.errors} "
+            f"| {s.suppressed} | {s.not_applicable} | {s.score:.1f} |"
+        )
+    o = card.overall
+    lines.append(
+        f"| **all** | {o.checks} | {o.passed} | {o.failed} | {o.errors} "
+        f"| {o.suppressed} | {o.not_applicable} | **{o.score:.1f}** |"
+    )
     return lines
 
 

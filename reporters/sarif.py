@@ -18,6 +18,16 @@ Shape (one run):
   makes the whole id the code scanning *category*, so scans of different Region pairs do
   not close each other's alerts.
 
+Several Region pairs (one run still): each result's and error notification's
+``properties`` also name its ``pair`` (``source:target``), ``source_region`` and
+``target_region``; the run's ``properties.regionready.pairs`` lists every pair with its
+own verdict and scores; ``automationDetails.id`` names every pair, sorted
+(``regionready/a-to-b,a-to-c/``), one category for that set of pairs. The same finding in
+two pairs keeps two alerts: code scanning tells results apart by their
+``partialFingerprints``, and ``regionready/v1`` there hashes both Regions (the
+``primaryLocationLineHash`` the upload action adds is the rule file's line, the same for
+both, so it could not).
+
 Severity mapping (GitHub reads ``security-severity`` only from rules: > 9.0 critical,
 7.0-8.9 high, 4.0-6.9 medium, <= 3.9 low; 0.0 or absent means "no security severity"):
 critical 9.5, high 8.0, medium 5.5, low 3.0, note 1.0. ``note`` gets 1.0 rather than 0.0
@@ -39,8 +49,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
-from regionready.model import Report, Result, RuleInfo, Severity, Status
-from regionready.scoring import DEFAULT_FAIL_ON, Scorecard, for_reporter
+from regionready.model import Report, Result, RuleInfo, Severity, Status, pair_title
+from regionready.scoring import (
+    DEFAULT_FAIL_ON,
+    Scorecard,
+    for_reporter,
+    pair_scorecards,
+    several_pairs,
+)
 from regionready.wording import plural
 
 FORMAT = "sarif"
@@ -128,15 +144,21 @@ def _chunks(
     candidates = [r for r in report.results if r.status in (Status.FAIL, Status.SUPPRESSED)]
     # Most severe first; FAIL before SUPPRESSED at equal severity; report order otherwise.
     candidates.sort(key=lambda r: (-r.severity.rank, r.status is Status.SUPPRESSED))
-    results = [_result(r, report, index) for r in candidates]
+    pairs = several_pairs(report)
+    results = [_result(r, report, index, pairs) for r in candidates]
     errors = [
-        _error_notification(r, report, index) for r in report.results if r.status is Status.ERROR
+        _error_notification(r, report, index, pairs)
+        for r in report.results
+        if r.status is Status.ERROR
     ]
+    pair_cards = pair_scorecards(report, fail_on) if pairs else {}
 
     keep = min(len(results), max(0, max_results))
     costs: list[int] | None = None
     while True:
-        doc = _document(report, card, rules, results, keep, errors, max_results, max_bytes)
+        doc = _document(
+            report, card, pair_cards, rules, results, keep, errors, max_results, max_bytes
+        )
         # Pieces, not one string: mostly ASCII, they take a byte per character, where the
         # joined text would take 2 or 4 as soon as one character anywhere needs it.
         chunks = [_fix_surrogates(c) for c in _pieces(doc)]
@@ -192,6 +214,7 @@ def _utf8_size(text: str) -> int:
 def _document(
     report: Report,
     card: Scorecard,
+    pair_cards: dict[str, Scorecard],
     rules: list[dict[str, Any]],
     results: list[dict[str, Any]],
     keep: int,
@@ -254,35 +277,67 @@ def _document(
     if _SEMVER.match(version):
         driver["semanticVersion"] = version
 
+    properties: dict[str, Any] = {
+        "source_region": scan.source_region,
+        "target_region": scan.target_region,
+        "accounts": list(scan.accounts),
+        "now": scan.now,
+        "cutover_date": scan.cutover_date,
+        "verdict": card.verdict.value,
+        "fail_on": card.fail_on_label,
+        "score": card.overall.score,
+        "service_scores": {name: s.score for name, s in card.services.items()},
+        "results_total": len(results),
+        "results_kept": keep,
+    }
+    if pair_cards:
+        properties["pairs"] = [_pair_properties(label, c) for label, c in pair_cards.items()]
     run: dict[str, Any] = {
         "tool": {"driver": driver},
-        "automationDetails": {
+        "automationDetails": _automation_details(report, pair_cards),
+        "invocations": [invocation],
+        "results": results[:keep],
+        "properties": {"regionready": properties},
+    }
+    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _automation_details(report: Report, pair_cards: dict[str, Scorecard]) -> dict[str, Any]:
+    """The run's category: ``regionready/<source>-to-<target>/`` for one pair; for several,
+    every pair in label order, comma-separated, so the same set of pairs always gets the
+    same category whatever order the command line gave them in."""
+    scan = report.scan
+    if not pair_cards:
+        return {
             "id": f"{TOOL_NAME}/{scan.source_region}-to-{scan.target_region}/",
             "description": {
                 "text": (
                     f"Readiness of {scan.target_region} to take over from {scan.source_region}"
                 )
             },
-        },
-        "invocations": [invocation],
-        "results": results[:keep],
-        "properties": {
-            "regionready": {
-                "source_region": scan.source_region,
-                "target_region": scan.target_region,
-                "accounts": list(scan.accounts),
-                "now": scan.now,
-                "cutover_date": scan.cutover_date,
-                "verdict": card.verdict.value,
-                "fail_on": card.fail_on_label,
-                "score": card.overall.score,
-                "service_scores": {name: s.score for name, s in card.services.items()},
-                "results_total": len(results),
-                "results_kept": keep,
-            }
-        },
+        }
+    labels = list(pair_cards)
+    names = ",".join(label.replace(":", "-to-", 1) for label in sorted(labels))
+    titles = ", ".join(pair_title(label) for label in labels)
+    return {
+        "id": f"{TOOL_NAME}/{names}/",
+        "description": {"text": f"Readiness of {plural(len(labels), 'Region pair')}: {titles}"},
     }
-    return {"$schema": SARIF_SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
+
+
+def _pair_properties(label: str, card: Scorecard) -> dict[str, Any]:
+    """One entry of the run's ``pairs`` property: a pair and its own verdict and scores."""
+    source, _, target = label.partition(":")
+    return {
+        "pair": label,
+        "source_region": source,
+        "target_region": target,
+        "verdict": card.verdict.value,
+        "blocking_findings": card.blocking_findings,
+        "errors": card.errors,
+        "score": card.overall.score,
+        "service_scores": {name: s.score for name, s in card.services.items()},
+    }
 
 
 def _rules(report: Report) -> tuple[list[dict[str, Any]], dict[str, int]]:
@@ -363,8 +418,10 @@ def _location(result: Result, report: Report) -> dict[str, Any]:
     return location
 
 
-def _properties(result: Result) -> dict[str, Any]:
-    return {
+def _properties(result: Result, pairs: bool) -> dict[str, Any]:
+    """A result's property bag; with ``pairs`` (a scan of several Region pairs) it names
+    the result's pair too."""
+    properties: dict[str, Any] = {
         "account": result.account,
         "region": result.region,
         "resource_type": result.resource_type,
@@ -374,9 +431,14 @@ def _properties(result: Result) -> dict[str, Any]:
         "service": result.service,
         "kind": result.kind,
     }
+    if pairs:
+        properties["pair"] = result.pair
+        properties["source_region"] = result.source_region
+        properties["target_region"] = result.target_region
+    return properties
 
 
-def _result(result: Result, report: Report, index: dict[str, int]) -> dict[str, Any]:
+def _result(result: Result, report: Report, index: dict[str, int], pairs: bool) -> dict[str, Any]:
     info = report.rules.get(result.rule_id)
     sarif: dict[str, Any] = {
         "ruleId": result.rule_id,
@@ -385,7 +447,7 @@ def _result(result: Result, report: Report, index: dict[str, int]) -> dict[str, 
         "message": {"text": result.message or (info.title if info else result.rule_id)},
         "locations": [_location(result, report)],
         "partialFingerprints": {FINGERPRINT_KEY: result.fingerprint},
-        "properties": _properties(result),
+        "properties": _properties(result, pairs),
     }
     if result.status is Status.SUPPRESSED:
         details = dict(result.suppression or {})
@@ -400,7 +462,9 @@ def _result(result: Result, report: Report, index: dict[str, int]) -> dict[str, 
     return sarif
 
 
-def _error_notification(result: Result, report: Report, index: dict[str, int]) -> dict[str, Any]:
+def _error_notification(
+    result: Result, report: Report, index: dict[str, int], pairs: bool
+) -> dict[str, Any]:
     subject = result.resource_id or result.correlation_key or "(no resource)"
     return {
         "level": "error",
@@ -413,7 +477,7 @@ def _error_notification(result: Result, report: Report, index: dict[str, int]) -
             )
         },
         "locations": [_location(result, report)],
-        "properties": {"fingerprint": result.fingerprint, **_properties(result)},
+        "properties": {"fingerprint": result.fingerprint, **_properties(result, pairs)},
     }
 
 

@@ -36,6 +36,7 @@ CATALOGUE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("ACM-014", "readiness", "note", ()),
     ("ACM-015", "readiness", "high", ()),
     ("ACM-016", "readiness", "medium", ()),
+    ("ACM-017", "collision", "medium", ()),
     ("KMS-001", "parity", "high", ("create-key",)),
     ("KMS-002", "parity", "high", ("replicate-key",)),
     ("KMS-003", "parity", "high", ("sync-key-policy",)),
@@ -49,6 +50,7 @@ CATALOGUE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("KMS-011", "readiness", "high", ()),
     ("KMS-012", "readiness", "critical", ()),
     ("KMS-013", "readiness", "high", ()),
+    ("KMS-014", "collision", "high", ()),
     ("IDC-001", "readiness", "high", ("add-region",)),
     ("IDC-002", "readiness", "medium", ()),
     ("IDC-003", "readiness", "high", ("replicate-key",)),
@@ -76,6 +78,7 @@ CATALOGUE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("SM-003", "parity", "medium", ()),
     ("SM-004", "readiness", "medium", ()),
     ("SM-005", "parity", "medium", ()),
+    ("SM-006", "collision", "high", ()),
     ("COG-001", "parity", "medium", ()),
     ("COG-002", "parity", "high", ()),
     ("COG-003", "parity", "medium", ()),
@@ -88,6 +91,7 @@ CATALOGUE: list[tuple[str, str, str, tuple[str, ...]]] = [
     ("WAF-006", "parity", "medium", ()),
     ("WAF-007", "parity", "low", ()),
     ("WAF-008", "quota", "low", ()),
+    ("WAF-009", "collision", "high", ()),
     ("GEN-001", "readiness", "critical", ()),
     ("GEN-002", "readiness", "high", ("create-trail",)),
     ("GEN-003", "parity", "medium", ()),
@@ -104,7 +108,7 @@ RULES = {r.id: r for r in load_rules()}
 
 def test_every_catalogue_id_has_exactly_one_rule_and_nothing_else() -> None:
     ids = [row[0] for row in CATALOGUE]
-    assert len(ids) == len(set(ids)) == 77
+    assert len(ids) == len(set(ids)) == 81
     assert set(RULES) == set(ids)
 
 
@@ -152,6 +156,6 @@ def test_rules_list_shows_the_whole_catalogue(capsys: pytest.CaptureFixture[str]
         assert row["service"] == RULES[rule_id].service and row["title"] == RULES[rule_id].title
     assert main(["rules", "list"]) == 0
     table = capsys.readouterr().out
-    assert "77 rules" in table
+    assert "81 rules" in table
     for column in ("id", "service", "kind", "severity", "title"):
         assert column in table

@@ -12,6 +12,10 @@ fingerprint is ERROR, or an ERROR result of the same rule and account, such as
 ``kms.alias@eu-central-1`` for a whole resource type, may cover it, or the rule has no
 result at all for that account) is *not evaluated*, never fixed. A finding that is
 SUPPRESSED in the new report is *suppressed*: accepted, not fixed.
+
+Everything is per Region pair: a fingerprint hashes the source and the target Region, so
+the same finding in two pairs is two findings, fixed or not each on its own, and an ERROR
+in one pair never makes a finding of another pair "not evaluated".
 """
 
 from __future__ import annotations
@@ -32,7 +36,15 @@ class BaselineError(RegionReadyError):
 
 
 SEVERITIES = {s.value for s in Severity}
-TEXT_FIELDS = ("rule_id", "resource_id", "region", "message", "account")
+TEXT_FIELDS = (
+    "rule_id",
+    "resource_id",
+    "region",
+    "message",
+    "account",
+    "source_region",
+    "target_region",
+)
 
 
 def load_report(path: Path) -> dict[str, Any]:
@@ -117,6 +129,8 @@ def records(results: Iterable[Result]) -> list[dict[str, Any]]:
             "rule_id": r.rule_id,
             "account": r.account,
             "region": r.region,
+            "source_region": r.source_region,
+            "target_region": r.target_region,
             "resource_id": r.resource_id,
             "message": r.message,
         }
@@ -124,25 +138,54 @@ def records(results: Iterable[Result]) -> list[dict[str, Any]]:
     ]
 
 
+#: Where a rule ran: (rule id, account, source Region, target Region).
+Scope = tuple[str, str, str, str]
+
+
+def _scope(r: dict[str, Any], default: tuple[str, str]) -> Scope:
+    """The rule, account and pair of a result record; ``default``: the report's pair, for
+    a record that names none."""
+    return (
+        r.get("rule_id") or "",
+        r.get("account") or "",
+        r.get("source_region") or default[0],
+        r.get("target_region") or default[1],
+    )
+
+
+def _pair_of(report: dict[str, Any]) -> tuple[str, str]:
+    """The report's (first) pair from its ``scan``, ("", "") when it has none."""
+    scan = report.get("scan")
+    if not isinstance(scan, dict):
+        return "", ""
+    source, target = scan.get("source_region"), scan.get("target_region")
+    return (
+        source if isinstance(source, str) else "",
+        target if isinstance(target, str) else "",
+    )
+
+
 def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     """New, fixed, unchanged, not evaluated and suppressed findings from ``old`` to ``new``
-    (two reports, or ``{"results": records(...)}``)."""
+    (two reports, or ``{"results": records(...)}``). A rule "ran" or "erred" per account
+    and Region pair."""
     before = failing_fingerprints(old)
+    old_pair, new_pair = _pair_of(old), _pair_of(new)
     status_of: dict[str, str] = {}
-    evaluated: set[tuple[str, str]] = set()
-    errored: set[tuple[str, str]] = set()
+    evaluated: set[Scope] = set()
+    errored: set[Scope] = set()
     for r in new["results"]:
         status_of.setdefault(r["fingerprint"], r["status"])
         if r["status"] == Status.FAIL.value:
             status_of[r["fingerprint"]] = r["status"]
-        key = (r.get("rule_id") or "", r.get("account") or "")
+        key = _scope(r, new_pair)
         evaluated.add(key)
         if r["status"] == Status.ERROR.value:
             errored.add(key)
     result = Diff()
     for fp, r in before.items():
         status = status_of.get(fp)
-        key = (r.get("rule_id") or "", r.get("account") or "")
+        key = _scope(r, old_pair)
         if status == Status.FAIL.value:
             result.unchanged.append(r)
         elif status == Status.SUPPRESSED.value:
@@ -161,5 +204,10 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     return result
 
 
-def _order(r: dict[str, Any]) -> tuple[str, str]:
-    return (r.get("rule_id") or "", r.get("resource_id") or "")
+def _order(r: dict[str, Any]) -> tuple[str, str, str, str]:
+    return (
+        r.get("rule_id") or "",
+        r.get("resource_id") or "",
+        r.get("source_region") or "",
+        r.get("target_region") or "",
+    )

@@ -2,8 +2,11 @@
 
 The verdict word is the reports' (READY or NOT READY, :func:`regionready.gate.verdict`);
 an incomplete scan (exit 3) says so after it: ``NOT READY for cutover A -> B: ...;
-INCOMPLETE: N checks could not be evaluated``. Every untrusted value goes through
-:func:`regionready.sanitize.text`, then rich's markup escape.
+INCOMPLETE: N checks could not be evaluated``. A scan of several Region pairs gets a line
+for all of them (``... for cutover of 2 Region pairs: ...``), then one line and one
+per-service table per pair; the findings list stays one (each message names its pair).
+Every untrusted value goes through :func:`regionready.sanitize.text`, then rich's markup
+escape.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from rich.text import Text
 
 from regionready import sanitize
 from regionready.gate import COLLECTION_RULE, READY, gating_findings, incomplete, verdict
-from regionready.model import SEVERITIES_DESCENDING, Report, Result, Status
+from regionready.model import SEVERITIES_DESCENDING, Report, Result, Status, pair_title
+from regionready.scoring import results_by_pair, several_pairs
 from regionready.wording import plural
 
 MAX_FINDINGS_SHOWN = 40
@@ -50,24 +54,65 @@ def verdict_line(
     gated: list[Result] | None = None,
 ) -> str:
     """The first console line (rich markup). ``gated``: the results the gate judges when
-    they are not all of them (``--baseline``: only new findings fail)."""
+    they are not all of them (``--baseline``: only new findings fail). For several Region
+    pairs it is the verdict on all of them (``... for cutover of 2 Region pairs: ...``);
+    :func:`pair_verdict_lines` has each pair's."""
     scan = report.scan
-    state = verdict(report.results, fail_on)
+    if several_pairs(report):
+        subject = f"of {plural(len(scan.pairs), 'Region pair')}"
+    else:
+        subject = f"{_safe(scan.source_region)} -> {_safe(scan.target_region)}"
+    return _verdict(subject, report.results, fail_on=fail_on, gated=gated)
+
+
+def pair_verdict_lines(
+    report: Report,
+    *,
+    fail_on: str,
+    gated: list[Result] | None = None,
+) -> list[str]:
+    """One line per Region pair (rich markup), indented, worded as :func:`verdict_line`;
+    none for a one-pair scan."""
+    if not several_pairs(report):
+        return []
+    gated_by_pair: dict[str, list[Result]] = {}
+    for result in gated or ():
+        gated_by_pair.setdefault(result.pair, []).append(result)
+    return [
+        "  "
+        + _verdict(
+            _safe(pair_title(label)),
+            results,
+            fail_on=fail_on,
+            gated=None if gated is None else gated_by_pair.get(label, []),
+        )
+        for label, results in results_by_pair(report).items()
+    ]
+
+
+def _verdict(
+    subject: str, results: list[Result], *, fail_on: str, gated: list[Result] | None
+) -> str:
+    """``READY for cutover <subject>: N findings (...), M at or above --fail-on X``."""
+    state = verdict(results, fail_on)
     colour = "green" if state == READY else "red"
-    counts = report.failing_severity_counts()
+    findings = [r for r in results if r.status is Status.FAIL]
+    counts = {s.value: 0 for s in SEVERITIES_DESCENDING}
+    for result in findings:
+        counts[result.severity.value] += 1
     by_sev = ", ".join(
         f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESCENDING if counts[s.value]
     )
-    total = len(gating_findings(report.results, fail_on))
+    total = len(gating_findings(results, fail_on))
     at_or_above = str(total)
     if gated is not None:
         at_or_above = f"{len(gating_findings(gated, fail_on))} new ({total} in total)"
     return (
-        f"[bold {colour}]{state}[/] for cutover {_safe(scan.source_region)} -> "
-        f"{_safe(scan.target_region)}: {plural(len(report.findings()), 'finding')}"
+        f"[bold {colour}]{state}[/] for cutover {subject}: "
+        f"{plural(len(findings), 'finding')}"
         + (f" ({by_sev})" if by_sev else "")
         + f", {at_or_above} at or above --fail-on {fail_on}"
-        + _incomplete_note(report.results)
+        + _incomplete_note(results)
     )
 
 
@@ -78,8 +123,34 @@ def plain_verdict_line(
     gated: list[Result] | None = None,
 ) -> str:
     """:func:`verdict_line` as plain text (no markup, no colour): the line printed when
-    the table is not (``--format json``, say), so every run still says its verdict."""
-    return Text.from_markup(verdict_line(report, fail_on=fail_on, gated=gated)).plain
+    the table is not (``--format json``, say), so every run still says its verdict. For
+    several Region pairs, each pair's line follows it (one per line)."""
+    lines = [verdict_line(report, fail_on=fail_on, gated=gated)]
+    lines += pair_verdict_lines(report, fail_on=fail_on, gated=gated)
+    return "\n".join(Text.from_markup(line).plain for line in lines)
+
+
+def _table(title: str, results: list[Result]) -> Table:
+    """Results per service and status; ``title`` is plain text (made inert here)."""
+    table = Table(title=_safe(title), title_justify="left")
+    for column in ("service", "PASS", "FAIL", "ERROR", "SUPPRESSED", "N/A"):
+        table.add_column(
+            column, justify="left" if column == "service" else "right", overflow="fold"
+        )
+    per_service: dict[str, dict[Status, int]] = defaultdict(lambda: defaultdict(int))
+    for result in results:
+        per_service[result.service][result.status] += 1
+    for service in sorted(per_service):
+        row = per_service[service]
+        table.add_row(
+            _safe(service),
+            str(row[Status.PASS]),
+            f"[red]{row[Status.FAIL]}[/]" if row[Status.FAIL] else "0",
+            f"[yellow]{row[Status.ERROR]}[/]" if row[Status.ERROR] else "0",
+            str(row[Status.SUPPRESSED]),
+            str(row[Status.NOT_APPLICABLE]),
+        )
+    return table
 
 
 def print_summary(
@@ -94,27 +165,15 @@ def print_summary(
     ``baseline`` (a one-line comparison with the baseline report) with ``--baseline``."""
     console = Console(file=file, highlight=False, soft_wrap=True, emoji=False)
     console.print(verdict_line(report, fail_on=fail_on, gated=gated))
+    for line in pair_verdict_lines(report, fail_on=fail_on, gated=gated):
+        console.print(line)
     if baseline is not None:
         console.print(f"baseline: {_safe(baseline)}")
-    table = Table(title="Readiness by service", title_justify="left")
-    for column in ("service", "PASS", "FAIL", "ERROR", "SUPPRESSED", "N/A"):
-        table.add_column(
-            column, justify="left" if column == "service" else "right", overflow="fold"
-        )
-    per_service: dict[str, dict[Status, int]] = defaultdict(lambda: defaultdict(int))
-    for result in report.results:
-        per_service[result.service][result.status] += 1
-    for service in sorted(per_service):
-        row = per_service[service]
-        table.add_row(
-            _safe(service),
-            str(row[Status.PASS]),
-            f"[red]{row[Status.FAIL]}[/]" if row[Status.FAIL] else "0",
-            f"[yellow]{row[Status.ERROR]}[/]" if row[Status.ERROR] else "0",
-            str(row[Status.SUPPRESSED]),
-            str(row[Status.NOT_APPLICABLE]),
-        )
-    console.print(table)
+    if several_pairs(report):
+        for label, results in results_by_pair(report).items():
+            console.print(_table(f"Readiness by service: {pair_title(label)}", results))
+    else:
+        console.print(_table("Readiness by service", report.results))
     problems = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
     problems.sort(
         key=lambda r: (

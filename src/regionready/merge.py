@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from regionready.snapshot import SnapshotError, read_scan, write_scan
+from regionready import topology
+from regionready.snapshot import Scan, SnapshotError, read_scan, write_scan
 
 
 def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
-    """Write one scan from several; the shards must share a Region pair and not overlap.
+    """Write one scan from several; the shards must share their Region pairs (those of
+    the command line: an account's own pairs travel with it) and not overlap.
 
     Each shard is read (and checked against its manifest) whole before anything is
     written, so ``out`` may be one of the shards; the merged manifest lists the merged
@@ -24,10 +26,10 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
     api_calls: dict[str, int] = {}
     account_regions: dict[str, Any] = {}
     for scan in scans:
-        if (scan.source_region, scan.target_region) != (first.source_region, first.target_region):
+        if _pairs(scan) != _pairs(first):
             raise SnapshotError(
-                f"{scan.root}: Region pair {scan.source_region} -> {scan.target_region} differs "
-                f"from {first.root} ({first.source_region} -> {first.target_region})"
+                f"{scan.root}: Region pairs {_pairs(scan)} differ from {first.root}'s "
+                f"({_pairs(first)})"
             )
         for account in scan.accounts:
             if account in owner:
@@ -56,3 +58,11 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
     if account_regions:
         manifest["account_regions"] = dict(sorted(account_regions.items()))
     return write_scan(out, manifest, documents, first.local)
+
+
+def _pairs(scan: Scan) -> str:
+    """The scan's pairs of the command line, as a person reads them."""
+    listed = scan.manifest.get("pairs") or [
+        {"source": scan.source_region, "target": scan.target_region}
+    ]
+    return ", ".join(str(pair) for pair in topology.from_list(listed))

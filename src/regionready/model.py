@@ -129,6 +129,11 @@ class Result:
             )
 
     @property
+    def pair(self) -> str:
+        """``source:target``: the Region pair the result is about."""
+        return pair_label(self.source_region, self.target_region)
+
+    @property
     def is_finding(self) -> bool:
         return self.status is Status.FAIL
 
@@ -201,6 +206,16 @@ def _plain(value: Any) -> Any:
 _CONTAINERS = (dict, list, tuple)
 
 
+def pair_label(source: str, target: str) -> str:
+    """A pair as programs read it (``--pairs``, suppressions): ``source:target``."""
+    return f"{source}:{target}"
+
+
+def pair_title(label: str) -> str:
+    """A pair as people read it: ``source -> target``."""
+    return label.replace(":", " -> ", 1)
+
+
 def fingerprint(
     rule_id: str, account: str, correlation_key: str, source_region: str, target_region: str
 ) -> str:
@@ -211,6 +226,9 @@ def fingerprint(
 
 @dataclass
 class ScanInfo:
+    """What was scanned: ``source_region`` and ``target_region`` are the first pair;
+    ``pairs`` every pair judged (``{"source", "target"}`` each)."""
+
     source_region: str
     target_region: str
     accounts: list[str]
@@ -219,11 +237,22 @@ class ScanInfo:
     started_at: str | None = None
     finished_at: str | None = None
     tool_version: str = ""
+    pairs: list[dict[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.pairs:  # one pair (and reports written before pairs existed)
+            self.pairs = [{"source": self.source_region, "target": self.target_region}]
+
+    @property
+    def pair_labels(self) -> list[str]:
+        """``source:target`` of each pair, in order."""
+        return [pair_label(p["source"], p["target"]) for p in self.pairs]
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "source_region": self.source_region,
             "target_region": self.target_region,
+            "pairs": [dict(p) for p in self.pairs],
             "accounts": list(self.accounts),
             "now": self.now,
             "cutover_date": self.cutover_date,

@@ -19,6 +19,8 @@ CATALOGUE_PAGE = "checks.md"
 KINDS = {
     "readiness": "a target resource is judged on its own (certificate ISSUED, key enabled)",
     "parity": "a source resource is joined to its target counterpart and compared",
+    "collision": "when sources are consolidated into one target, a source resource is "
+    "joined to its namesakes in the other sources and compared",
     "quota": "the target's usage plus what the migration adds is compared with a quota",
     "hygiene": "a weakness of the target worth fixing before it takes traffic",
 }
@@ -29,7 +31,11 @@ def _cell(text: str) -> str:
 
 
 def _scope(rule: Rule) -> str:
-    return "source joined to target" if rule.kind == "parity" else f"{rule.scope} Region"
+    if rule.kind == "parity":
+        return "source joined to target"
+    if rule.kind == "collision":
+        return "source joined to the other sources of its target"
+    return f"{rule.scope} Region"
 
 
 def render_rule(rule: Rule) -> str:

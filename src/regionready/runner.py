@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from regionready import __version__, atomic, registry
+from regionready import __version__, atomic, registry, topology
 from regionready.engine.evaluation import Clock, evaluate
 from regionready.engine.rules import Rule
 from regionready.model import Report, ScanInfo, Severity
@@ -46,6 +46,7 @@ def build_report(
             started_at=scan.manifest.get("started_at") or (iso(started_at) if started_at else None),
             finished_at=scan.manifest.get("finished_at"),
             tool_version=__version__,
+            pairs=topology.to_list(scan.pairs()),
         ),
         rules={rule.id: rule.info() for rule in rules if rule.id in used},
         results=results,

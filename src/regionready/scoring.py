@@ -21,6 +21,12 @@ Verdict
     READY when no FAIL is at or above ``fail_on`` (default high, like the CLI's
     ``--fail-on``), no result is ERROR and no collector failed to read (GEN-005);
     otherwise NOT_READY.
+
+Region pairs
+    A scan of several pairs (``len(report.scan.pairs) > 1``) also has a scorecard per
+    pair (:func:`pair_scorecards`): the same score and verdict over that pair's results
+    alone. The overall scorecard stays the one over every result, so the scan is READY
+    only when every pair is.
 """
 
 from __future__ import annotations
@@ -121,6 +127,24 @@ class Scorecard:
             "errors": self.errors,
         }
 
+    def pair_score_dict(self) -> dict[str, Any]:
+        """One pair's entry of ``score.pairs`` in the JSON report: :meth:`score_dict`
+        without the weights (the report's own)."""
+        return {
+            "overall": self.overall.score,
+            "totals": self.overall.to_dict(),
+            "services": {name: s.to_dict() for name, s in sorted(self.services.items())},
+        }
+
+    def pair_verdict_dict(self) -> dict[str, Any]:
+        """One pair's entry of ``verdict.pairs`` in the JSON report: :meth:`verdict_dict`
+        without ``fail_on`` (the report's own)."""
+        return {
+            "status": self.verdict.value,
+            "blocking_findings": self.blocking_findings,
+            "errors": self.errors,
+        }
+
 
 def score_results(results: Iterable[Result]) -> float:
     """Severity-weighted share of applicable checks that pass, 0..100, one decimal."""
@@ -195,6 +219,34 @@ def scorecard_for(results: list[Result], fail_on: Severity | None = DEFAULT_FAIL
 def scorecard(report: Report, fail_on: Severity | None = DEFAULT_FAIL_ON) -> Scorecard:
     """Per-service and overall counts and scores, and the verdict for ``fail_on``."""
     return scorecard_for(report.results, fail_on)
+
+
+def several_pairs(report: Report) -> bool:
+    """Whether the scan judged more than one Region pair (then every format shows them)."""
+    return len(report.scan.pairs) > 1
+
+
+def results_by_pair(report: Report) -> dict[str, list[Result]]:
+    """The results of each pair, keyed ``source:target``: the scan's pairs in their order
+    (a pair without results has an empty list), then any other pair a result names."""
+    grouped: dict[str, list[Result]] = {label: [] for label in report.scan.pair_labels}
+    for result in report.results:
+        label = result.pair
+        found = grouped.get(label)
+        if found is None:
+            grouped[label] = found = []
+        found.append(result)
+    return grouped
+
+
+def pair_scorecards(
+    report: Report, fail_on: Severity | None = DEFAULT_FAIL_ON
+) -> dict[str, Scorecard]:
+    """A scorecard per Region pair (:func:`scorecard_for` over that pair's results), keyed
+    ``source:target`` in :func:`results_by_pair`'s order."""
+    return {
+        label: scorecard_for(results, fail_on) for label, results in results_by_pair(report).items()
+    }
 
 
 def for_reporter(

@@ -49,8 +49,9 @@ from typing import Any
 
 import jsonschema
 
-from regionready import atomic, inputfile
+from regionready import atomic, inputfile, topology
 from regionready.errors import RegionReadyError
+from regionready.topology import Pair
 
 #: Account files (``<account>/<region>.json``, ``local.json``): snapshot.schema.json.
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -270,12 +271,19 @@ class Scan:
     def target_region(self) -> str:
         return str(self.manifest["target_region"])
 
-    def pair(self, account: str) -> tuple[str, str]:
-        """(source, target) for an account: its own pair in an organisation scan."""
+    def pairs(self, account: str | None = None) -> list[Pair]:
+        """The pairs judged in ``account`` (its own in an organisation scan); without
+        ``account``, every pair of the scan once, in order."""
+        if account is None:
+            return list(dict.fromkeys(p for a in self.accounts for p in self.pairs(a)))
         own = (self.manifest.get("account_regions") or {}).get(account)
         if own:
-            return str(own["source"]), str(own["target"])
-        return self.source_region, self.target_region
+            if "pairs" in own:
+                return topology.from_list(own["pairs"])
+            return [Pair(str(own["source"]), str(own["target"]))]
+        if self.manifest.get("pairs"):
+            return topology.from_list(self.manifest["pairs"])
+        return [Pair(self.source_region, self.target_region)]
 
     @property
     def accounts(self) -> list[str]:
@@ -306,12 +314,17 @@ def manifest_document(
     finished_at: str,
     services: list[str],
     api_calls: dict[str, int],
+    pairs: list[Pair] | None = None,
 ) -> dict[str, Any]:
+    """The manifest's fields but ``files``; ``pairs`` (more than one): every pair judged,
+    ``source_region`` and ``target_region`` being the first."""
+    extra = {"pairs": topology.to_list(pairs)} if pairs and len(pairs) > 1 else {}
     return {
         "kind": MANIFEST_KIND,
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "source_region": source_region,
         "target_region": target_region,
+        **extra,
         "accounts": sorted(accounts),
         "tool_version": tool_version,
         "rules_version": rules_version,

@@ -10,9 +10,15 @@ A suppressions file is YAML::
         expires: 2026-12-31                # an expired entry stops suppressing, and says so
         account: "123456789012"            # optional
         region: eu-central-1               # optional
+        pair: "*:eu-central-1"             # optional: glob on the pair "source:target"
 
 Every entry needs rule, resource, reason, owner and expires; a missing or unknown field
 is a configuration error (exit 2) naming the file and line.
+
+``pair`` limits an entry to the findings of the Region pairs it matches, a glob on the
+result's ``source:target`` (``me-central-1:eu-west-1``, ``"*:eu-west-1"`` for every pair
+into eu-west-1; quote a value starting with ``*``, which YAML reads as an alias). Without
+it the entry applies to every pair of the scan.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from regionready.errors import RegionReadyError
 from regionready.model import Result, Status
 
 REQUIRED = ("rule", "resource", "reason", "owner", "expires")
-OPTIONAL = ("account", "region")
+OPTIONAL = ("account", "region", "pair")
 
 
 class SuppressionError(RegionReadyError):
@@ -45,6 +51,8 @@ class Suppression:
     line: int
     account: str | None = None
     region: str | None = None
+    #: A glob on the result's pair ``source:target``; None: every pair.
+    pair: str | None = None
 
     def matches(self, result: Result) -> bool:
         return (
@@ -52,10 +60,17 @@ class Suppression:
             and fnmatch.fnmatchcase(result.resource_id, self.resource)
             and (self.account is None or self.account == result.account)
             and (self.region is None or self.region == result.region)
+            and (self.pair is None or fnmatch.fnmatchcase(result.pair, self.pair))
         )
 
     def expired(self, today: dt.date) -> bool:
         return today > self.expires
+
+    @property
+    def named(self) -> str:
+        """The entry in a notice: rule, resource glob and, when given, the pair glob."""
+        pair = f" pair {self.pair}" if self.pair is not None else ""
+        return f"{self.rule} {self.resource}{pair}"
 
 
 def _date(value: Any) -> dt.date | None:
@@ -69,6 +84,24 @@ def _date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
+
+
+def _pair(value: Any, where: str) -> str | None:
+    """The ``pair`` glob of an entry (None: absent, every pair); ``where`` is
+    ``path:line`` for the error."""
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise SuppressionError(
+            f"{where}: pair must be text, a glob on SOURCE:TARGET "
+            f'(e.g. "me-central-1:eu-west-1" or "*:eu-west-1")'
+        )
+    if ":" not in value:
+        raise SuppressionError(
+            f"{where}: pair {value!r} has no ':': it is a glob on SOURCE:TARGET "
+            f'(e.g. "*:eu-west-1" for every pair into eu-west-1)'
+        )
+    return value
 
 
 def load(path: Path) -> list[Suppression]:
@@ -99,6 +132,8 @@ def load(path: Path) -> list[Suppression]:
         if expires is None:
             where = yamlsafe.line_of(lines, ("suppressions", index, "expires"))
             raise SuppressionError(f"{path}:{where}: expires must be a date (YYYY-MM-DD)")
+        where = yamlsafe.line_of(lines, ("suppressions", index, "pair"))
+        pair = _pair(entry.get("pair"), f"{path}:{where}")
         found.append(
             Suppression(
                 rule=str(entry["rule"]),
@@ -109,6 +144,7 @@ def load(path: Path) -> list[Suppression]:
                 line=line,
                 account=str(entry["account"]) if entry.get("account") else None,
                 region=str(entry["region"]) if entry.get("region") else None,
+                pair=pair,
             )
         )
     return found
@@ -134,7 +170,7 @@ def apply(results: list[Result], suppressions: list[Suppression], today: dt.date
                 matched_expired.add(id(entry))
                 result.details["expired_suppression"] = record
                 notices.append(
-                    f"suppression for {entry.rule} {entry.resource} (owner {entry.owner}) "
+                    f"suppression for {entry.named} (owner {entry.owner}) "
                     f"expired on {entry.expires.isoformat()}: {result.resource_id} fails again"
                 )
                 continue
@@ -144,7 +180,7 @@ def apply(results: list[Result], suppressions: list[Suppression], today: dt.date
     for entry in suppressions:
         if entry.expired(today) and id(entry) not in matched_expired:
             notices.append(
-                f"suppression for {entry.rule} {entry.resource} (owner {entry.owner}) "
+                f"suppression for {entry.named} (owner {entry.owner}) "
                 f"expired on {entry.expires.isoformat()} and matches no finding: remove it"
             )
     return notices

@@ -50,6 +50,7 @@ from regionready.model import Result, Severity, Status
 from regionready.remediation import NEVER, READ_ONLY
 from regionready.remediation.waf_clone import parse_arn, references
 from regionready.snapshot import Scan, read_scan, write_scan
+from regionready.topology import Pair
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
@@ -254,8 +255,7 @@ class Harness:
             options=dict(self.collect_options),
         )
         manifest = collect.build_manifest(
-            source=self.source,
-            target=self.target,
+            pairs=[Pair(self.source, self.target)],
             results=[result],
             services=list(services),
             started_at=now,
@@ -289,7 +289,8 @@ class Harness:
         return [r for r in self.results(scan, rule_id) if r.status is Status.FAIL]
 
     def context(self, scan: Scan, account: str) -> remediation.PlanContext:
-        return remediation.PlanContext(scan, account, *scan.pair(account))
+        pair = scan.pairs(account)[0]
+        return remediation.PlanContext(scan, account, pair.source, pair.target)
 
     def plan(
         self, scan: Scan, *rule_ids: str, options: dict[str, Any] | None = None

@@ -13,6 +13,7 @@ from moto import mock_aws
 from regionready.collect import driver as collect
 from regionready.collect.accounts import AccountSpec
 from regionready.snapshot import CollectionError
+from regionready.topology import Pair
 
 from .conftest import SOURCE, TARGET
 
@@ -55,8 +56,7 @@ def test_an_account_that_cannot_be_entered_is_error_data(
     [result] = collect.collect_organisation(
         boto3.Session(region_name=SOURCE),
         [AccountSpec("222222222222", "arn:aws:iam::222222222222:role/audit")],
-        source=SOURCE,
-        target=TARGET,
+        pairs=[Pair(SOURCE, TARGET)],
         services=["kms"],
         endpoint_url=None,
         progress=False,

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from regionready.collectors import iam
 from regionready.snapshot import jsonable
+from regionready.topology import Pair
 
 SAML_METADATA = (
     '<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"'
@@ -224,8 +225,7 @@ def test_demo_seed_failures_are_what_the_rules_find(session: boto3.Session, tmp_
         account, regions=[source, target], services=services, progress=False, options=options
     )
     manifest = collect.build_manifest(
-        source=source,
-        target=target,
+        pairs=[Pair(source, target)],
         results=[result],
         services=services,
         started_at=now,

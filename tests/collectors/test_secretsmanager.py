@@ -326,7 +326,7 @@ def test_demo_seed_fails_exactly_the_planted_secrets(
             data[side][module.SERVICE] = jsonable(module.collect(clients, region))
             assert clients.errors == []
     rules = _rules("SM")
-    assert len(rules) == 5
+    assert len(rules) == 6  # SM-006 judges consolidation only: not run for one pair
     results = evaluate(
         scan_from_case(rules[0], {**data, "source_region": SOURCE, "target_region": TARGET}),
         rules,

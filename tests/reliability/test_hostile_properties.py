@@ -26,6 +26,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from regionready.collect import driver as collect
+from regionready.collect.accounts import REGION_RE
 
 from ._support import (
     ACCOUNT,
@@ -283,8 +284,9 @@ def test_random_accounts_files(content: str | bytes, no_network: list[Any]) -> N
         if result.code == 0:  # accepted: every account id is a 12-digit id, regions are codes
             for spec in no_network[-1]:
                 assert len(spec.id) == 12 and spec.id.isascii() and spec.id.isdigit(), spec
-                for region in (spec.source, spec.target):
-                    assert region is None or "\n" not in region, spec
+                for pair in spec.pairs:
+                    for region in (pair.source, pair.target):
+                        assert REGION_RE.fullmatch(region), spec
 
 
 def _snapshot_documents(root: Path) -> dict[str, Any]:

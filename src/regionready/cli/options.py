@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from regionready import region_codes, registry
+from regionready import region_codes, registry, topology
 from regionready.cli.output import TABLE, warn
 from regionready.engine.evaluation import Clock
 from regionready.engine.functions import parse_time
@@ -102,20 +102,26 @@ def services(args: argparse.Namespace) -> list[str]:
 
 
 def check_regions(args: argparse.Namespace) -> None:
-    """``--source`` and ``--target`` against botocore's Regions (regionready.region_codes):
-    a typo is one line with "did you mean", exit 2; a well-formed code botocore does not
-    know passes only with ``--allow-unknown-region`` (with a warning)."""
+    """The Regions of ``--source``, ``--target`` and ``--pairs`` against botocore's
+    (regionready.region_codes): a typo is one line with "did you mean", exit 2; a
+    well-formed code botocore does not know passes only with ``--allow-unknown-region``
+    (with a warning). Sets ``args.region_pairs`` (:func:`regionready.topology.build`)."""
     allow = bool(getattr(args, "allow_unknown_region", False))
-    for flag in ("source", "target"):
-        code = getattr(args, flag)
-        problem = region_codes.problem(f"--{flag}", code, allow_unknown=allow)
+    sources = args.source if isinstance(args.source, list) else [args.source]
+    targets = args.target if isinstance(args.target, list) else [args.target]
+    pairs = getattr(args, "pairs", None) or []
+    args.region_pairs = topology.build(
+        sources, targets, pairs=pairs, active_active=bool(getattr(args, "active_active", False))
+    )
+    flag_of = {code: "--source" for code in sources} | {code: "--target" for code in targets}
+    for code in topology.regions(args.region_pairs):
+        flag = flag_of.get(code, "--pairs")
+        problem = region_codes.problem(flag, code, allow_unknown=allow)
         if problem:
             raise UsageError(problem)
-        note = region_codes.warning(f"--{flag}", region_codes.classify(code))
+        note = region_codes.warning(flag, region_codes.classify(code))
         if note:
             warn(note)
-    if args.source == args.target:
-        raise UsageError("--source and --target must be different Regions")
 
 
 def check_formats(formats: list[str]) -> list[str]:

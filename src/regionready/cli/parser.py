@@ -81,21 +81,48 @@ def build_parser(commands: Iterable[Command]) -> argparse.ArgumentParser:
 # -- option groups shared by commands ----------------------------------------------------
 
 
-def add_region_options(parser: argparse.ArgumentParser) -> None:
-    """``--source``, ``--target`` and ``--allow-unknown-region``: what
-    :func:`regionready.cli.options.check_regions` checks."""
-    parser.add_argument(
-        "--source",
-        required=True,
-        metavar="REGION",
-        help="source AWS Region code, e.g. me-central-1",
-    )
-    parser.add_argument(
-        "--target",
-        required=True,
-        metavar="REGION",
-        help="target AWS Region code, e.g. eu-central-1",
-    )
+def add_region_options(parser: argparse.ArgumentParser, *, one_pair: bool = False) -> None:
+    """``--source``, ``--target`` (comma lists), ``--pairs``, ``--active-active`` and
+    ``--allow-unknown-region``: what :func:`regionready.cli.options.check_regions` turns
+    into ``args.region_pairs``. ``one_pair``: a command that judges one pair only."""
+    if one_pair:
+        parser.add_argument(
+            "--source", required=True, metavar="REGION", help="source AWS Region, e.g. me-central-1"
+        )
+        parser.add_argument(
+            "--target", required=True, metavar="REGION", help="target AWS Region, e.g. eu-central-1"
+        )
+    else:
+        parser.add_argument(
+            "--source",
+            type=options.csv_list,
+            default=[],
+            metavar="REGION[,REGION]",
+            help="source AWS Region, e.g. me-central-1; several with one --target: "
+            "consolidation (both fold into the target)",
+        )
+        parser.add_argument(
+            "--target",
+            type=options.csv_list,
+            default=[],
+            metavar="REGION[,REGION]",
+            help="target AWS Region, e.g. eu-central-1; several: each is judged against the "
+            "source (a pilot-light and a backup Region)",
+        )
+        parser.add_argument(
+            "--pairs",
+            type=options.csv_list,
+            default=[],
+            metavar="SRC:TGT[,SRC:TGT]",
+            help="the pairs to judge, instead of --source and --target, e.g. "
+            "me-central-1:eu-central-1,me-central-1:eu-west-1",
+        )
+        parser.add_argument(
+            "--active-active",
+            action="store_true",
+            help="with one --source and one --target: each Region is also judged as the "
+            "source of the other (parity in both directions)",
+        )
     parser.add_argument(
         "--allow-unknown-region",
         action="store_true",

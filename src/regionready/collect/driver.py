@@ -33,7 +33,7 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from regionready import __version__, atomic, registry
+from regionready import __version__, atomic, registry, topology
 from regionready.collect import forks
 from regionready.collect.clients import Clients, concurrency_setting
 from regionready.collect.connectivity import (
@@ -55,6 +55,7 @@ from regionready.snapshot import (
     region_document,
     sort_items,
 )
+from regionready.topology import Pair
 from regionready.wording import plural
 
 DRIVER_PERMISSIONS = ("sts:GetCallerIdentity",)
@@ -528,8 +529,7 @@ def collect_organisation(
     base: boto3.Session,
     specs: list[Any],
     *,
-    source: str,
-    target: str,
+    pairs: list[Pair],
     services: list[str],
     endpoint_url: str | None,
     workers: int = 8,
@@ -537,10 +537,11 @@ def collect_organisation(
     progress: bool = True,
     options: dict[str, Any] | None = None,
 ) -> list[CollectResult]:
-    """Every account of ``specs`` in parallel; one account's failure stays its own."""
+    """Every account of ``specs`` in parallel, each in the Regions of its own pairs (by
+    default ``pairs``); one account's failure stays its own."""
 
     def one(spec: Any) -> CollectResult:
-        regions = [spec.source or source, spec.target or target]
+        regions = topology.regions(spec.pairs or pairs)
         try:
             session = open_session(
                 SessionSpec(None, spec.role_arn, spec.external_id, endpoint_url), base=base
@@ -582,22 +583,24 @@ def collect_organisation(
 
 def build_manifest(
     *,
-    source: str,
-    target: str,
+    pairs: list[Pair],
     results: list[CollectResult],
     services: list[str],
     started_at: dt.datetime,
     finished_at: dt.datetime,
     rules_version: str,
-    account_regions: dict[str, dict[str, str]] | None = None,
+    account_pairs: dict[str, list[Pair]] | None = None,
 ) -> dict[str, Any]:
+    """The manifest of a collection of ``pairs``; ``account_pairs``: the accounts of an
+    organisation scan that have pairs of their own."""
     api_calls: dict[str, int] = {}
     for result in results:
         for name, count in result.api_calls.items():
             api_calls[name] = api_calls.get(name, 0) + count
     manifest = manifest_document(
-        source_region=source,
-        target_region=target,
+        source_region=pairs[0].source,
+        target_region=pairs[0].target,
+        pairs=pairs,
         accounts=[r.account for r in results],
         tool_version=__version__,
         rules_version=rules_version,
@@ -606,8 +609,11 @@ def build_manifest(
         services=[registry.collector(s).SERVICE for s in services],
         api_calls=api_calls,
     )
-    if account_regions:
-        manifest["account_regions"] = dict(sorted(account_regions.items()))
+    if account_pairs:
+        manifest["account_regions"] = {
+            account: own[0].to_dict() if len(own) == 1 else {"pairs": topology.to_list(own)}
+            for account, own in sorted(account_pairs.items())
+        }
     return manifest
 
 

@@ -121,9 +121,7 @@ def mermaid_label(text: str) -> str:
 def dot(plan: Plan, limit: int = GRAPH_NODE_LIMIT) -> str:
     """The blocking graph as a Graphviz digraph, one statement per line."""
     g = graph(plan, limit)
-    title = f"cutover plan {plan.source_region} -> {plan.target_region}" + (
-        ", by rule" if g.summarised else ""
-    )
+    title = f"cutover plan {plan.title}" + (", by rule" if g.summarised else "")
     lines = [
         "digraph cutover {",
         "  rankdir=LR;",

@@ -63,6 +63,8 @@ def json_document(plan: Plan) -> dict[str, Any]:
         "kind": JSON_KIND,
         "source_region": plan.source_region,
         "target_region": plan.target_region,
+        "pairs": [{"source": source, "target": target} for source, target in plan.pairs]
+        or [{"source": plan.source_region, "target": plan.target_region}],
         "accounts": list(plan.accounts),
         "now": plan.now,
         "cutover_date": plan.cutover_date,
@@ -161,7 +163,7 @@ def _inventory_lines(plan: Plan) -> list[str]:
         return []
     lines = [
         "",
-        f"## Data under customer keys of {escape(plan.source_region)}",
+        f"## Data under customer keys of {escape(', '.join(plan.sources))}",
         "",
         "Re-encrypting it into the target needs the source Region's KMS to answer "
         "(KMS-010 to KMS-013 judge each resource).",
@@ -177,6 +179,8 @@ def _inventory_lines(plan: Plan) -> list[str]:
             f"{count} {escape(rtype)}" for rtype, count in sorted(usage.by_type.items())
         )
         key = escape(usage.name) + (" (multi-Region)" if usage.multi_region else "")
+        if len(plan.sources) > 1:
+            key += f" in {escape(usage.region)}"
         lines.append(f"| {key} | {escape(usage.account)} | {usage.resources} | {size} | {what} |")
     return lines
 
@@ -185,7 +189,7 @@ def markdown(plan: Plan, limit: int = GRAPH_NODE_LIMIT) -> str:
     """The plan as a GitHub-flavoured Markdown runbook (deterministic)."""
     summary = plan.summary
     lines = [
-        f"# Cutover plan: {escape(plan.source_region)} → {escape(plan.target_region)}",
+        f"# Cutover plan: {escape(plan.title.replace(' -> ', ' → '))}",
         "",
         f"**{plural(summary.steps, 'step')}** clear "
         f"**{plural(summary.findings, 'open finding')}** "
@@ -200,7 +204,7 @@ def markdown(plan: Plan, limit: int = GRAPH_NODE_LIMIT) -> str:
         lines += [
             "",
             "> [!WARNING]",
-            f"> **Before the source Region ({escape(plan.source_region)}) is lost, do "
+            f"> **Before the source Region ({escape(', '.join(plan.sources))}) is lost, do "
             f"{_numbers(summary.before_source_lost)}.** "
             f"{_numbers(readers).capitalize()} "
             f"{'reads' if len(readers) == 1 else 'read'} the source Region "

@@ -168,6 +168,22 @@ class Plan:
     #: The re-encryption inventory of the source (regionready.inventory), when the plan
     #: was built from a snapshot: what each customer managed key encrypts.
     inventory: tuple[KeyUsage, ...] = ()
+    #: Every Region pair of the report, (source, target) each; the first is
+    #: ``source_region`` -> ``target_region``.
+    pairs: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def title(self) -> str:
+        """``source -> target``, or every pair of a scan with several."""
+        pairs = self.pairs or ((self.source_region, self.target_region),)
+        return ", ".join(f"{source} -> {target}" for source, target in pairs)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The source Regions of the plan's pairs."""
+        pairs = self.pairs or ((self.source_region, self.target_region),)
+        return tuple(dict.fromkeys(source for source, _ in pairs))
+
     #: Finding fingerprint -> the resources that use its resource (``<type> <id>``, from
     #: regionready.graph), when the plan was built from a snapshot.
     used_by: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
@@ -358,6 +374,7 @@ def build_plan(
         edges=tuple(FindingEdge(a, b) for a, b in edges),
         cycles=cycles,
         summary=summary,
+        pairs=tuple((p["source"], p["target"]) for p in report.scan.pairs),
     )
 
 

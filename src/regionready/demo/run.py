@@ -15,12 +15,20 @@ from typing import Any
 
 import boto3
 
-from regionready import __version__, registry
-from regionready.errors import EXIT_OK, EXIT_USAGE
+from regionready import __version__, registry, topology
+from regionready.errors import EXIT_OK, EXIT_USAGE, UsageError
+from regionready.topology import Pair
 from regionready.wording import plural
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
+#: Why ``--remediate`` and ``--topology`` do not go together (a usage error).
+REMEDIATE_ONE_PAIR = "--remediate works on the one pair of the default demo: leave out --topology"
+#: Printed under a topology's first line: why its reports have no IaC results.
+IAC_NOTE = (
+    "no IaC checks: they read code for one pair "
+    "('regionready iac PATH --source S --target T' for each)"
+)
 
 
 def _moto_missing() -> int:
@@ -35,21 +43,26 @@ def _snapshot(
     session: boto3.Session,
     folder: Path,
     *,
+    pairs: list[Pair],
     now: dt.datetime,
     services: list[str],
     options: dict[str, Any],
     progress: bool,
 ) -> Path:
+    """Collect every Region of ``pairs`` once and write the snapshot of those pairs."""
     from regionready.collect import driver as collect
     from regionready.snapshot import write_scan
 
     account = collect.AccountSession(session, None, collect.botocore_config())
     result = collect.collect_account(
-        account, regions=[SOURCE, TARGET], services=services, progress=progress, options=options
+        account,
+        regions=topology.regions(pairs),
+        services=services,
+        progress=progress,
+        options=options,
     )
     manifest = collect.build_manifest(
-        source=SOURCE,
-        target=TARGET,
+        pairs=pairs,
         results=[result],
         services=services,
         started_at=now,
@@ -61,8 +74,18 @@ def _snapshot(
 
 
 def run_demo(
-    out: Path, fail_on: str = "high", *, progress: bool = True, remediate: bool = False
+    out: Path,
+    fail_on: str = "high",
+    *,
+    progress: bool = True,
+    remediate: bool = False,
+    topology_name: str | None = None,
 ) -> int:
+    """Seed the simulated account, scan it and print the verdict. ``topology_name``
+    (:data:`regionready.demo.topologies.TOPOLOGIES`): several Region pairs instead of
+    the one, each judged and printed on its own; ``remediate`` needs the one pair."""
+    if remediate and topology_name is not None:
+        raise UsageError(REMEDIATE_ONE_PAIR)
     # moto reads this when it is imported: requested certificates are issued at once.
     os.environ["MOTO_ACM_VALIDATION_WAIT"] = "0"
     try:
@@ -73,6 +96,7 @@ def run_demo(
     from regionready.console import print_summary
     from regionready.demo import moto_gaps
     from regionready.demo.seed import seed_demo
+    from regionready.demo.topologies import seed_topology, story
     from regionready.engine.evaluation import Clock
     from regionready.engine.rules import load_rules
     from regionready.runner import build_report, write_reports
@@ -90,23 +114,35 @@ def run_demo(
             session = boto3.Session(region_name=SOURCE)
             moto_gaps.install(session)
             plan = seed_demo(session, source=SOURCE, target=TARGET, now=now, workdir=out)
-            options = plan.options
+            pairs = seed_topology(session, plan, topology_name)
+            options = _scan_options(plan, pairs)
             snapshot_dir = _snapshot(
                 session,
                 out / "snapshot",
+                pairs=pairs,
                 now=now,
                 services=services,
                 options=options,
                 progress=progress,
             )
             report = build_report(read_scan(snapshot_dir), rules, Clock(now))
+            scanned = f"{SOURCE} -> {TARGET}"
+            if topology_name is not None:
+                scanned = f"{topology_name}, {', '.join(str(p) for p in pairs)}"
             print(
                 f"regionready demo: simulated account {plan.account_id}, "
-                f"{SOURCE} -> {TARGET} (moto, in-process; nothing left this machine)\n"
+                f"{scanned} (moto, in-process; nothing left this machine)"
             )
+            if topology_name is not None:
+                for line in story(topology_name):
+                    print(f"  {line}")
+                print(f"  {IAC_NOTE}")
+            print()
             if remediate:
                 print("before remediation:")
             print_summary(report, fail_on=fail_on)
+            for line in target_difference(report.results, pairs):
+                print(line)
             after = None
             if remediate:
                 print()
@@ -139,6 +175,59 @@ def run_demo(
     if note:
         print(note)
     return EXIT_OK
+
+
+def _scan_options(plan: Any, pairs: list[Pair]) -> dict[str, Any]:
+    """The seeders' collection options for ``pairs``: the IaC checks read code for one
+    pair (``collect --iac`` refuses several), so a topology's demo leaves theirs out."""
+    if len(pairs) == 1:
+        return dict(plan.options)
+    from regionready.demo import seed_iac
+
+    iac = set(seed_iac.scan_options(plan))
+    return {key: value for key, value in plan.options.items() if key not in iac}
+
+
+def target_difference(results: list[Any], pairs: list[Pair]) -> list[str]:
+    """Lines that set each further target of one source against the first target: the
+    checks that pass in it but fail in the first, by rule and resource name, and how
+    many fail there only. No lines unless ``pairs`` are one source's several targets."""
+    from regionready import sanitize
+    from regionready.model import Status
+
+    if topology.shape(pairs) != "several targets":
+        return []
+
+    def verdicts(pair: Pair) -> dict[tuple[str, str], Status]:
+        found: dict[tuple[str, str], Status] = {}
+        for r in results:
+            if r.pair == pair.label and r.status in (Status.PASS, Status.FAIL):
+                key = (r.rule_id, sanitize.text(r.resource_name or r.resource_id))
+                if found.get(key) is not Status.FAIL:
+                    found[key] = r.status
+        return found
+
+    first = pairs[0]
+    theirs = verdicts(first)
+    lines: list[str] = []
+    for pair in pairs[1:]:
+        ours = verdicts(pair)
+        ready = sorted(
+            k for k, s in ours.items() if s is Status.PASS and theirs.get(k) is Status.FAIL
+        )
+        only = sorted(
+            k for k, s in ours.items() if s is Status.FAIL and theirs.get(k) is not Status.FAIL
+        )
+        lines.append(
+            f"\n{pair.target} against {first.target} (both take over from {first.source}):"
+        )
+        listed = ", ".join(f"{rule} {name}" for rule, name in ready) or "nothing"
+        lines.append(f"  ready in {pair.target}, not in {first.target}: {listed}")
+        lines.append(
+            f"  failing in {pair.target} only: {plural(len(only), 'check')}"
+            + (" (see the reports)" if only else "")
+        )
+    return lines
 
 
 def no_gate_note(report: Any, fail_on: str) -> str:
@@ -274,7 +363,7 @@ def _remediate(
         for note in notes:
             print(f"  note: {note}")
 
-        def clients_for(_account: str) -> remediation.TargetClients:
+        def clients_for(_change: remediation.Change) -> remediation.TargetClients:
             return remediation.TargetClients(
                 lambda service, region: session.client(service, region_name=region),
                 SOURCE,
@@ -293,6 +382,7 @@ def _remediate(
     after_dir = _snapshot(
         session,
         out / "snapshot-after",
+        pairs=[Pair(SOURCE, TARGET)],
         now=now,
         services=services,
         options=options,

@@ -66,6 +66,8 @@ class Context:
     params: Mapping[str, Any] = field(default_factory=dict)
     #: The rule's ``lookups``: name -> lookup key -> item (or items).
     lookups: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: Every source of ``target_region`` in this account (more than one: consolidation).
+    sources: tuple[str, ...] = ()
 
     def placeholders(self) -> dict[str, Any]:
         """What ``{params.x}``, ``{source_region}``, ... stand for in the rule's text."""

@@ -8,6 +8,7 @@ ERROR exactly when its data is incomplete, never PASS.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,11 +113,19 @@ class SnapshotData:
         return self.scan.service(account, region, collector)
 
     def dataset(
-        self, account: str, region: str, rule: Rule, resource: str | None = None
+        self,
+        account: str,
+        region: str,
+        rule: Rule,
+        resource: str | None = None,
+        pair_regions: Collection[str] | None = None,
+        consolidation: bool = True,
     ) -> Dataset:
-        """The items of the rule's resource type (or of ``resource``) in ``region``."""
+        """The items of the rule's resource type (or of ``resource``) in ``region``
+        (GEN-005's: of ``pair_regions``, the Regions of the pair being judged, and
+        ``consolidation``: whether it has another source for its target)."""
         if rule.collector == META_COLLECTOR:
-            return self.collection(account)
+            return self.collection(account, pair_regions, consolidation)
         name = resource or rule.resource
         collector, rtype = name.split(".", 1)
         return self.dataset_for(account, region, collector, rtype, self.reads(rule).fields(name))
@@ -155,12 +164,19 @@ class SnapshotData:
         not_run = (svc.get("not_run") or {}).get(rtype)
         return Dataset(items or [], id_field, errors, incomplete, not_run)
 
-    def collection(self, account: str) -> Dataset:
-        """GEN-005's items: one per service collected in each Region, with what it could
-        not read and the rules (of those evaluated) left without their data."""
+    def collection(
+        self,
+        account: str,
+        regions: Collection[str] | None = None,
+        consolidation: bool = True,
+    ) -> Dataset:
+        """GEN-005's items: one per service collected in each Region (of ``regions``, a
+        pair's two, when given; global and local data always), with what it could not
+        read and the rules (of those evaluated) left without their data; collision rules
+        only where sources are consolidated (``consolidation``)."""
         needed_by: dict[str, list[tuple[str, Fields]]] = {}
         for rule in self.rules:
-            if not self.collected(rule):
+            if not self.collected(rule) or (rule.kind == "collision" and not consolidation):
                 continue  # not judged in this scan, so not left unjudged either
             for resource, read in self.reads(rule).resources.items():
                 needed_by.setdefault(resource, []).append((rule.id, read))
@@ -168,7 +184,7 @@ class SnapshotData:
         documents = [
             (region, doc)
             for (doc_account, region), doc in sorted(self.scan.documents.items())
-            if doc_account == account
+            if doc_account == account and (regions is None or region in regions or region == GLOBAL)
         ]
         if self.scan.local:
             documents.append((LOCAL, self.scan.local))

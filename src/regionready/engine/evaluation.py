@@ -18,6 +18,8 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
 
+from regionready import topology
+from regionready.engine.collision import collision
 from regionready.engine.conditions import Clock, Context, EvaluationError, Evaluator
 from regionready.engine.data import META_COLLECTOR, SnapshotData, unique
 from regionready.engine.parity import parity
@@ -61,25 +63,40 @@ class Engine:
         failure's root causes (``depends_on``) marked."""
         results: list[Result] = []
         for account in self.scan.accounts:
-            # An organisation scan may give an account its own Region pair.
-            source_region, target_region = self.scan.pair(account)
-            for rule in self.rules:
-                if not self.data.collected(rule):
-                    continue
-                context = Context(account, source_region, target_region, self.clock, rule.params)
-                try:
-                    results.extend(self.evaluate_rule(rule, context))
-                except EvaluationError as exc:
-                    results.append(rule_error(rule, context, exc))
+            # An organisation scan may give an account its own Region pairs.
+            pairs = self.scan.pairs(account)
+            for pair in pairs:
+                sources = tuple(topology.sources_of(pairs, pair.target))
+                found: list[Result] = []
+                for rule in self.rules:
+                    if not self.data.collected(rule):
+                        continue
+                    if rule.kind == "collision" and len(sources) < 2:
+                        continue  # judged only where sources are consolidated
+                    context = Context(
+                        account, pair.source, pair.target, self.clock, rule.params, sources=sources
+                    )
+                    try:
+                        found.extend(self.evaluate_rule(rule, context))
+                    except EvaluationError as exc:
+                        found.append(rule_error(rule, context, exc))
+                if len(pairs) > 1:
+                    for r in found:  # which direction a message is about, in every format
+                        r.message = f"{pair}: {r.message}"
+                results.extend(found)
         mark_blocked(results, self.rules, self.names_of)
-        results.sort(key=attrgetter("rule_id", "account", "region", "resource_id"))
+        results.sort(
+            key=attrgetter(
+                "rule_id", "account", "source_region", "target_region", "region", "resource_id"
+            )
+        )
         return results
 
     def names_of(self, rule: Rule, result: Result, expression: str) -> set[str]:
         """The names ``expression`` gives on the item ``result`` is about (a parity
         result's source item); none when the item or the value cannot be found."""
-        source_region, target_region = self.scan.pair(result.account)
-        if rule.kind == "parity":
+        source_region, target_region = result.source_region, result.target_region
+        if rule.kind in ("parity", "collision"):
             region, item_id = source_region, str(result.details.get("source") or "")
         else:
             region, item_id = result.region, result.resource_id
@@ -122,6 +139,8 @@ class Engine:
         ev = Evaluator(rule, context)
         if rule.kind == "parity":
             return parity(self.data, ev)
+        if rule.kind == "collision":
+            return collision(self.data, ev)
         if rule.kind == "quota":
             return quota(self.data, ev)
         if rule.collector == META_COLLECTOR:
@@ -147,7 +166,14 @@ class Engine:
         """Each item of the resource type in ``region`` (None: every item names its own
         Region, as GEN-005's do) judged on its own."""
         rule, context = ev.rule, ev.context
-        ds = self.data.dataset(context.account, region or context.target_region, rule, resource)
+        ds = self.data.dataset(
+            context.account,
+            region or context.target_region,
+            rule,
+            resource,
+            pair_regions=(context.source_region, context.target_region),
+            consolidation=len(context.sources) > 1,
+        )
         label = region or "all"
         if not ds.ok:
             return [error(rule, context, label, ds.errors, resource)]
@@ -163,6 +189,9 @@ class Engine:
             why = f"not run: {ds.not_run}" if ds.not_run else "no resources to check"
             results.append(not_applicable(rule, context, label, why, resource))
         return results
+
+
+_ORDER = attrgetter("rule_id", "account", "source_region", "target_region", "region", "resource_id")
 
 
 def _judged(

@@ -10,6 +10,8 @@ A fixture file ``<rules>/<service>/tests/<ID>.yaml`` (any ``*.yaml`` or ``*.yml`
         params: {days: 30}               # optional rule parameter overrides
         target: {acm: {certificate: [{CertificateArn: arn:..., Type: IMPORTED, ...}]}}
         source: {...}
+        second_source: {...}             # optional: consolidation (another source of the
+                                         # target); expect covers source -> target only
         errors: {target: {kms: [{api: kms:GetKeyPolicy, code: AccessDenied, ...}]}}
         expect:
           FAIL: [arn:...]                # or [{id: arn:..., severity: medium, message: ...}]
@@ -42,6 +44,9 @@ from regionready.snapshot import (
 ACCOUNT = "111111111111"
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
+#: A case's ``second_source``: another source of the same target (consolidation). Only
+#: the results of the first pair (source -> target) are compared with ``expect``.
+SECOND_SOURCE = "me-south-1"
 DEFAULT_NOW = "2026-11-23T00:00:00Z"
 META_ID_FIELDS = {"regionready": {"collection": "Id"}}
 
@@ -117,6 +122,9 @@ def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
         (ACCOUNT, source): part("source", source),
         (ACCOUNT, target): part("target", target),
     }
+    second = case.get("second_source_region", SECOND_SOURCE)
+    if "second_source" in case or errors.get("second_source"):
+        documents[(ACCOUNT, second)] = part("second_source", second)
     if case.get("global") or errors.get("global"):
         documents[(ACCOUNT, "global")] = part("global", "global")
     services = sorted({name for doc in documents.values() for name in doc["services"]})
@@ -128,6 +136,8 @@ def scan_from_case(rule: Rule, case: dict[str, Any]) -> Scan:
         "accounts": [ACCOUNT],
         "services": sorted(set(services) | {rule.collector}),
     }
+    if (ACCOUNT, second) in documents:  # consolidation: both sources fold into the target
+        manifest["pairs"] = [{"source": s, "target": target} for s in (source, second)]
     local = None
     if case.get("local") or errors.get("local"):
         local = part("local", "local")
@@ -165,7 +175,11 @@ def run_case(rule: Rule, case: dict[str, Any], default_now: str) -> list[str]:
     if case.get("params"):
         rule = rule.with_params(case["params"])
     scan = scan_from_case(rule, case)
-    results: list[Result] = evaluate(scan, [rule], now=now, cutover=cutover)
+    results: list[Result] = [
+        r
+        for r in evaluate(scan, [rule], now=now, cutover=cutover)
+        if (r.source_region, r.target_region) == (scan.source_region, scan.target_region)
+    ]
     got = {(r.status.value, r.resource_id) for r in results}
     expected, severities, messages = _expected(case)
     problems = []

@@ -24,7 +24,7 @@ MAX_COUNTERPARTS = 32
 _UNPAIRED = {"fail": Status.FAIL, "pass": Status.PASS, "not_applicable": Status.NOT_APPLICABLE}
 
 
-def _join_incomplete(ev: Evaluator, tgt: Dataset) -> bool:
+def join_incomplete(ev: Evaluator, tgt: Dataset) -> bool:
     """Whether an incomplete target item lacks a field the join key or the target
     filter reads."""
     rule = ev.rule
@@ -63,7 +63,7 @@ def parity(data: SnapshotData, ev: Evaluator) -> list[Result]:
     if not src.ok or not tgt.ok:
         return [error(rule, context, target_region, (src if not src.ok else tgt).errors)]
     assert rule.pair_by is not None
-    if tgt.incomplete and _join_incomplete(ev, tgt):
+    if tgt.incomplete and join_incomplete(ev, tgt):
         # A target item whose join key cannot be read could be any source item's twin.
         return [error(rule, context, target_region, tgt.item_errors())]
     index = _index(ev, tgt)

@@ -220,9 +220,11 @@ def rule_reads(rule: Rule) -> RuleReads:
         ]
     )
     resources: dict[str, Fields] = {}
-    if rule.kind == "parity":
+    if rule.kind in ("parity", "collision"):
+        # A collision rule's counterpart is ``other`` (the same resource type elsewhere).
+        counterpart = "target" if rule.kind == "parity" else "other"
         fields = _union(
-            _fields(direct), _union(_fields(judged, "source"), _fields(judged, "target"))
+            _fields(direct), _union(_fields(judged, "source"), _fields(judged, counterpart))
         )
     else:
         fields = _union(_fields(direct), _fields(judged))

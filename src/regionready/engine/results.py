@@ -180,6 +180,14 @@ def blocker(result: Result) -> str:
     return f"{result.rule_id} {result.resource_name or result.resource_id}"
 
 
+#: Where a failure can block another: (account, source Region, target Region).
+Scope = tuple[str, str, str]
+
+
+def _scope(result: Result) -> Scope:
+    return result.account, result.source_region, result.target_region
+
+
 def mark_blocked(results: list[Result], rules: list[Rule], names_of: NamesOf) -> None:
     """The failures that block each failure, its root causes (``blocked_by``): for each
     rule it ``depends_on``, the exact failing resources of that rule, named by
@@ -190,34 +198,35 @@ def mark_blocked(results: list[Result], rules: list[Rule], names_of: NamesOf) ->
     correlation key or resource name, or a value of ``to`` on its item); a result whose
     item refers to nothing (an AWS managed key) is blocked by none. Without an edge, when
     both rules judge the same resource type: its failure on the same resource
-    (correlation key); across resource types: every failure of it in the account.
+    (correlation key); across resource types: every failure of it in the account. A
+    failure is only ever blocked by failures of its own account and Region pair.
     """
     by_id = {rule.id: rule for rule in rules}
-    failing: dict[tuple[str, str], list[Result]] = {}
+    failing: dict[tuple[str, Scope], list[Result]] = {}
     for r in results:
         if r.status is Status.FAIL:
-            failing.setdefault((r.rule_id, r.account), []).append(r)
-    named: dict[tuple[str, str, str | None], list[tuple[Result, set[str]]]] = {}
+            failing.setdefault((r.rule_id, _scope(r)), []).append(r)
+    named: dict[tuple[str, Scope, str | None], list[tuple[Result, set[str]]]] = {}
 
-    def with_names(dep: str, account: str, to: str | None) -> list[tuple[Result, set[str]]]:
-        """The dependency's failures in ``account``, each with the names it answers to."""
-        if (dep, account, to) not in named:
-            named[(dep, account, to)] = [
+    def with_names(dep: str, scope: Scope, to: str | None) -> list[tuple[Result, set[str]]]:
+        """The dependency's failures in ``scope``, each with the names it answers to."""
+        if (dep, scope, to) not in named:
+            named[(dep, scope, to)] = [
                 (
                     r,
                     reference_names([r.resource_id, r.correlation_key, r.resource_name])
                     | (names_of(by_id[dep], r, to) if to is not None and dep in by_id else set()),
                 )
-                for r in failing.get((dep, account), [])
+                for r in failing.get((dep, scope), [])
             ]
-        return named[(dep, account, to)]
+        return named[(dep, scope, to)]
 
     def blocking(rule: Rule, dep: str, found: Result) -> list[Result]:
         edge = rule.edges.get(dep)
         if edge is not None:
             refs = names_of(rule, found, edge.via)
-            return [r for r, names in with_names(dep, found.account, edge.to) if refs & names]
-        others = failing.get((dep, found.account), [])
+            return [r for r, names in with_names(dep, _scope(found), edge.to) if refs & names]
+        others = failing.get((dep, _scope(found)), [])
         if dep in by_id and by_id[dep].resource == rule.resource:
             return [r for r in others if r.correlation_key == found.correlation_key]
         return others

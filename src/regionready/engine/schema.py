@@ -12,7 +12,7 @@ import jsonschema
 from regionready.engine.operators import OPERATORS
 from regionready.model import Severity
 
-KINDS = ("readiness", "parity", "quota", "hygiene")
+KINDS = ("readiness", "parity", "collision", "quota", "hygiene")
 SCOPES = ("target", "source", "both")
 ON_UNPAIRED = ("fail", "pass", "not_applicable")
 RULE_ID_RE = r"^[A-Z]{2,5}-[0-9]{3}$"
@@ -182,6 +182,10 @@ def rule_schema() -> dict[str, Any]:
             {
                 "if": {"required": ["kind"], "properties": {"kind": {"const": "parity"}}},
                 "then": {"required": ["pair_by"]},
+            },
+            {
+                "if": {"required": ["kind"], "properties": {"kind": {"const": "collision"}}},
+                "then": {"required": ["pair_by", "compare"]},
             },
             {
                 "if": {"required": ["kind"], "properties": {"kind": {"const": "quota"}}},

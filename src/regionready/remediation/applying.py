@@ -51,11 +51,12 @@ def append_audit(log: Path | None, change: Change, status: str, detail: str) -> 
 
 def apply(
     changes: list[Change],
-    clients_for: Callable[[str], TargetClients],
+    clients_for: Callable[[Change], TargetClients],
     *,
     audit_log: Path | None,
 ) -> list[Outcome]:
-    """Apply in order; stop at the first failure and mark the rest not run."""
+    """Apply in order; stop at the first failure and mark the rest not run.
+    ``clients_for(change)``: the clients of the change's account and pair."""
     outcomes: list[Outcome] = []
     failed = False
     for change in changes:
@@ -67,7 +68,7 @@ def apply(
             outcomes.append(Outcome(change, "skipped", change.blocked))
             continue
         try:
-            detail = action(change.action).apply(change, clients_for(change.account))
+            detail = action(change.action).apply(change, clients_for(change))
             status = "unchanged" if detail.startswith("already") else "applied"
         except (ClientError, BotoCoreError, RemediationError) as exc:
             status, detail, failed = "failed", str(exc), True

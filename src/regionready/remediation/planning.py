@@ -34,6 +34,9 @@ class Change:
     # Why this change cannot be made as planned (input the user must supply, e.g. PEM
     # files or a bucket): apply skips it and says so instead of failing the run.
     blocked: str | None = None
+    #: The finding's pair: an action copies from ``source`` and acts in ``target``.
+    source: str = ""
+    target: str = ""
 
     @classmethod
     def fixing(
@@ -58,6 +61,8 @@ class Change:
             summary=summary,
             params={} if params is None else params,
             blocked=blocked,
+            source=finding.source_region,
+            target=finding.target_region,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -154,7 +159,8 @@ def plan(
         except RemediationError as exc:
             notes.append(f"{result.rule_id} {result.resource_id}: {exc}")
             continue
-        source, target = scan.pair(result.account)
+        # Each finding is fixed in its own pair's target (several targets, active-active).
+        source, target = result.source_region, result.target_region
         ctx = PlanContext(scan, result.account, source, target, dict(options or {}))
         planned = module.plan(result, ctx)
         notes.extend(ctx.notes)

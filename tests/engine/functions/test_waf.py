@@ -220,8 +220,8 @@ def test_missing_extra_and_renamed_rules() -> None:
     target["Rules"].append(rule("extra", 9, {"GeoMatchStatement": {"CountryCodes": ["KP"]}}))
     assert waf_rule_drift(source, target, SRC, TGT) == [
         "rule 'block-sqli': renamed to 'block-sql-injection'",
-        "rule 'geo': missing in the target",
-        "rule 'extra': not in the source",
+        f"rule 'geo': missing in {TGT}",
+        f"rule 'extra': only in {TGT}",
     ]
 
 

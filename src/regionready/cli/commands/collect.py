@@ -12,12 +12,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from regionready import __version__, registry, snapshot
+from regionready import __version__, registry, snapshot, topology
 from regionready.cli import options
 from regionready.cli.commands import iac
 from regionready.cli.parser import add_collect_options
 from regionready.collect import accounts
 from regionready.errors import EXIT_OK, UsageError
+from regionready.topology import Pair
 
 NAME = "collect"
 HELP = "snapshot the source and target Regions into a directory"
@@ -48,6 +49,12 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
 
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")
+    pairs: list[Pair] = args.region_pairs
+    if args.iac and len(pairs) > 1:
+        raise UsageError(
+            "--iac checks code for one Region pair: run 'regionready iac PATH --source S "
+            "--target T' for each pair"
+        )
     # Before minutes of collection: a folder that cannot be replaced fails now.
     snapshot.check_replaceable(out)
     services = options.services(args)
@@ -69,7 +76,7 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
     started = dt.datetime.now(dt.UTC)
     spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
     session = collect.open_session(spec)
-    account_regions: dict[str, dict[str, str]] = {}
+    account_pairs: dict[str, list[Pair]] = {}
     if args.accounts:
         specs = accounts.load(args.accounts)
         if args.shard:
@@ -79,25 +86,20 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
         results = collect.collect_organisation(
             session,
             specs,
-            source=args.source,
-            target=args.target,
+            pairs=pairs,
             services=services,
             endpoint_url=endpoint,
             workers=args.workers,
             progress=not args.quiet,
             options=collector_options,
         )
-        account_regions = {
-            s.id: {"source": s.source or args.source, "target": s.target or args.target}
-            for s in specs
-            if s.source or s.target
-        }
+        account_pairs = {s.id: list(s.pairs) for s in specs if s.pairs}
     else:
         account = collect.AccountSession(session, endpoint, collect.botocore_config())
         results = [
             collect.collect_account(
                 account,
-                regions=[args.source, args.target],
+                regions=topology.regions(pairs),
                 services=services,
                 workers=args.workers,
                 progress=not args.quiet,
@@ -105,14 +107,13 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
             )
         ]
     manifest = collect.build_manifest(
-        source=args.source,
-        target=args.target,
+        pairs=pairs,
         results=results,
         services=services,
         started_at=started,
         finished_at=dt.datetime.now(dt.UTC),
         rules_version=__version__,
-        account_regions=account_regions,
+        account_pairs=account_pairs,
     )
     documents = {key: doc for result in results for key, doc in result.documents.items()}
     local = next((r.local for r in results if r.local), None)

@@ -30,7 +30,7 @@ SERVICE = "iac"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    add_region_options(parser)
+    add_region_options(parser, one_pair=True)
     parser.add_argument(
         "--checkov",
         default=None,
@@ -90,12 +90,21 @@ def collect_options(args: argparse.Namespace, paths: list[Path] | None = None) -
     return {
         "code_paths": [str(p) for p in (args.paths if paths is None else paths)],
         "code_base": str(getattr(args, "base", None) or Path.cwd()),
-        "source_region": args.source,
-        "target_region": args.target,
+        "source_region": _one_pair(args)[0],
+        "target_region": _one_pair(args)[1],
         "checkov": args.checkov,
         "skip_checkov": getattr(args, "no_checkov", False),
         "checkov_timeout": args.checkov_timeout,
     }
+
+
+def _one_pair(args: argparse.Namespace) -> tuple[str, str]:
+    """The pair code is checked for: ``iac``'s ``--source``/``--target``, or the one pair
+    of ``scan --iac`` (which refuses several)."""
+    pairs = getattr(args, "region_pairs", None)
+    if pairs:
+        return pairs[0].source, pairs[0].target
+    return str(args.source), str(args.target)
 
 
 class _NoAws:

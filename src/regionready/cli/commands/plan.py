@@ -124,7 +124,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     rules = options.selected_rules(args)
     scan = snapshot.read_scan(args.snapshot)
-    usages = tuple(inventory(scan))
+    # Every source of the scan's pairs (consolidation and active-active have several).
+    sources = dict.fromkeys(pair.source for pair in scan.pairs())
+    usages = tuple(usage for source in sources for usage in inventory(scan, source))
     used = graph.users(graph.resource_edges(scan))
     report = runner.build_report(scan, rules, options.clock(args))
     del scan  # the reporters reuse its memory

@@ -126,9 +126,8 @@ def run(args: argparse.Namespace) -> int:
     session = collect.open_session(spec)
     account = collect.AccountSession(session, endpoint, collect.botocore_config())
 
-    def clients_for(account_id: str) -> remediation.TargetClients:
-        source, target = scan.pair(account_id)
-        return remediation.TargetClients(account.client, source, target)
+    def clients_for(change: remediation.Change) -> remediation.TargetClients:
+        return remediation.TargetClients(account.client, change.source, change.target)
 
     outcomes = remediation.apply(changes, clients_for, audit_log=audit_log)
     print_outcomes(outcomes)

@@ -145,7 +145,8 @@ def _rule_changes(
 
 
 def waf_rule_drift(source: Any, target: Any, source_region: str, target_region: str) -> list[str]:
-    """Every difference of the target web ACL's (or rule group's) rules from the source's."""
+    """Every difference of the target web ACL's (or rule group's) rules from the source's,
+    naming the Regions (WAF-009 compares two sources with it)."""
     if not isinstance(source, dict) or not isinstance(target, dict):
         return []
     drift: list[str] = []
@@ -167,13 +168,13 @@ def waf_rule_drift(source: Any, target: Any, source_region: str, target_region: 
         if twin is None:
             twin = next((r for r in unmatched if r.get("Priority") == rule.get("Priority")), None)
             if twin is None:
-                drift.append(f"{label}: missing in the target")
+                drift.append(f"{label}: missing in {target_region}")
                 continue
             unmatched.remove(twin)
             drift.append(f"{label}: renamed to '{twin.get('Name')}'")
         changes = _rule_changes(rule, twin, source_region, target_region)
         drift.extend(f"{label}: {change}" for change in changes)
-    drift.extend(f"rule '{r.get('Name')}': not in the source" for r in unmatched)
+    drift.extend(f"rule '{r.get('Name')}': only in {target_region}" for r in unmatched)
     return drift
 
 
