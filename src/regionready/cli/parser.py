@@ -31,6 +31,9 @@ EXAMPLES = """\
 examples:
   regionready demo                                   # no AWS account needed
   regionready scan --source me-central-1 --target eu-central-1 --out scan/
+  regionready scan --source me-central-1 --target eu-central-1,eu-west-1  # two targets
+  regionready scan --source me-central-1 --target eu-central-1 --active-active
+  regionready scan --source me-central-1,me-south-1 --target eu-central-1  # fold two
   regionready collect --source me-central-1 --target eu-central-1 --out scan/
   regionready evaluate scan/ --cutover-date 2026-12-01 --format json --out reports/
   regionready iam-policy --services acm,kms > regionready-readonly.json
