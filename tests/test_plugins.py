@@ -81,7 +81,7 @@ def test_the_names_users_give_are_unchanged() -> None:
         "sso",
         "wafv2",
     ]
-    assert registry.formats() == ["json", "junit", "markdown", "sarif"]
+    assert registry.formats() == ["asff", "html", "json", "junit", "markdown", "ocsf", "sarif"]
     assert remediation.action_names() == [
         "add-region",
         "clone-web-acl",

@@ -71,9 +71,12 @@ COLLECTORS: dict[str, str] = {
 
 #: ``--format`` name (the reporter's FORMAT) -> module.
 REPORTERS: dict[str, str] = {
+    "asff": "asff",
+    "html": "html",
     "json": "jsonreport",  # not "json": it would shadow the standard library's module
     "junit": "junit",
     "markdown": "markdown",
+    "ocsf": "ocsf",
     "sarif": "sarif",
 }
 
@@ -203,6 +206,14 @@ def reporter(name: str) -> Reporter:
 def formats() -> list[str]:
     """Every ``--format`` name, sorted."""
     return sorted(REPORTERS)
+
+
+def missing_dependency(name: str) -> str | None:
+    """Why format ``name`` cannot be written here (its optional library is not
+    installed: the reporter's ``missing_dependency()``), or None."""
+    check = getattr(reporter(name), "missing_dependency", None)
+    problem = check() if callable(check) else None
+    return str(problem) if problem else None
 
 
 # -- remediation actions ---------------------------------------------------------------

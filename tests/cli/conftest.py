@@ -13,6 +13,18 @@ from regionready.snapshot import manifest_document, write_scan
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 
+#: acm:ListCertificates denied: ACM-001 cannot be evaluated (ERROR).
+DENIED = {
+    "acm": [
+        {
+            "api": "acm:ListCertificates",
+            "code": "AccessDeniedException",
+            "action": "acm:ListCertificates",
+            "resource_types": ["certificate"],
+        }
+    ]
+}
+
 CERT_SOURCE = {
     "CertificateArn": "arn:aws:acm:me-central-1:111111111111:certificate/api",
     "DomainName": "api.example.com",

@@ -20,21 +20,11 @@ import pytest
 
 from regionready.cli import main
 
-from .conftest import CERT_SOURCE, make_scan
+from .conftest import CERT_SOURCE, DENIED, make_scan
 
 NOW = "2026-11-23T00:00:00Z"
 ACCOUNT = "111111111111"
 TARGET = "eu-central-1"
-DENIED = {
-    "acm": [
-        {
-            "api": "acm:ListCertificates",
-            "code": "AccessDeniedException",
-            "action": "acm:ListCertificates",
-            "resource_types": ["certificate"],
-        }
-    ]
-}
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -22,6 +22,7 @@ COMMANDS = [
     ["iac"],
     ["merge"],
     ["diff"],
+    ["trend"],
     ["plan"],
     ["iam-policy"],
     ["remediate"],

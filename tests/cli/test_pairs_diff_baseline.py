@@ -26,7 +26,7 @@ from ._pairs import (
     copy_in,
     make_pairs_scan,
 )
-from .conftest import CERT_SOURCE
+from .conftest import CERT_SOURCE, DENIED
 
 WWW = dict(
     CERT_SOURCE,
@@ -34,16 +34,6 @@ WWW = dict(
     DomainName="www.example.com",
     SubjectAlternativeNames=["www.example.com"],
 )
-DENIED = {
-    "acm": [
-        {
-            "api": "acm:ListCertificates",
-            "code": "AccessDeniedException",
-            "action": "acm:ListCertificates",
-            "resource_types": ["certificate"],
-        }
-    ]
-}
 CENTRAL_LEAD = f"{SOURCE} -> {CENTRAL}: "
 WEST_LEAD = f"{SOURCE} -> {WEST}: "
 

@@ -24,7 +24,7 @@ import pytest
 from regionready import registry
 from regionready.cli import main
 
-from .conftest import CERT_SOURCE, make_scan
+from .conftest import CERT_SOURCE, DENIED, make_scan
 
 NOW = "2026-11-23T00:00:00Z"
 #: regionready.runner.REPORTS_RECORD
@@ -142,17 +142,6 @@ def test_a_damaged_record_removes_nothing(
 
 
 # -- one verdict word -------------------------------------------------------------------------
-
-DENIED = {
-    "acm": [
-        {
-            "api": "acm:ListCertificates",
-            "code": "AccessDeniedException",
-            "action": "acm:ListCertificates",
-            "resource_types": ["certificate"],
-        }
-    ]
-}
 
 
 UNUSED_GAP = {

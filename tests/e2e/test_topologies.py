@@ -38,7 +38,7 @@ from regionready.snapshot import read_scan
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 FIRST = f"{SOURCE}:{TARGET}"
-#: The consolidation rules: a one-pair scan has nothing to consolidate (one N/A each).
+#: The consolidation rules: a one-pair scan has nothing to consolidate and runs none.
 COLLISION_RULES = {"KMS-014", "SM-006", "WAF-009", "ACM-017"}
 #: One clock for the scan and the one-pair evaluation (expiry windows count from it).
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)

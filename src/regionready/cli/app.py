@@ -23,6 +23,7 @@ from regionready.cli.commands import (
     remediate,
     rules,
     scan,
+    trend,
 )
 from regionready.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, RegionReadyError
 
@@ -35,6 +36,7 @@ COMMANDS: tuple[parser.Command, ...] = (
     iac,
     merge,
     diff,
+    trend,
     plan,
     iam_policy,
     remediate,

@@ -126,7 +126,8 @@ def check_regions(args: argparse.Namespace) -> None:
 
 def check_formats(formats: list[str]) -> list[str]:
     """The report formats of ``--format`` (``table`` is the console, not a file);
-    :class:`UsageError` naming an unknown one."""
+    :class:`UsageError` naming an unknown one, or one whose optional dependency is not
+    installed (a reporter's ``missing_dependency()`` says so: ``ocsf``)."""
     known = set(report_formats())
     reports = []
     for name in formats:
@@ -134,6 +135,9 @@ def check_formats(formats: list[str]) -> list[str]:
             continue
         if name not in known:
             raise UsageError(f"unknown format '{name}' (known: table, {', '.join(sorted(known))})")
+        problem = registry.missing_dependency(name)
+        if problem:
+            raise UsageError(problem)
         reports.append(name)
     return reports
 

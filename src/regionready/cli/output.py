@@ -2,10 +2,12 @@
 
 :func:`emit` is the one ending of every command that judges a snapshot: suppressions and
 the baseline applied, the console table (or, without it, the plain verdict line on
-stdout: every run says its verdict), the report files, the GitHub step summary, then the
-gate's exit code (:func:`regionready.gate.exit_code`). Warnings and errors are one
-``regionready: warning|error: ...`` line each on stderr, made inert by
-:func:`regionready.sanitize.message` (text from input files must not forge lines).
+stdout: every run says its verdict), the report files, the GitHub step summary, with
+``--security-hub`` the import into Security Hub (:mod:`regionready.securityhub`; a refusal
+is exit 2, after the reports), then the gate's exit code
+(:func:`regionready.gate.exit_code`). Warnings and errors are one ``regionready:
+warning|error: ...`` line each on stderr, made inert by :func:`regionready.sanitize.message`
+(text from input files must not forge lines).
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from regionready import baseline, registry, runner, sanitize, suppressions
 from regionready.console import plain_verdict_line, print_summary
@@ -86,7 +90,12 @@ def emit(args: argparse.Namespace, report: Report) -> int:
             print(plain_verdict_line(report, fail_on=args.fail_on, gated=gate))
     if args.step_summary:
         append_step_summary(report, args)
-    return exit_code(gated, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+    code = exit_code(gated, fail_on=args.fail_on, allow_incomplete=args.allow_incomplete)
+    if getattr(args, "security_hub", False):
+        # Last: the reports are written whatever Security Hub answers (a refusal is one
+        # line and exit 2, raised from here).
+        publish_to_security_hub(report, args)
+    return code
 
 
 def append_step_summary(report: Report, args: argparse.Namespace) -> None:
@@ -99,3 +108,36 @@ def append_step_summary(report: Report, args: argparse.Namespace) -> None:
     text = registry.reporter("markdown").render(report, redact=args.redact, fail_on=gate)
     with open(target, "a", encoding="utf-8") as handle:
         handle.write(text if text.endswith("\n") else text + "\n")
+
+
+def publish_to_security_hub(report: Report, args: argparse.Namespace) -> None:
+    """``--security-hub``: the findings imported into Security Hub
+    (:func:`regionready.securityhub.publish`), one summary line on stderr; a refusal
+    raises :class:`regionready.securityhub.SecurityHubError` (exit 2)."""
+    from regionready import securityhub
+
+    summary = securityhub.publish(report, security_hub_clients(args))
+    for line in summary.warnings():
+        warn(line)
+    print(sanitize.text(summary.line()), file=sys.stderr)
+
+
+def security_hub_clients(args: argparse.Namespace) -> Callable[[str, str], Any]:
+    """A ``(service, region) -> client`` factory from the command's session options
+    (``--profile``, ``--role-arn``, ``--external-id``, ``--endpoint-url``); a command
+    without them (evaluate, iac) uses the default credential chain and
+    ``AWS_ENDPOINT_URL``."""
+    # Imported here: boto3 only for the runs that talk to AWS.
+    from regionready.collect import driver as collect
+
+    endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL")
+    spec = collect.SessionSpec(
+        getattr(args, "profile", None),
+        getattr(args, "role_arn", None),
+        getattr(args, "external_id", None),
+        endpoint,
+    )
+    account = collect.AccountSession(
+        collect.open_session(spec), endpoint, collect.botocore_config()
+    )
+    return account.client

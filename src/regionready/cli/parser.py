@@ -251,6 +251,14 @@ def add_evaluate_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="append the Markdown report to $GITHUB_STEP_SUMMARY (GitHub Actions)",
     )
+    parser.add_argument(
+        "--security-hub",
+        action="store_true",
+        help="after the reports, import the findings into AWS Security Hub (the "
+        "credentials' account, each target Region) and resolve those gone since the last "
+        "import; commands without --profile/--role-arn use the default credential chain "
+        "and AWS_ENDPOINT_URL",
+    )
 
 
 def add_collect_options(parser: argparse.ArgumentParser) -> None:

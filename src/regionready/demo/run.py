@@ -161,7 +161,9 @@ def run_demo(
         for key, value in saved_env.items():
             if value is not None:
                 os.environ[key] = value
-    written = write_reports(report, registry.formats(), out, fail_on=fail_on)
+    # Every format whose library is installed (ocsf needs the [ocsf] extra).
+    formats = [name for name in registry.formats() if not registry.missing_dependency(name)]
+    written = write_reports(report, formats, out, fail_on=fail_on)
     if after is not None:
         written_after = write_reports(after, ["json", "markdown"], out / "after", fail_on=fail_on)
         print("\nafter remediation:")
@@ -170,6 +172,8 @@ def run_demo(
     print(f"\nsnapshot: {snapshot_dir}/")
     for path in written:
         print(f"report:   {path}")
+    for name in sorted(set(registry.formats()) - set(formats)):
+        print(f"report:   no {name}: {registry.missing_dependency(name)}")
     print(f"finished in {time.perf_counter() - started:.1f} s")
     note = no_gate_note(after if after is not None else report, fail_on)
     if note:
