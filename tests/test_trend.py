@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from regionready import trend, trend_render
+from regionready import trend, trend_html, trend_render
 from regionready.errors import RegionReadyError
 from regionready.model import Report, Result, ScanInfo, Severity, Status
 
@@ -450,7 +450,7 @@ def test_redact_masks_account_ids_and_keeps_fingerprints() -> None:
     assert masked.records[0]["resource_id"] == "arn:aws:acm::********1111:x"
     assert masked.records[0]["fingerprint"] == plain.records[0]["fingerprint"]
     made = trend.build([masked])
-    for text in (trend_render.markdown(made), trend_render.html(made)):
+    for text in (trend_render.markdown(made), trend_html.html(made)):
         assert ACCOUNT not in text and "1111" in text
 
 
@@ -493,7 +493,7 @@ def test_markdown_makes_report_values_inert() -> None:
 
 
 def test_html_escapes_report_values_and_loads_nothing() -> None:
-    page = trend_render.html(hostile_trend())
+    page = trend_html.html(hostile_trend())
     parsed = Collect()
     parsed.feed(page)
     assert "img" not in parsed.tags and "b" not in parsed.tags and "script" not in parsed.tags
@@ -510,14 +510,14 @@ def test_html_chart_has_a_line_per_pair_when_there_are_several() -> None:
         ("w1.json", report("2026-01-01T00:00:00Z", targets=(TGT, WEST))),
         ("w2.json", report("2026-01-08T00:00:00Z", targets=(TGT, WEST))),
     )
-    chart = trend_render.chart(made)
+    chart = trend_html.chart(made)
     assert [line["name"] for line in chart["lines"]] == [
         "overall",
         f"{SRC} → {TGT}",
         f"{SRC} → {WEST}",
     ]
     assert chart["legend"]
-    page = trend_render.html(made)
+    page = trend_html.html(made)
     assert page.count("data-series=") == 3
 
 
@@ -541,11 +541,11 @@ def test_chart_labels_say_the_time_when_two_scans_share_a_day() -> None:
 def test_rendering_is_deterministic() -> None:
     made = hostile_trend()
     assert trend_render.markdown(made) == trend_render.markdown(made)
-    assert trend_render.html(made) == trend_render.html(made)
+    assert trend_html.html(made) == trend_html.html(made)
 
 
 def test_every_severity_has_an_icon_and_a_colour() -> None:
-    page = trend_render.html(
+    page = trend_html.html(
         build(
             (
                 "w.json",

@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from regionready import atomic, inputfile, sanitize, trend, trend_render
+from regionready import atomic, inputfile, sanitize, trend, trend_html, trend_render
 from regionready.cli import options, output
 from regionready.errors import EXIT_OK, UsageError
 from regionready.snapshot import parse_json
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         )
     built = trend.build(points, allow_mixed=args.allow_mixed)
     if args.format == "html":
-        text = trend_render.html(built, top=args.top)
+        text = trend_html.html(built, top=args.top)
     else:
         text = trend_render.markdown(built, top=args.top)
     if args.output is None:
