@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from regionready import sanitize
@@ -162,6 +162,7 @@ def test_visible_forms() -> None:
 
 
 @settings(max_examples=300, deadline=None)
+@example(lines=["##\\u005b"], cuts=[])  # the text of a mark itself (found by hypothesis)
 @given(
     lines=st.lists(HOSTILE | st.sampled_from(["::x", "  ::y", ":", " ", "##[z]"]), max_size=6),
     cuts=st.lists(st.integers(0, 400), max_size=8),
@@ -188,8 +189,13 @@ def test_line_guard_marks_every_command_line_however_it_is_written(
     for line in _BREAKS.split(written):
         assert not re.match(r"[^\S\r\n]*::", line), line
     assert "##[" not in written
-    unmarked = written.replace("##\\u005b", "##[").replace("\\", "")
-    assert unmarked == data.replace("\\", "")  # only marks were added
+
+    # Only marks were added: undone the same way on both sides (data may hold the text of
+    # a mark itself, "##\\u005b", which the guard passes on as it is).
+    def unmarked(text: str) -> str:
+        return text.replace("##\\u005b", "##[").replace("\\", "")
+
+    assert unmarked(written) == unmarked(data)
 
 
 # -- through the commands --------------------------------------------------------------------
