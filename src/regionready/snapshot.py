@@ -24,6 +24,8 @@ by an earlier regionready is refused with a request to collect it again.
 :func:`write_scan` never writes into an older snapshot: it writes the new one into a new
 folder beside it and swaps that in whole (see its docstring), so a reused ``--out`` never
 mixes two runs and a run killed before the swap leaves the older snapshot as it was.
+:func:`copy_scan` writes a snapshot the same way from files other snapshots list, one
+file at a time (``regionready merge``).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ import shutil
 import stat
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -343,6 +346,9 @@ STALE_FOLDER_SECONDS = 3600
 _NEW = "regionready-new-"
 _OLD = "regionready-old-"
 
+#: Writes one snapshot file at the path given; returns its size and SHA-256 as written.
+_FileWriter = Callable[[Path], atomic.Written]
+
 
 def write_scan(
     root: Path,
@@ -373,28 +379,83 @@ def write_scan(
 
     Where the folder cannot be swapped (it is a mount point, the current folder or one of
     its parents, or its parent folder is not writable) the snapshot is written in place:
-    the older manifest is removed first, then the older snapshot's files, then the new
-    files are written, the manifest last. A run killed part-way then leaves a folder
+    the older manifest is removed first, then the new files are written (each replacing
+    the older file of its name, if any), then the older files the new manifest does not
+    list are removed, the manifest last. A run killed part-way then leaves a folder
     without a manifest, which read_scan refuses: still never a mix of two runs.
     """
+    files: list[tuple[str, _FileWriter]] = [
+        (f"{account}/{region}.json", _json_writer(doc))
+        for (account, region), doc in sorted(documents.items())
+    ]
+    if local is not None:
+        files.append((LOCAL_FILE, _json_writer(local)))
+    accounts = {str(a) for a in manifest.get("accounts", [])} | {str(a) for a, _ in documents}
+    return _replace(root, manifest, accounts, files)
+
+
+def copy_scan(
+    root: Path, manifest: dict[str, Any], files: Iterable[tuple[Path, dict[str, Any]]]
+) -> dict[str, Any]:
+    """Write a snapshot whose files are copies of files other snapshots list: ``files``
+    gives (that snapshot's folder, its manifest's entry for the file) each, copied under
+    the same relative path; returns the manifest written (``manifest`` with the list of
+    the copied files).
+
+    What :func:`write_scan` guarantees holds (the folder replaced whole, or in place
+    without ever mixing two runs). Each file is read and checked as :func:`read_scan`
+    checks it (its size and SHA-256 against the entry, a snapshot document of its name:
+    SnapshotError naming it), written, and let go before the next is read: one file's
+    bytes at a time, however many there are (``files`` may be a generator). ``root`` may
+    be one of the source folders: its files are read before they are replaced."""
+    accounts = {str(a) for a in manifest.get("accounts", [])}
+    writers = ((str(entry["path"]), _copier(source, entry)) for source, entry in files)
+    return _replace(root, manifest, accounts, writers)
+
+
+def _json_writer(doc: dict[str, Any]) -> _FileWriter:
+    return lambda path: atomic.write_json_digest(path, doc)
+
+
+def _copier(source: Path, entry: dict[str, Any]) -> _FileWriter:
+    def copy(path: Path) -> atomic.Written:
+        data, _doc = read_listed(source, entry)
+        del _doc  # checked; only the bytes are copied
+        # The verified bytes as they are (UTF-8, checked by read_listed; newline="": no
+        # translation), so the copy's size and SHA-256 are the entry's.
+        atomic.write_stream(path, lambda handle: handle.write(data.decode("utf-8")))
+        return atomic.Written(path, len(data), str(entry["sha256"]))
+
+    return copy
+
+
+def _replace(
+    root: Path,
+    manifest: dict[str, Any],
+    accounts: set[str],
+    files: Iterable[tuple[str, _FileWriter]],
+) -> dict[str, Any]:
+    """What write_scan and copy_scan share: the new snapshot swapped in whole (or written
+    in place); ``accounts`` get a folder each, even those without a file."""
     root = Path(root)
     real = Path(os.path.realpath(root))
     check_replaceable(root)
     if _in_place(real):
-        return _write_in_place(real, manifest, documents, local)
+        return _write_in_place(real, manifest, accounts, files)
     real.parent.mkdir(parents=True, exist_ok=True)
     _sweep_leftovers(real)
     try:
         new = _fresh_folder(real, _NEW)
     except PermissionError:
         if real.is_dir():  # a folder that may be written, in a parent that may not
-            return _write_in_place(real, manifest, documents, local)
+            return _write_in_place(real, manifest, accounts, files)
         raise
     try:
         if real.is_dir():
             with contextlib.suppress(OSError):
                 os.chmod(new, stat.S_IMODE(os.stat(real).st_mode))
-        written = _write_files(new, manifest, documents, local)
+        entries = _write_files(new, accounts, files)
+        written = _write_manifest(new, manifest, accounts, entries)
         _carry_kept_files(real, new)
         _fsync_folder(new)
         old = _swap(new, real)
@@ -503,20 +564,25 @@ def _fresh_folder(real: Path, tag: str) -> Path:
 
 
 def _write_files(
-    folder: Path,
-    manifest: dict[str, Any],
-    documents: dict[tuple[str, str], dict[str, Any]],
-    local: dict[str, Any] | None,
-) -> dict[str, Any]:
-    entries: list[dict[str, Any]] = []
-    accounts = {str(a) for a in manifest.get("accounts", [])} | {str(a) for a, _ in documents}
+    folder: Path, accounts: set[str], files: Iterable[tuple[str, _FileWriter]]
+) -> list[dict[str, Any]]:
+    """The snapshot's files (not its manifest) written into ``folder``; their entries."""
     for account in sorted(accounts):
         # A scan of local collectors only still has the account's (empty) folder.
         _account_folder(folder / account)
-    for (account, region), doc in sorted(documents.items()):
-        entries.append(_write_listed(folder, f"{account}/{region}.json", doc))
-    if local is not None:
-        entries.append(_write_listed(folder, LOCAL_FILE, local))
+    entries: list[dict[str, Any]] = []
+    for relative, write in files:
+        if not FILE_PATH.fullmatch(relative):
+            raise SnapshotError(f"{folder}: {relative!r} is not a name for a snapshot file")
+        written = write(folder / relative)
+        entries.append({"path": relative, "size": written.size, "sha256": written.sha256})
+    return entries
+
+
+def _write_manifest(
+    folder: Path, manifest: dict[str, Any], accounts: set[str], entries: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The manifest, listing ``entries``, written last; the account folders made durable."""
     written = {
         **manifest,
         "schema_version": MANIFEST_SCHEMA_VERSION,
@@ -538,13 +604,6 @@ def _account_folder(path: Path) -> None:
         raise SnapshotError(
             f"{path}: {_kind(mode)}, not a folder: not writing the snapshot through it"
         )
-
-
-def _write_listed(folder: Path, relative: str, doc: dict[str, Any]) -> dict[str, Any]:
-    if not FILE_PATH.fullmatch(relative):
-        raise SnapshotError(f"{folder}: {relative!r} is not a name for a snapshot file")
-    written = atomic.write_json_digest(folder / relative, doc)
-    return {"path": relative, "size": written.size, "sha256": written.sha256}
 
 
 def _kept_names() -> set[str]:
@@ -628,27 +687,43 @@ def exchange_paths(a: Path, b: Path) -> bool:
 def _write_in_place(
     real: Path,
     manifest: dict[str, Any],
-    documents: dict[tuple[str, str], dict[str, Any]],
-    local: dict[str, Any] | None,
+    accounts: set[str],
+    files: Iterable[tuple[str, _FileWriter]],
 ) -> dict[str, Any]:
-    """The older snapshot's files removed (its manifest first), then the new ones written."""
+    """The older manifest removed, the new files written over the older snapshot's (a
+    file being copied from this very folder is read before it is replaced), the older
+    files the new snapshot does not list removed, then the new manifest."""
     with contextlib.suppress(FileNotFoundError):
         os.unlink(real / MANIFEST_FILE)
     _fsync_folder(real)
+    entries = _write_files(real, accounts, files)
+    _remove_unlisted(real, accounts, {str(e["path"]) for e in entries})
+    written = _write_manifest(real, manifest, accounts, entries)
+    _fsync_folder(real)
+    return written
+
+
+def _remove_unlisted(real: Path, accounts: set[str], listed: set[str]) -> None:
+    """Everything in ``real`` but the ``listed`` files, the ``accounts``' folders and the
+    kept files (check_replaceable allowed nothing but a snapshot's entries)."""
     kept = _kept_names()
     with os.scandir(real) as scan:
         entries = list(scan)
-    for entry in entries:  # check_replaceable allowed nothing but a snapshot's entries
-        if entry.name in kept:
+    for entry in entries:
+        if entry.name in kept or entry.name in listed:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path)
-        else:
+        if not entry.is_dir(follow_symlinks=False):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(entry.path)
-    written = _write_files(real, manifest, documents, local)
-    _fsync_folder(real)
-    return written
+        elif entry.name not in accounts:
+            shutil.rmtree(entry.path)
+        else:
+            with os.scandir(entry.path) as inner:
+                items = list(inner)
+            for item in items:
+                if f"{entry.name}/{item.name}" not in listed:
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(item.path)
 
 
 def _sweep_leftovers(real: Path) -> None:
@@ -696,6 +771,25 @@ def read_scan(root: Path) -> Scan:
     its size and SHA-256 there (SnapshotError naming the file if one is missing or differs);
     anything else in the folder is ignored."""
     root = Path(root)
+    manifest = read_manifest(root)
+    documents: dict[tuple[str, str], dict[str, Any]] = {}
+    local: dict[str, Any] | None = None
+    for entry in manifest["files"]:
+        relative = str(entry["path"])
+        doc = read_listed(root, entry)[1]  # the bytes let go at once
+        if relative == LOCAL_FILE:
+            local = doc
+            continue
+        account, region = relative.removesuffix(".json").split("/")
+        documents[(account, region)] = doc
+    return Scan(root=root, manifest=manifest, documents=documents, local=local)
+
+
+def read_manifest(root: Path) -> dict[str, Any]:
+    """The manifest of the snapshot at ``root``, checked as :func:`read_scan` checks it
+    (kind, schema version and schema; the account folders it names exist; each file it
+    lists once, and only files of its accounts), without reading the files it lists."""
+    root = Path(root)
     if not root.is_dir():
         raise SnapshotError(f"{root}: no such snapshot directory (run 'regionready collect' first)")
     manifest_path = root / MANIFEST_FILE
@@ -725,37 +819,45 @@ def read_scan(root: Path) -> Scan:
         folder = root / account
         if not folder.is_dir():
             raise SnapshotError(f"{folder}: account folder named in the manifest is missing")
-    documents: dict[tuple[str, str], dict[str, Any]] = {}
-    local: dict[str, Any] | None = None
     seen: set[str] = set()
     for entry in manifest["files"]:
         relative = str(entry["path"])
         if relative in seen:
             raise SnapshotError(f"{manifest_path}: lists {relative} twice")
         seen.add(relative)
-        path = root / relative
         if relative != LOCAL_FILE and relative.split("/")[0] not in accounts:
             raise SnapshotError(
                 f"{manifest_path}: lists {relative}, a file of an account not in its accounts"
             )
-        doc = _account_document(
-            path, parse_json(path, _read_listed(root, path, entry), SnapshotError)
-        )
-        if relative == LOCAL_FILE:
-            local = doc
-            continue
+    return manifest
+
+
+def read_listed(root: Path, entry: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """One file a snapshot's manifest lists (``entry``, of :func:`read_manifest`), checked
+    as :func:`read_scan` checks it: its size and SHA-256 against the entry, UTF-8 JSON, a
+    snapshot document (an account file of the account and Region of its name); its bytes
+    and its document."""
+    relative = str(entry["path"])
+    path = root / relative
+    data = _listed_bytes(root, path, entry)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SnapshotError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    doc = _account_document(path, parse_json(path, text, SnapshotError))
+    del text
+    if relative != LOCAL_FILE:
         account, region = relative.removesuffix(".json").split("/")
         if doc["account"] != account or doc["region"] != region:
             raise SnapshotError(
                 f"{path}: holds account {doc['account']} Region {doc['region']}, "
                 f"which does not match its file name"
             )
-        documents[(account, region)] = doc
-    return Scan(root=root, manifest=manifest, documents=documents, local=local)
+    return data, doc
 
 
-def _read_listed(root: Path, path: Path, entry: dict[str, Any]) -> str:
-    """A file the manifest lists, as text, if it is still the file that was written."""
+def _listed_bytes(root: Path, path: Path, entry: dict[str, Any]) -> bytes:
+    """A file the manifest lists, if it is still the file that was written."""
     size, digest = int(entry["size"]), str(entry["sha256"])
     stale = "the file changed after the snapshot was written (collect it again)"
     with contextlib.suppress(OSError):  # a larger file is refused before it is read
@@ -779,7 +881,4 @@ def _read_listed(root: Path, path: Path, entry: dict[str, Any]) -> str:
         )
     if hashlib.sha256(data).hexdigest() != digest:
         raise SnapshotError(f"{path}: SHA-256 digest differs from the manifest's: {stale}")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SnapshotError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    return data

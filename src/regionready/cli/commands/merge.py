@@ -1,4 +1,10 @@
-"""``regionready merge SHARD... --out DIR``: join the snapshots of ``--shard i/N`` runs."""
+"""``regionready merge SHARD... --out DIR``: join the snapshots of ``--shard i/N`` runs.
+
+The shards' manifests are checked first (one line, exit 2, for a shard that is not a
+snapshot, pairs that differ, or an account in two shards), then their files are copied
+one at a time (:func:`regionready.merge.merge_scans`): memory does not grow with the
+number of shards. ``--out`` may be one of the shards; see docs/organisations.md.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +21,12 @@ HELP = "join snapshot shards (from --shard i/N) into one snapshot"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("shards", nargs="+", type=Path, help="snapshot directories to join")
+    parser.add_argument(
+        "shards",
+        nargs="+",
+        type=Path,
+        help="snapshot directories to join (from collect --accounts FILE --shard i/N)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="the merged snapshot directory")
 
 
