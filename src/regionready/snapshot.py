@@ -43,7 +43,7 @@ import shutil
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -263,7 +263,8 @@ class Scan:
     root: Path
     manifest: dict[str, Any]
     # (account, region) -> account file document; region "global" for global services
-    documents: dict[tuple[str, str], dict[str, Any]]
+    # (read at once by read_scan, or one account at a time: regionready.accountstore)
+    documents: Mapping[tuple[str, str], dict[str, Any]]
     local: dict[str, Any] | None
 
     @property

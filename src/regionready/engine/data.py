@@ -181,9 +181,10 @@ class SnapshotData:
             for resource, read in self.reads(rule).resources.items():
                 needed_by.setdefault(resource, []).append((rule.id, read))
         items = []
+        # By key first: only this account's documents are read (accountstore).
         documents = [
-            (region, doc)
-            for (doc_account, region), doc in sorted(self.scan.documents.items())
+            (region, self.scan.documents[(doc_account, region)])
+            for doc_account, region in sorted(self.scan.documents)
             if doc_account == account and (regions is None or region in regions or region == GLOBAL)
         ]
         if self.scan.local:

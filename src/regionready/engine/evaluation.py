@@ -63,33 +63,38 @@ class Engine:
         failure's root causes (``depends_on``) marked."""
         results: list[Result] = []
         for account in self.scan.accounts:
-            # An organisation scan may give an account its own Region pairs.
-            pairs = self.scan.pairs(account)
-            for pair in pairs:
-                sources = tuple(topology.sources_of(pairs, pair.target))
-                found: list[Result] = []
-                for rule in self.rules:
-                    if not self.data.collected(rule):
-                        continue
-                    if rule.kind == "collision" and len(sources) < 2:
-                        continue  # judged only where sources are consolidated
-                    context = Context(
-                        account, pair.source, pair.target, self.clock, rule.params, sources=sources
-                    )
-                    try:
-                        found.extend(self.evaluate_rule(rule, context))
-                    except EvaluationError as exc:
-                        found.append(rule_error(rule, context, exc))
-                if len(pairs) > 1:
-                    for r in found:  # which direction a message is about, in every format
-                        r.message = f"{pair}: {r.message}"
-                results.extend(found)
+            results.extend(self.evaluate_account(account))
+        results.sort(key=_ORDER)
+        return results
+
+    def evaluate_account(self, account: str) -> list[Result]:
+        """Every rule in every Region pair of ``account`` (an organisation scan may give
+        an account its own), each failure's root causes marked (always of its own account
+        and pair), unsorted. Only this account's data is read, so a snapshot read one
+        account at a time (regionready.accountstore) holds one account while it is judged."""
+        results: list[Result] = []
+        pairs = self.scan.pairs(account)
+        for pair in pairs:
+            sources = tuple(topology.sources_of(pairs, pair.target))
+            found: list[Result] = []
+            for rule in self.rules:
+                if not self.data.collected(rule):
+                    continue
+                if rule.kind == "collision" and len(sources) < 2:
+                    continue  # judged only where sources are consolidated
+                context = Context(
+                    account, pair.source, pair.target, self.clock, rule.params, sources=sources
+                )
+                try:
+                    found.extend(self.evaluate_rule(rule, context))
+                except EvaluationError as exc:
+                    found.append(rule_error(rule, context, exc))
+            if len(pairs) > 1:
+                for r in found:  # which direction a message is about, in every format
+                    r.message = f"{pair}: {r.message}"
+            results.extend(found)
         mark_blocked(results, self.rules, self.names_of)
-        results.sort(
-            key=attrgetter(
-                "rule_id", "account", "source_region", "target_region", "region", "resource_id"
-            )
-        )
+        self._items.clear()  # names_of's items of this account
         return results
 
     def names_of(self, rule: Rule, result: Result, expression: str) -> set[str]:

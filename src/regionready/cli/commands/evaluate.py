@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from regionready import runner, snapshot
+from regionready import accountstore, runner
 from regionready.cli import options, output
 from regionready.cli.parser import add_evaluate_options
 
@@ -22,5 +22,5 @@ def run(args: argparse.Namespace) -> int:
     rules = options.selected_rules(args)
     options.check_formats(args.format)
     # The snapshot is released as soon as the report exists: the reporters reuse its memory.
-    report = runner.build_report(snapshot.read_scan(args.snapshot), rules, options.clock(args))
+    report = runner.build_report(accountstore.open_scan(args.snapshot), rules, options.clock(args))
     return output.emit(args, report)
