@@ -10,15 +10,15 @@ import datetime as dt
 from typing import Any
 
 import boto3
-import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from regionready.demo import moto_gaps
 
+from . import shapes
+
 US, EU = "us-east-1", "eu-central-1"
-MODEL = botocore.session.get_session().get_service_model("accessanalyzer")
 PUBLIC = {"isPublic": {"eq": ["true"]}}
 
 
@@ -27,46 +27,8 @@ def aa(session: boto3.Session) -> Any:
     return session.client("accessanalyzer", region_name=US)
 
 
-def conforms(value: Any, shape: Any, path: str = "") -> list[str]:
-    """Where ``value`` (a parsed response) does not fit the botocore ``shape``."""
-    kind = shape.type_name
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [f"{path}: not a structure"]
-        problems = [f"{path}.{k}: not in {shape.name}" for k in value if k not in shape.members]
-        problems += [
-            f"{path}.{k}: required, missing" for k in shape.required_members if k not in value
-        ]
-        for key, item in value.items():
-            if key in shape.members:
-                problems += conforms(item, shape.members[key], f"{path}.{key}")
-        return problems
-    if kind == "list":
-        if not isinstance(value, list):
-            return [f"{path}: not a list"]
-        return [p for i, v in enumerate(value) for p in conforms(v, shape.member, f"{path}[{i}]")]
-    if kind == "map":
-        if not isinstance(value, dict):
-            return [f"{path}: not a map"]
-        return [p for k, v in value.items() for p in conforms(v, shape.value, f"{path}.{k}")]
-    expected: dict[str, type | tuple[type, ...]] = {
-        "string": str,
-        "timestamp": dt.datetime,
-        "integer": int,
-        "long": int,
-        "boolean": bool,
-    }
-    wanted = expected.get(kind)
-    if wanted is not None and not isinstance(value, wanted):
-        return [f"{path}: {type(value).__name__}, expected {kind}"]
-    if kind == "string" and shape.enum and value not in shape.enum:
-        return [f"{path}: {value!r} not one of {shape.enum}"]
-    return []
-
-
 def output_problems(operation: str, response: dict[str, Any]) -> list[str]:
-    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    return conforms(body, MODEL.operation_model(operation).output_shape, operation)
+    return shapes.output_problems("accessanalyzer", operation, response)
 
 
 def test_plain_moto_has_no_access_analyzer(aws: None) -> None:

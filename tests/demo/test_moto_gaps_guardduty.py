@@ -10,17 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
-import botocore.session
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from regionready.demo import moto_gaps
 
+from . import shapes
+
 US, EU = "us-east-1", "eu-central-1"
-MODEL = botocore.session.get_session().get_service_model("guardduty")
 CRITERIA = {"Criterion": {"severity": {"Gte": 7}}}
-SCALARS: dict[str, type] = {"string": str, "integer": int, "long": int, "boolean": bool}
 
 
 @pytest.fixture
@@ -33,29 +32,8 @@ def detector(gd: Any) -> str:
     return str(gd.create_detector(Enable=True)["DetectorId"])
 
 
-def conforms(value: Any, shape: Any, path: str) -> list[str]:
-    """Where a parsed response does not fit the botocore ``shape``."""
-    if shape.type_name == "structure":
-        problems = [f"{path}.{k}: not in {shape.name}" for k in value if k not in shape.members]
-        problems += [f"{path}.{k}: missing" for k in shape.required_members if k not in value]
-        for key in set(value) & set(shape.members):
-            problems += conforms(value[key], shape.members[key], f"{path}.{key}")
-        return problems
-    if shape.type_name == "list":
-        return [p for i, v in enumerate(value) for p in conforms(v, shape.member, f"{path}[{i}]")]
-    if shape.type_name == "map":
-        return [p for k, v in value.items() for p in conforms(v, shape.value, f"{path}.{k}")]
-    wanted = SCALARS.get(shape.type_name)
-    if wanted is not None and not isinstance(value, wanted):
-        return [f"{path}: {type(value).__name__}, expected {shape.type_name}"]
-    if getattr(shape, "enum", None) and value not in shape.enum:
-        return [f"{path}: {value!r} not one of {shape.enum}"]
-    return []
-
-
 def output_problems(operation: str, response: dict[str, Any]) -> list[str]:
-    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    return conforms(body, MODEL.operation_model(operation).output_shape, operation)
+    return shapes.output_problems("guardduty", operation, response)
 
 
 def test_plain_moto_lacks_the_apis_and_allows_two_detectors(aws: None) -> None:
