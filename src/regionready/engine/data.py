@@ -119,13 +119,13 @@ class SnapshotData:
         rule: Rule,
         resource: str | None = None,
         pair_regions: Collection[str] | None = None,
-        consolidation: bool = True,
+        judged: Collection[str] | None = None,
     ) -> Dataset:
         """The items of the rule's resource type (or of ``resource``) in ``region``
         (GEN-005's: of ``pair_regions``, the Regions of the pair being judged, and
-        ``consolidation``: whether it has another source for its target)."""
+        ``judged``: the ids of the rules judged in that pair)."""
         if rule.collector == META_COLLECTOR:
-            return self.collection(account, pair_regions, consolidation)
+            return self.collection(account, pair_regions, judged)
         name = resource or rule.resource
         collector, rtype = name.split(".", 1)
         return self.dataset_for(account, region, collector, rtype, self.reads(rule).fields(name))
@@ -168,15 +168,15 @@ class SnapshotData:
         self,
         account: str,
         regions: Collection[str] | None = None,
-        consolidation: bool = True,
+        judged: Collection[str] | None = None,
     ) -> Dataset:
         """GEN-005's items: one per service collected in each Region (of ``regions``, a
         pair's two, when given; global and local data always), with what it could not
-        read and the rules (of those evaluated) left without their data; collision rules
-        only where sources are consolidated (``consolidation``)."""
+        read and the rules left without their data: those ``judged`` in the pair (by
+        default every rule whose collector ran)."""
         needed_by: dict[str, list[tuple[str, Fields]]] = {}
         for rule in self.rules:
-            if not self.collected(rule) or (rule.kind == "collision" and not consolidation):
+            if not self.collected(rule) or (judged is not None and rule.id not in judged):
                 continue  # not judged in this scan, so not left unjudged either
             for resource, read in self.reads(rule).resources.items():
                 needed_by.setdefault(resource, []).append((rule.id, read))

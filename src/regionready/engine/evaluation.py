@@ -77,11 +77,7 @@ class Engine:
         for pair in pairs:
             sources = tuple(topology.sources_of(pairs, pair.target))
             found: list[Result] = []
-            for rule in self.rules:
-                if not self.data.collected(rule):
-                    continue
-                if rule.kind == "collision" and len(sources) < 2:
-                    continue  # judged only where sources are consolidated
+            for rule in self.judged(sources):
                 context = Context(
                     account, pair.source, pair.target, self.clock, rule.params, sources=sources
                 )
@@ -96,6 +92,15 @@ class Engine:
         mark_blocked(results, self.rules, self.names_of)
         self._items.clear()  # names_of's items of this account
         return results
+
+    def judged(self, sources: tuple[str, ...]) -> list[Rule]:
+        """The rules judged in a pair whose target has ``sources``: those whose collector
+        ran, and collision rules only where sources are consolidated (two or more)."""
+        return [
+            rule
+            for rule in self.rules
+            if self.data.collected(rule) and (rule.kind != "collision" or len(sources) > 1)
+        ]
 
     def names_of(self, rule: Rule, result: Result, expression: str) -> set[str]:
         """The names ``expression`` gives on the item ``result`` is about (a parity
@@ -177,7 +182,7 @@ class Engine:
             rule,
             resource,
             pair_regions=(context.source_region, context.target_region),
-            consolidation=len(context.sources) > 1,
+            judged={r.id for r in self.judged(context.sources)},
         )
         label = region or "all"
         if not ds.ok:
