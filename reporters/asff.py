@@ -50,8 +50,10 @@ import datetime as dt
 import json
 import re
 import urllib.parse
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
+from regionready import jsonarray
 from regionready.model import Report, Result, RuleInfo, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, mask_account_ids
 
@@ -138,6 +140,22 @@ def render(
     return json.dumps(found, indent=2, ensure_ascii=False) + "\n"
 
 
+def write(
+    report: Report,
+    handle: IO[str],
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+) -> None:
+    """:func:`render`'s text on ``handle``, one finding at a time."""
+    jsonarray.write(
+        handle,
+        iter_findings(report, redact=redact, fail_on=fail_on),
+        lambda finding: json.dumps(finding, indent=2, ensure_ascii=False),
+    )
+    handle.write("\n")
+
+
 def findings(
     report: Report,
     *,
@@ -145,7 +163,19 @@ def findings(
     fail_on: Severity | None = DEFAULT_FAIL_ON,
     account: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One ASFF finding per FAIL, ERROR and SUPPRESSED result of ``report``.
+    """One ASFF finding per FAIL, ERROR and SUPPRESSED result of ``report``
+    (:func:`iter_findings`, as a list)."""
+    return list(iter_findings(report, redact=redact, fail_on=fail_on, account=account))
+
+
+def iter_findings(
+    report: Report,
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+    account: str | None = None,
+) -> Iterator[dict[str, Any]]:
+    """One ASFF finding per FAIL, ERROR and SUPPRESSED result of ``report``, made as read.
 
     ``account``: the scanning account, for results without a 12-digit account of their
     own (default: the scan's first 12-digit account, else :data:`NO_ACCOUNT`).
@@ -153,14 +183,10 @@ def findings(
     fallback = account if account and _ACCOUNT.match(account) else _scan_account(report)
     created = stamp(report.scan.now) or stamp(dt.datetime.now(dt.UTC).isoformat()) or ""
     observed = stamp(report.scan.finished_at)
-    found = [
-        _finding(result, report, fallback, created, observed, fail_on)
-        for result in report.results
-        if result.status in FINDING_STATUSES
-    ]
-    if redact:
-        found = [_redacted(f) for f in found]
-    return found
+    for result in report.results:
+        if result.status in FINDING_STATUSES:
+            found = _finding(result, report, fallback, created, observed, fail_on)
+            yield _redacted(found) if redact else found
 
 
 def target_region(finding: dict[str, Any]) -> str:

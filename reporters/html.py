@@ -11,7 +11,8 @@ by severity, service, status and pair, searched, each row expandable to its mess
 resource, remediation, references, blocked_by, suppression and details. The table shows
 FAIL, ERROR and SUPPRESSED results at first (every status when there are none of those)
 and renders at most :data:`PAGE_ROWS` rows at a time ("show more"), so 25,000 results
-stay responsive.
+stay responsive; a report of more embeds :data:`MAX_EMBEDDED` of them, problems first,
+and says how many it left out.
 
 Everything is rendered by the Jinja2 templates of ``templates/`` with autoescaping; the
 report (``Report.to_dict()``) is embedded as JSON in a ``<script type="application/json">``
@@ -32,6 +33,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status, pair_title
+from regionready.results import select
 from regionready.scoring import DEFAULT_FAIL_ON, for_reporter, pair_scorecards, several_pairs
 from regionready.wording import plural
 
@@ -40,6 +42,11 @@ EXTENSION = ".html"
 
 #: Rows the table renders at once; "show more" adds as many again.
 PAGE_ROWS = 200
+#: Most results the page embeds: an organisation's report can hold millions, which no
+#: browser tab (nor the memory of the run writing it) should. Past it, the page holds
+#: every FAIL, ERROR and SUPPRESSED result first (in that order), then the others, and
+#: says how many it left out (the JSON report has them all).
+MAX_EMBEDDED = 25_000
 #: Root causes listed (most blocking first), and blocked results listed under each.
 MAX_ROOT_CAUSES = 50
 MAX_BLOCKED_SHOWN = 20
@@ -115,20 +122,47 @@ def render(
         script=script,
         csp=f"default-src 'none'; script-src {script_source}; style-src {style_source}; "
         "img-src data:; base-uri 'none'; form-action 'none'",
-        data=report.to_dict(),
+        data=_data(report),
+        omitted=max(0, len(report.results) - MAX_EMBEDDED),
     )
+
+
+def _data(report: Report) -> dict[str, Any]:
+    """``report.to_dict()``, its results cut to :data:`MAX_EMBEDDED` (module docstring),
+    read from ``report.results`` one status at a time when cut."""
+    data = report.to_dict(with_results=False)
+    if len(report.results) <= MAX_EMBEDDED:
+        data["results"] = [r.to_dict() for r in report.results]
+        return data
+    kept: list[dict[str, Any]] = []
+    for status in STATUS_ORDER:
+        for result in select(report.results, statuses=(status,)):
+            if len(kept) == MAX_EMBEDDED:
+                break
+            kept.append(result.to_dict())
+    data["results"] = kept
+    return data
 
 
 def _root_causes(report: Report) -> dict[str, Any]:
     """The dependency graph: each ``blocked_by`` entry (most blocking first, then by
     name) with the results it blocks, both lists cut to their maximum."""
-    blocked: dict[str, list[Result]] = {}
+    # Counts of every entry, but only the first few results of each: never every result.
+    counts: dict[str, int] = {}
+    shown: dict[str, list[Result]] = {}
+    blocked_results = 0
     for result in report.results:
+        if not result.blocked_by:
+            continue
+        blocked_results += 1
         for entry in result.blocked_by:
-            blocked.setdefault(entry, []).append(result)
-    ordered = sorted(blocked.items(), key=lambda item: (-len(item[1]), item[0]))
+            counts[entry] = counts.get(entry, 0) + 1
+            first = shown.setdefault(entry, [])
+            if len(first) < MAX_BLOCKED_SHOWN:
+                first.append(result)
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     causes = []
-    for entry, results in ordered[:MAX_ROOT_CAUSES]:
+    for entry, count in ordered[:MAX_ROOT_CAUSES]:
         rule_id, _, resource = entry.partition(" ")
         rule = report.rules.get(rule_id)
         causes.append(
@@ -136,14 +170,14 @@ def _root_causes(report: Report) -> dict[str, Any]:
                 "rule_id": rule_id,
                 "resource": resource,
                 "title": rule.title if rule else "",
-                "count": len(results),
-                "blocked": results[:MAX_BLOCKED_SHOWN],
-                "more": max(0, len(results) - MAX_BLOCKED_SHOWN),
+                "count": count,
+                "blocked": shown[entry],
+                "more": max(0, count - MAX_BLOCKED_SHOWN),
             }
         )
     return {
         "list": causes,
         "more": max(0, len(ordered) - MAX_ROOT_CAUSES),
-        "blocked": sum(1 for r in report.results if r.blocked_by),
+        "blocked": blocked_results,
         "total": len(ordered),
     }

@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
 
-from regionready.model import Report, Result, Severity, Status, pair_title
+from regionready.model import Report, Result, ResultSet, Severity, Status, pair_title
+from regionready.results import group_keys, select
 from regionready.scoring import (
     DEFAULT_FAIL_ON,
     Scorecard,
@@ -132,7 +133,7 @@ def _write(
                     ("id", str(suite_id)),
                     ("timestamp", timestamp),
                     ("hostname", HOSTNAME),
-                    ("tests", str(len(results))),
+                    ("tests", str(summary.checks)),
                     ("failures", str(summary.failed)),
                     ("errors", str(summary.errors)),
                     ("skipped", str(summary.suppressed + summary.not_applicable)),
@@ -199,16 +200,15 @@ class _PairSuite:
     scan_card: Scorecard
 
 
-#: A suite to write: its service, its results (report order) and its pair.
-_Suite = tuple[str, list[Result], _PairSuite]
+#: A suite to write: its service, its results (report order, read when written) and its
+#: pair.
+_Suite = tuple[str, ResultSet, _PairSuite]
 
 
-def _suites(results: list[Result], pair: _PairSuite) -> list[_Suite]:
+def _suites(results: ResultSet, pair: _PairSuite) -> list[_Suite]:
     """One suite per service of ``results``, services sorted by name."""
-    by_service: dict[str, list[Result]] = {}
-    for result in results:
-        by_service.setdefault(result.service, []).append(result)
-    return [(service, by_service[service], pair) for service in sorted(by_service)]
+    services = sorted({service for _, service in group_keys(results)})
+    return [(service, select(results, service=service), pair) for service in services]
 
 
 _TEXT_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))

@@ -33,6 +33,7 @@ from functools import partial
 from typing import IO
 
 from regionready.model import SEVERITIES_DESCENDING, Report, Result, Severity, Status
+from regionready.results import Counts, select
 from regionready.scoring import (
     DEFAULT_FAIL_ON,
     Scorecard,
@@ -339,28 +340,32 @@ _Entry = tuple[str, str | Callable[[], str]]
 
 
 def _findings(report: Report) -> Iterator[_Entry]:
-    findings = report.findings()
-    if not findings:
+    counts = Counts.of(report.results)
+    total = counts.status(Status.FAIL)
+    if not total:
         yield ("heading", "### Findings")
         yield ("heading", "")
         yield ("text", "No findings.")
         yield ("text", "")
         return
-    yield ("heading", f"### Findings ({len(findings)})")
+    yield ("heading", f"### Findings ({total})")
     yield ("heading", "")
+    findings = report.findings()
     for severity in SEVERITIES_DESCENDING:
-        group = [r for r in findings if r.severity is severity]
-        if not group:
+        number = counts.failing(severity)
+        if not number:
             continue
-        # Root causes (not blocked) before the findings they block; report order otherwise.
-        group.sort(key=lambda r: bool(r.blocked_by))
         yield (
             "heading",
-            f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({len(group)})",
+            f"#### {SEVERITY_ICONS[severity]} {severity.value.title()} ({number})",
         )
         yield ("heading", "")
-        for result in group:
-            yield ("item", partial(_finding, result, report))
+        # Root causes (not blocked) before the findings they block; report order otherwise.
+        # Read again for each part: the findings are never all held.
+        for blocked in (False, True):
+            for result in findings:
+                if result.severity is severity and bool(result.blocked_by) is blocked:
+                    yield ("item", partial(_finding, result, report))
         yield ("heading", "")
 
 
@@ -382,10 +387,11 @@ def _finding(result: Result, report: Report) -> str:
 
 
 def _errors(report: Report) -> Iterator[_Entry]:
-    errors = [r for r in report.results if r.status is Status.ERROR]
-    if not errors:
+    number = Counts.of(report.results).status(Status.ERROR)
+    if not number:
         return
-    yield ("heading", f"### ⚠️ Not evaluated ({len(errors)})")
+    errors = select(report.results, statuses=(Status.ERROR,))
+    yield ("heading", f"### ⚠️ Not evaluated ({number})")
     yield ("heading", "")
     yield ("text", "These checks could not run, so readiness is unproven until they do.")
     yield ("text", "")
@@ -400,10 +406,11 @@ def _error(result: Result) -> str:
 
 
 def _suppressed(report: Report) -> Iterator[_Entry]:
-    suppressed = [r for r in report.results if r.status is Status.SUPPRESSED]
-    if not suppressed:
+    number = Counts.of(report.results).status(Status.SUPPRESSED)
+    if not number:
         return
-    yield ("heading", f"### Suppressed ({len(suppressed)})")
+    suppressed = select(report.results, statuses=(Status.SUPPRESSED,))
+    yield ("heading", f"### Suppressed ({number})")
     yield ("heading", "")
     for result in suppressed:
         yield ("item", partial(_suppression, result))

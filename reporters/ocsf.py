@@ -41,8 +41,10 @@ import datetime as dt
 import json
 import re
 import urllib.parse
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
+from regionready import jsonarray
 from regionready.model import Report, Result, Severity, Status
 from regionready.scoring import DEFAULT_FAIL_ON, for_reporter
 
@@ -85,17 +87,39 @@ def render(
     return _SURROGATE.sub("\ufffd", text) + "\n"
 
 
+def write(
+    report: Report,
+    handle: IO[str],
+    *,
+    redact: bool = False,
+    fail_on: Severity | None = DEFAULT_FAIL_ON,
+) -> None:
+    """:func:`render`'s text on ``handle``, one event at a time."""
+    jsonarray.write(
+        handle,
+        iter_events(report, redact=redact, fail_on=fail_on),
+        lambda event: _SURROGATE.sub("\ufffd", json.dumps(event, indent=2, ensure_ascii=False)),
+    )
+    handle.write("\n")
+
+
 def events(
     report: Report, *, redact: bool = False, fail_on: Severity | None = DEFAULT_FAIL_ON
 ) -> list[dict[str, Any]]:
     """One Detection Finding per result, as JSON data (validated by the models)."""
+    return list(iter_events(report, redact=redact, fail_on=fail_on))
+
+
+def iter_events(
+    report: Report, *, redact: bool = False, fail_on: Severity | None = DEFAULT_FAIL_ON
+) -> Iterator[dict[str, Any]]:
+    """:func:`events`, made as the results are read."""
     models = _models()
     report, _card = for_reporter(report, redact=redact, fail_on=fail_on)
     when = _moment(report.scan.now) or dt.datetime.now(dt.UTC)
-    return [
-        _event(models, result, report, when, fail_on).model_dump(mode="json", exclude_none=True)
-        for result in report.results
-    ]
+    for result in report.results:
+        event = _event(models, result, report, when, fail_on)
+        yield event.model_dump(mode="json", exclude_none=True)
 
 
 def _models() -> dict[str, Any]:

@@ -46,10 +46,22 @@ import json
 import re
 import urllib.parse
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import islice
 from typing import IO, Any
 
-from regionready.model import Report, Result, RuleInfo, Severity, Status, pair_title
+from regionready.model import (
+    SEVERITIES_DESCENDING,
+    Report,
+    Result,
+    ResultSet,
+    RuleInfo,
+    Severity,
+    Status,
+    pair_title,
+)
+from regionready.results import Counts, select
 from regionready.scoring import (
     DEFAULT_FAIL_ON,
     Scorecard,
@@ -141,23 +153,29 @@ def _chunks(
     report, card = for_reporter(report, redact=redact, fail_on=fail_on)
     rules, index = _rules(report)
 
-    candidates = [r for r in report.results if r.status in (Status.FAIL, Status.SUPPRESSED)]
-    # Most severe first; FAIL before SUPPRESSED at equal severity; report order otherwise.
-    candidates.sort(key=lambda r: (-r.severity.rank, r.status is Status.SUPPRESSED))
+    counts = Counts.of(report.results)
+    total = counts.status(Status.FAIL) + counts.status(Status.SUPPRESSED)
     pairs = several_pairs(report)
+    # At most max_results are made (GitHub takes no more), and MAX_ERROR_NOTIFICATIONS
+    # notifications: whatever the size of the report, so is this document's.
+    candidates = islice(_most_severe_first(report.results), max(0, max_results))
     results = [_result(r, report, index, pairs) for r in candidates]
-    errors = [
-        _error_notification(r, report, index, pairs)
-        for r in report.results
-        if r.status is Status.ERROR
-    ]
+    errors = _Errors(
+        [
+            _error_notification(r, report, index, pairs)
+            for r in islice(
+                select(report.results, statuses=(Status.ERROR,)), MAX_ERROR_NOTIFICATIONS
+            )
+        ],
+        counts.status(Status.ERROR),
+    )
     pair_cards = pair_scorecards(report, fail_on) if pairs else {}
 
-    keep = min(len(results), max(0, max_results))
+    keep = len(results)
     costs: list[int] | None = None
     while True:
         doc = _document(
-            report, card, pair_cards, rules, results, keep, errors, max_results, max_bytes
+            report, card, pair_cards, rules, results, total, keep, errors, max_results, max_bytes
         )
         # Pieces, not one string: mostly ASCII, they take a byte per character, where the
         # joined text would take 2 or 4 as soon as one character anywhere needs it.
@@ -176,6 +194,24 @@ def _chunks(
         while keep > 0 and (dropped < excess or dropped == 0):
             keep -= 1
             dropped += costs[keep]
+
+
+def _most_severe_first(results: ResultSet) -> Iterator[Result]:
+    """The FAIL and SUPPRESSED results, most severe first, FAIL before SUPPRESSED at equal
+    severity, report order otherwise: read once per severity and status, never held."""
+    for severity in SEVERITIES_DESCENDING:
+        for status in (Status.FAIL, Status.SUPPRESSED):
+            for result in select(results, statuses=(status,)):
+                if result.severity is severity:
+                    yield result
+
+
+@dataclass(frozen=True)
+class _Errors:
+    """The first error notifications, and how many ERROR results there are in all."""
+
+    notifications: list[dict[str, Any]]
+    total: int
 
 
 def _fix_surrogates(text: str) -> str:
@@ -217,18 +253,21 @@ def _document(
     pair_cards: dict[str, Scorecard],
     rules: list[dict[str, Any]],
     results: list[dict[str, Any]],
+    total: int,
     keep: int,
-    errors: list[dict[str, Any]],
+    errors: _Errors,
     max_results: int,
     max_bytes: int,
 ) -> dict[str, Any]:
+    """``results``: the first of the ``total`` FAIL and SUPPRESSED results, most severe
+    first; ``keep`` of them go in."""
     scan = report.scan
     notifications: list[dict[str, Any]] = []
-    if keep < len(results):
+    if keep < total:
         limits = []
-        if len(results) > max_results:
+        if total > max_results:
             limits.append(f"{max_results} results per run")
-        if keep < min(len(results), max_results):
+        if keep < min(total, max_results):
             limits.append(f"{max_bytes} bytes per file")
         limit = " and ".join(limits)
         notifications.append(
@@ -237,22 +276,22 @@ def _document(
                 "descriptor": {"id": "regionready/truncated"},
                 "message": {
                     "text": (
-                        f"SARIF output truncated: {len(results) - keep} of {len(results)} "
+                        f"SARIF output truncated: {total - keep} of {total} "
                         f"results omitted to stay within {limit}; the {keep} most severe "
                         "were kept. The JSON report has every result."
                     )
                 },
             }
         )
-    notifications.extend(errors[:MAX_ERROR_NOTIFICATIONS])
-    if len(errors) > MAX_ERROR_NOTIFICATIONS:
+    notifications.extend(errors.notifications)
+    if errors.total > MAX_ERROR_NOTIFICATIONS:
         notifications.append(
             {
                 "level": "error",
                 "descriptor": {"id": "regionready/errors-truncated"},
                 "message": {
                     "text": (
-                        f"{plural(len(errors) - MAX_ERROR_NOTIFICATIONS, 'more check')} could "
+                        f"{plural(errors.total - MAX_ERROR_NOTIFICATIONS, 'more check')} could "
                         "not be evaluated; the JSON report lists them all."
                     )
                 },
@@ -287,7 +326,7 @@ def _document(
         "fail_on": card.fail_on_label,
         "score": card.overall.score,
         "service_scores": {name: s.score for name, s in card.services.items()},
-        "results_total": len(results),
+        "results_total": total,
         "results_kept": keep,
     }
     if pair_cards:

@@ -20,7 +20,7 @@ in one pair never makes a finding of another pair "not evaluated".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -119,9 +119,10 @@ class Diff:
 _FIXED = frozenset({Status.PASS.value, Status.NOT_APPLICABLE.value})
 
 
-def records(results: Iterable[Result]) -> list[dict[str, Any]]:
-    """The fields :func:`diff` reads, of results still in memory (a report not written)."""
-    return [
+def records(results: Iterable[Result]) -> Iterator[dict[str, Any]]:
+    """The fields :func:`diff` reads, of results not written to a report, made one at a
+    time as they are read."""
+    return (
         {
             "fingerprint": r.fingerprint,
             "status": r.status.value,
@@ -135,7 +136,7 @@ def records(results: Iterable[Result]) -> list[dict[str, Any]]:
             "message": r.message,
         }
         for r in results
-    ]
+    )
 
 
 #: Where a rule ran: (rule id, account, source Region, target Region).
@@ -167,17 +168,19 @@ def _pair_of(report: dict[str, Any]) -> tuple[str, str]:
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
     """New, fixed, unchanged, not evaluated and suppressed findings from ``old`` to ``new``
-    (two reports, or ``{"results": records(...)}``). A rule "ran" or "erred" per account
-    and Region pair."""
+    (two reports, or ``{"results": records(...)}``: ``new``'s results are read once, so
+    they may be a generator). A rule "ran" or "erred" per account and Region pair."""
     before = failing_fingerprints(old)
     old_pair, new_pair = _pair_of(old), _pair_of(new)
     status_of: dict[str, str] = {}
     evaluated: set[Scope] = set()
     errored: set[Scope] = set()
+    after: dict[str, dict[str, Any]] = {}  # failing_fingerprints(new), in the same one pass
     for r in new["results"]:
         status_of.setdefault(r["fingerprint"], r["status"])
         if r["status"] == Status.FAIL.value:
             status_of[r["fingerprint"]] = r["status"]
+            after[r["fingerprint"]] = r
         key = _scope(r, new_pair)
         evaluated.add(key)
         if r["status"] == Status.ERROR.value:
@@ -196,7 +199,6 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> Diff:
             result.fixed.append(r)  # gone, and the rule saw complete data
         else:  # ERROR, or gone where the rule erred or did not run
             result.not_evaluated.append(r)
-    after = failing_fingerprints(new)
     result.new = [r for fp, r in after.items() if fp not in before]
     for items in (result.new, result.fixed, result.unchanged, result.not_evaluated):
         items.sort(key=_order)

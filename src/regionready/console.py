@@ -11,7 +11,8 @@ escape.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from collections.abc import Iterable
 from typing import IO
 
 from rich.console import Console
@@ -20,9 +21,10 @@ from rich.table import Table
 from rich.text import Text
 
 from regionready import sanitize
-from regionready.gate import COLLECTION_RULE, READY, gating_findings, incomplete, verdict
-from regionready.model import SEVERITIES_DESCENDING, Report, Result, Status, pair_title
-from regionready.scoring import results_by_pair, several_pairs
+from regionready.gate import COLLECTION_RULE, READY, gating_count, incomplete, verdict
+from regionready.model import SEVERITIES_DESCENDING, Report, Result, ResultSet, Status, pair_title
+from regionready.results import Counts, select
+from regionready.scoring import counts_by_service, results_by_pair, several_pairs
 from regionready.wording import plural
 
 MAX_FINDINGS_SHOWN = 40
@@ -34,15 +36,16 @@ def _safe(text: object) -> str:
     return escape(sanitize.text(text))
 
 
-def _incomplete_note(results: list[Result]) -> str:
+def _incomplete_note(results: Iterable[Result]) -> str:
     """Why the scan is incomplete (exit 3), or "" when it is not."""
     if not incomplete(results):
         return ""
     reasons = []
-    errors = sum(1 for r in results if r.status is Status.ERROR)
+    counts = Counts.of(results)
+    errors = counts.status(Status.ERROR)
     if errors:
         reasons.append(f"{plural(errors, 'check')} could not be evaluated")
-    if any(r.rule_id == COLLECTION_RULE and r.status is Status.FAIL for r in results):
+    if counts.unread:
         reasons.append(f"the collection could not read everything ({COLLECTION_RULE})")
     return "; [bold yellow]INCOMPLETE[/]: " + ", ".join(reasons)
 
@@ -51,7 +54,7 @@ def verdict_line(
     report: Report,
     *,
     fail_on: str,
-    gated: list[Result] | None = None,
+    gated: ResultSet | None = None,
 ) -> str:
     """The first console line (rich markup). ``gated``: the results the gate judges when
     they are not all of them (``--baseline``: only new findings fail). For several Region
@@ -69,47 +72,39 @@ def pair_verdict_lines(
     report: Report,
     *,
     fail_on: str,
-    gated: list[Result] | None = None,
+    gated: ResultSet | None = None,
 ) -> list[str]:
     """One line per Region pair (rich markup), indented, worded as :func:`verdict_line`;
     none for a one-pair scan."""
     if not several_pairs(report):
         return []
-    gated_by_pair: dict[str, list[Result]] = {}
-    for result in gated or ():
-        gated_by_pair.setdefault(result.pair, []).append(result)
     return [
         "  "
         + _verdict(
             _safe(pair_title(label)),
             results,
             fail_on=fail_on,
-            gated=None if gated is None else gated_by_pair.get(label, []),
+            gated=None if gated is None else select(gated, pair=label),
         )
         for label, results in results_by_pair(report).items()
     ]
 
 
-def _verdict(
-    subject: str, results: list[Result], *, fail_on: str, gated: list[Result] | None
-) -> str:
+def _verdict(subject: str, results: ResultSet, *, fail_on: str, gated: ResultSet | None) -> str:
     """``READY for cutover <subject>: N findings (...), M at or above --fail-on X``."""
     state = verdict(results, fail_on)
     colour = "green" if state == READY else "red"
-    findings = [r for r in results if r.status is Status.FAIL]
-    counts = {s.value: 0 for s in SEVERITIES_DESCENDING}
-    for result in findings:
-        counts[result.severity.value] += 1
+    counts = Counts.of(results)
     by_sev = ", ".join(
-        f"{counts[s.value]} {s.value}" for s in SEVERITIES_DESCENDING if counts[s.value]
+        f"{counts.failing(s)} {s.value}" for s in SEVERITIES_DESCENDING if counts.failing(s)
     )
-    total = len(gating_findings(results, fail_on))
+    total = gating_count(results, fail_on)
     at_or_above = str(total)
     if gated is not None:
-        at_or_above = f"{len(gating_findings(gated, fail_on))} new ({total} in total)"
+        at_or_above = f"{gating_count(gated, fail_on)} new ({total} in total)"
     return (
         f"[bold {colour}]{state}[/] for cutover {subject}: "
-        f"{plural(len(findings), 'finding')}"
+        f"{plural(counts.status(Status.FAIL), 'finding')}"
         + (f" ({by_sev})" if by_sev else "")
         + f", {at_or_above} at or above --fail-on {fail_on}"
         + _incomplete_note(results)
@@ -120,7 +115,7 @@ def plain_verdict_line(
     report: Report,
     *,
     fail_on: str,
-    gated: list[Result] | None = None,
+    gated: ResultSet | None = None,
 ) -> str:
     """:func:`verdict_line` as plain text (no markup, no colour): the line printed when
     the table is not (``--format json``, say), so every run still says its verdict. For
@@ -130,25 +125,22 @@ def plain_verdict_line(
     return "\n".join(Text.from_markup(line).plain for line in lines)
 
 
-def _table(title: str, results: list[Result]) -> Table:
+def _table(title: str, results: ResultSet) -> Table:
     """Results per service and status; ``title`` is plain text (made inert here)."""
     table = Table(title=_safe(title), title_justify="left")
     for column in ("service", "PASS", "FAIL", "ERROR", "SUPPRESSED", "N/A"):
         table.add_column(
             column, justify="left" if column == "service" else "right", overflow="fold"
         )
-    per_service: dict[str, dict[Status, int]] = defaultdict(lambda: defaultdict(int))
-    for result in results:
-        per_service[result.service][result.status] += 1
-    for service in sorted(per_service):
-        row = per_service[service]
+    for service, counts in counts_by_service(results).items():
+        failed, errors = counts.status(Status.FAIL), counts.status(Status.ERROR)
         table.add_row(
             _safe(service),
-            str(row[Status.PASS]),
-            f"[red]{row[Status.FAIL]}[/]" if row[Status.FAIL] else "0",
-            f"[yellow]{row[Status.ERROR]}[/]" if row[Status.ERROR] else "0",
-            str(row[Status.SUPPRESSED]),
-            str(row[Status.NOT_APPLICABLE]),
+            str(counts.status(Status.PASS)),
+            f"[red]{failed}[/]" if failed else "0",
+            f"[yellow]{errors}[/]" if errors else "0",
+            str(counts.status(Status.SUPPRESSED)),
+            str(counts.status(Status.NOT_APPLICABLE)),
         )
     return table
 
@@ -158,7 +150,7 @@ def print_summary(
     *,
     fail_on: str,
     file: IO[str] | None = None,
-    gated: list[Result] | None = None,
+    gated: ResultSet | None = None,
     baseline: str | None = None,
 ) -> None:
     """The verdict line, the per-service table and the findings. ``gated`` and
@@ -174,21 +166,26 @@ def print_summary(
             console.print(_table(f"Readiness by service: {pair_title(label)}", results))
     else:
         console.print(_table("Readiness by service", report.results))
-    problems = [r for r in report.results if r.status in (Status.FAIL, Status.ERROR)]
-    problems.sort(
+    problems = select(report.results, statuses=(Status.FAIL, Status.ERROR))
+    # The first few in this order, read in one pass (nsmallest is a stable sort's head).
+    shown = heapq.nsmallest(
+        MAX_FINDINGS_SHOWN,
+        problems,
         key=lambda r: (
             r.status is not Status.ERROR,
             bool(r.blocked_by),
             -r.severity.rank,
             r.rule_id,
-        )
+        ),
     )
-    for result in problems[:MAX_FINDINGS_SHOWN]:
+    counts = Counts.of(report.results)
+    total = counts.status(Status.FAIL) + counts.status(Status.ERROR)
+    for result in shown:
         tag = "ERROR" if result.status is Status.ERROR else result.severity.value.upper()
         blocked = f" (blocked by {', '.join(result.blocked_by)})" if result.blocked_by else ""
         console.print(
             f"  [bold]{tag:8}[/] {_safe(result.rule_id)} {_safe(result.region)}: "
             f"{_safe(result.message)}{_safe(blocked)}"
         )
-    if len(problems) > MAX_FINDINGS_SHOWN:
-        console.print(f"  ... and {len(problems) - MAX_FINDINGS_SHOWN} more (see the reports)")
+    if total > MAX_FINDINGS_SHOWN:
+        console.print(f"  ... and {total - MAX_FINDINGS_SHOWN} more (see the reports)")

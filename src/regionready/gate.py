@@ -22,34 +22,36 @@ from collections.abc import Iterable
 from regionready import scoring
 from regionready.errors import EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK
 from regionready.model import Result, Severity, Status
+from regionready.results import COLLECTION_RULE, Counts
 
 FAIL_ON_CHOICES = ("critical", "high", "medium", "low", "note", "none")
 
-# The check that fails when a collector could not read something. Its failure makes the
-# scan incomplete even when no other rule needed the missing data.
-COLLECTION_RULE = scoring.COLLECTION_RULE
+__all__ = ["COLLECTION_RULE", "exit_code", "gating_count", "incomplete", "verdict"]
 
 
 def incomplete(results: Iterable[Result]) -> bool:
-    return any(
-        r.status is Status.ERROR or (r.rule_id == COLLECTION_RULE and r.status is Status.FAIL)
-        for r in results
-    )
+    """Whether a check could not be evaluated (ERROR) or the collection could not read
+    everything (``COLLECTION_RULE`` fails: the scan is incomplete even where no other rule
+    needed the missing data)."""
+    counts = Counts.of(results)
+    return bool(counts.status(Status.ERROR) or counts.unread)
 
 
-def gating_findings(results: Iterable[Result], fail_on: str) -> list[Result]:
+def gating_count(results: Iterable[Result], fail_on: str) -> int:
+    """How many FAIL results are at or above ``fail_on``."""
     if fail_on == "none":
-        return []
+        return 0
     threshold = Severity(fail_on)
-    return [r for r in results if r.status is Status.FAIL and r.severity.at_least(threshold)]
+    counts = Counts.of(results)
+    return sum(counts.failing(s) for s in Severity if s.at_least(threshold))
 
 
-def exit_code(results: list[Result], *, fail_on: str, allow_incomplete: bool) -> int:
+def exit_code(results: Iterable[Result], *, fail_on: str, allow_incomplete: bool) -> int:
     # Incomplete wins: a gate that could not see everything must not look like a
     # plain "findings" failure that a team might have learned to tolerate.
     if not allow_incomplete and incomplete(results):
         return EXIT_INCOMPLETE
-    if gating_findings(results, fail_on):
+    if gating_count(results, fail_on):
         return EXIT_FINDINGS
     return EXIT_OK
 
@@ -58,7 +60,7 @@ READY = "READY"
 NOT_READY = "NOT READY"
 
 
-def verdict(results: list[Result], fail_on: str) -> str:
+def verdict(results: Iterable[Result], fail_on: str) -> str:
     """READY or NOT READY: the reports' verdict (:func:`regionready.scoring.scorecard_for`),
     spelt as the console and Markdown print it. Whether the scan is also incomplete is
     :func:`incomplete`'s question (exit 3)."""

@@ -8,9 +8,10 @@ run can be re-rendered, diffed or used as a baseline by another.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 REPORT_SCHEMA_VERSION = 1
 
@@ -262,34 +263,46 @@ class ScanInfo:
         }
 
 
+class ResultSet(Protocol):
+    """Results that can be walked any number of times and counted: a list, or one of
+    :mod:`regionready.results`' collections that keep them on disk."""
+
+    def __iter__(self) -> Iterator[Result]: ...
+
+    def __len__(self) -> int: ...
+
+
 @dataclass
 class Report:
     scan: ScanInfo
     rules: dict[str, RuleInfo]
-    results: list[Result]
+    results: ResultSet
     schema_version: int = REPORT_SCHEMA_VERSION
 
-    def findings(self) -> list[Result]:
-        return [r for r in self.results if r.status is Status.FAIL]
+    def findings(self) -> ResultSet:
+        """The FAIL results (walked from ``results`` each time, never held)."""
+        from regionready.results import select
+
+        return select(self.results, statuses=(Status.FAIL,))
 
     def counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in Status}
-        for result in self.results:
-            counts[result.status.value] += 1
-        return counts
+        from regionready.results import Counts
+
+        counted = Counts.of(self.results)
+        return {s.value: counted.status(s) for s in Status}
 
     def failing_severity_counts(self) -> dict[str, int]:
-        counts = {s.value: 0 for s in SEVERITIES_DESCENDING}
-        for result in self.findings():
-            counts[result.severity.value] += 1
-        return counts
+        from regionready.results import Counts
 
-    def to_dict(self) -> dict[str, Any]:
+        counted = Counts.of(self.results)
+        return {s.value: counted.failing(s) for s in SEVERITIES_DESCENDING}
+
+    def to_dict(self, *, with_results: bool = True) -> dict[str, Any]:
         return {
             "schema_version": self.schema_version,
             "scan": self.scan.to_dict(),
             "rules": {rid: info.to_dict() for rid, info in sorted(self.rules.items())},
-            "results": [r.to_dict() for r in self.results],
+            "results": [r.to_dict() for r in self.results] if with_results else [],
             "summary": {
                 "status": self.counts(),
                 "failing_by_severity": self.failing_severity_counts(),

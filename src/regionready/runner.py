@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from regionready import __version__, atomic, registry, topology
-from regionready.engine.evaluation import Clock, evaluate
+from regionready.engine.evaluation import Clock, Engine
 from regionready.engine.rules import Rule
-from regionready.model import Report, ScanInfo, Severity
+from regionready.model import Report, Result, ScanInfo, Severity
+from regionready.results import ResultLog
 from regionready.snapshot import Scan, iso
 
 REPORT_BASENAME = "regionready"
@@ -33,9 +34,20 @@ def build_report(
     clock: Clock,
     *,
     started_at: dt.datetime | None = None,
+    prepare: Callable[[list[Result]], None] | None = None,
 ) -> Report:
-    results = evaluate(scan, rules, now=clock.now, cutover=clock.cutover)
-    used = {r.rule_id for r in results}
+    """The report of ``rules`` on ``scan``, judged one account at a time: each account's
+    results go through ``prepare`` (suppressions and baseline marks, say) and into a
+    :class:`~regionready.results.ResultLog` on disk, then are let go, so memory holds one
+    account's results however many accounts the scan has."""
+    engine = Engine(scan, rules, clock)
+    log = ResultLog()
+    for account in scan.accounts:
+        results = engine.evaluate_account(account)
+        if prepare is not None:
+            prepare(results)
+        log.add(results)
+        del results
     return Report(
         scan=ScanInfo(
             source_region=scan.source_region,
@@ -48,8 +60,8 @@ def build_report(
             tool_version=__version__,
             pairs=topology.to_list(scan.pairs()),
         ),
-        rules={rule.id: rule.info() for rule in rules if rule.id in used},
-        results=results,
+        rules={rule.id: rule.info() for rule in rules if rule.id in log.rule_ids},
+        results=log,
     )
 
 

@@ -38,7 +38,14 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
 
-from regionready.model import Report, Result, Severity, Status
+from regionready.model import Report, Result, ResultSet, Severity, Status
+from regionready.results import (
+    Counts,
+    ResultView,
+    group_keys,
+    is_indexed,
+    select,
+)
 
 SEVERITY_WEIGHTS: Mapping[Severity, int] = MappingProxyType(
     {
@@ -54,10 +61,6 @@ DEFAULT_FAIL_ON = Severity.HIGH
 
 #: Statuses that take part in the score (ERROR counts as not passing).
 APPLICABLE = frozenset({Status.PASS, Status.FAIL, Status.ERROR})
-
-
-#: The check that fails when a collector could not read something.
-COLLECTION_RULE = "GEN-005"
 
 
 class Verdict(StrEnum):
@@ -148,39 +151,62 @@ class Scorecard:
 
 def score_results(results: Iterable[Result]) -> float:
     """Severity-weighted share of applicable checks that pass, 0..100, one decimal."""
+    return _score(Counts.of(results))
+
+
+def _score(counts: Counts) -> float:
     passed = 0
     applicable = 0
-    for result in results:
-        if result.status not in APPLICABLE:
+    for (status, severity), number in counts.by_status.items():
+        if status not in APPLICABLE:
             continue
-        weight = SEVERITY_WEIGHTS[result.severity]
+        weight = SEVERITY_WEIGHTS[severity] * number
         applicable += weight
-        if result.status is Status.PASS:
+        if status is Status.PASS:
             passed += weight
     if applicable == 0:
         return 100.0
     return round(100.0 * passed / applicable, 1)
 
 
-def _summarise(service: str, results: list[Result]) -> ServiceScore:
-    by_status = {status: 0 for status in Status}
-    for result in results:
-        by_status[result.status] += 1
+def _summarise(service: str, counts: Counts) -> ServiceScore:
     return ServiceScore(
         service=service,
-        checks=len(results),
-        passed=by_status[Status.PASS],
-        failed=by_status[Status.FAIL],
-        errors=by_status[Status.ERROR],
-        suppressed=by_status[Status.SUPPRESSED],
-        not_applicable=by_status[Status.NOT_APPLICABLE],
-        score=score_results(results),
+        checks=counts.total,
+        passed=counts.status(Status.PASS),
+        failed=counts.status(Status.FAIL),
+        errors=counts.status(Status.ERROR),
+        suppressed=counts.status(Status.SUPPRESSED),
+        not_applicable=counts.status(Status.NOT_APPLICABLE),
+        score=_score(counts),
     )
+
+
+def _blocking(counts: Counts, fail_on: Severity | None) -> int:
+    if fail_on is None:
+        return 0
+    return sum(counts.failing(s) for s in Severity if s.at_least(fail_on))
+
+
+def counts_by_service(results: Iterable[Result]) -> dict[str, Counts]:
+    """Each service's counts, services sorted by name: from a
+    :class:`~regionready.results.ResultLog`'s index where it has one, else by one pass."""
+    if is_indexed(results):
+        grouped: dict[str, Counts] = {}
+        for pair, service in group_keys(results):
+            grouped.setdefault(service, Counts()).merge(
+                Counts.of(select(results, pair=pair, service=service))
+            )
+    else:
+        grouped = {}
+        for result in results:
+            grouped.setdefault(result.service, Counts()).add(result)
+    return {name: grouped[name] for name in sorted(grouped)}
 
 
 def readiness_scores(results: Iterable[Result]) -> tuple[dict[str, float], float]:
     """``({service: score}, overall)``, services sorted by name."""
-    card = scorecard_for(list(results))
+    card = scorecard_for(results)
     return {name: s.score for name, s in card.services.items()}, card.overall.score
 
 
@@ -195,17 +221,20 @@ def verdict(report: Report, fail_on: Severity | None = DEFAULT_FAIL_ON) -> Verdi
     return scorecard(report, fail_on).verdict
 
 
-def scorecard_for(results: list[Result], fail_on: Severity | None = DEFAULT_FAIL_ON) -> Scorecard:
-    grouped: dict[str, list[Result]] = {}
-    for result in results:
-        grouped.setdefault(result.service, []).append(result)
-    services = {name: _summarise(name, grouped[name]) for name in sorted(grouped)}
-    overall = _summarise("overall", results)
-    blocking = blocking_findings(results, fail_on)
+def scorecard_for(
+    results: Iterable[Result], fail_on: Severity | None = DEFAULT_FAIL_ON
+) -> Scorecard:
+    """The scorecard of ``results`` (a list or a re-iterable collection), from counts."""
+    by_service = counts_by_service(results)
+    counts = Counts()
+    for service_counts in by_service.values():
+        counts.merge(service_counts)
+    services = {name: _summarise(name, c) for name, c in by_service.items()}
+    overall = _summarise("overall", counts)
+    blocking = _blocking(counts, fail_on)
     # A collector that could not read something (GEN-005) leaves the scan incomplete even
     # where no rule read the missing data: never READY, as the exit code 3 says.
-    unread = any(r.rule_id == COLLECTION_RULE and r.status is Status.FAIL for r in results)
-    ready = blocking == 0 and overall.errors == 0 and not unread
+    ready = blocking == 0 and overall.errors == 0 and not counts.unread
     return Scorecard(
         services=services,
         overall=overall,
@@ -226,17 +255,13 @@ def several_pairs(report: Report) -> bool:
     return len(report.scan.pairs) > 1
 
 
-def results_by_pair(report: Report) -> dict[str, list[Result]]:
+def results_by_pair(report: Report) -> dict[str, ResultSet]:
     """The results of each pair, keyed ``source:target``: the scan's pairs in their order
-    (a pair without results has an empty list), then any other pair a result names."""
-    grouped: dict[str, list[Result]] = {label: [] for label in report.scan.pair_labels}
-    for result in report.results:
-        label = result.pair
-        found = grouped.get(label)
-        if found is None:
-            grouped[label] = found = []
-        found.append(result)
-    return grouped
+    (a pair without results has none), then any other pair a result names. Each is a
+    re-iterable view of ``report.results``, nothing copied."""
+    labels = dict.fromkeys(report.scan.pair_labels)
+    labels.update(dict.fromkeys(pair for pair, _ in group_keys(report.results)))
+    return {label: select(report.results, pair=label) for label in labels}
 
 
 def pair_scorecards(
@@ -291,5 +316,12 @@ def _redact_value(value: Any) -> Any:
 
 
 def redact_report(report: Report) -> Report:
-    """A copy of ``report`` with account ids masked in every string (fingerprints kept)."""
-    return Report.from_dict(_redact_value(report.to_dict()))
+    """``report`` with account ids masked in every string (fingerprints kept): its scan
+    and rules copied, its results masked one by one as they are read."""
+    head = Report.from_dict(_redact_value({**report.to_dict(with_results=False), "results": []}))
+    head.results = ResultView(report.results, change=_redact_result)
+    return head
+
+
+def _redact_result(result: Result) -> Result:
+    return Result.from_dict(_redact_value(result.to_dict()))

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -153,34 +154,51 @@ def load(path: Path) -> list[Suppression]:
 def apply(results: list[Result], suppressions: list[Suppression], today: dt.date) -> list[str]:
     """Suppress matching findings in place; return notices about expired entries (those
     that match a finding, which fails again, and those that match none)."""
-    notices: list[str] = []
-    matched_expired: set[int] = set()
-    for result in results:
-        if result.status is not Status.FAIL:
-            continue
-        for entry in suppressions:
-            if not entry.matches(result):
+    suppressor = Suppressor(suppressions, today)
+    return suppressor.apply(results) + suppressor.unmatched()
+
+
+class Suppressor:
+    """:func:`apply` one account's results at a time: :meth:`apply` for each, then
+    :meth:`unmatched` once, for the expired entries that matched no finding at all."""
+
+    def __init__(self, suppressions: list[Suppression], today: dt.date) -> None:
+        self.suppressions = suppressions
+        self.today = today
+        self._matched_expired: set[int] = set()
+
+    def apply(self, results: Iterable[Result]) -> list[str]:
+        """Suppress matching findings in place; notices about expired entries that match
+        a finding (which fails again)."""
+        notices: list[str] = []
+        for result in results:
+            if result.status is not Status.FAIL:
                 continue
-            record = {
-                "reason": entry.reason,
-                "owner": entry.owner,
-                "expires": entry.expires.isoformat(),
-            }
-            if entry.expired(today):
-                matched_expired.add(id(entry))
-                result.details["expired_suppression"] = record
-                notices.append(
-                    f"suppression for {entry.named} (owner {entry.owner}) "
-                    f"expired on {entry.expires.isoformat()}: {result.resource_id} fails again"
-                )
-                continue
-            result.status = Status.SUPPRESSED
-            result.suppression = record
-            break
-    for entry in suppressions:
-        if entry.expired(today) and id(entry) not in matched_expired:
-            notices.append(
-                f"suppression for {entry.named} (owner {entry.owner}) "
-                f"expired on {entry.expires.isoformat()} and matches no finding: remove it"
-            )
-    return notices
+            for entry in self.suppressions:
+                if not entry.matches(result):
+                    continue
+                record = {
+                    "reason": entry.reason,
+                    "owner": entry.owner,
+                    "expires": entry.expires.isoformat(),
+                }
+                if entry.expired(self.today):
+                    self._matched_expired.add(id(entry))
+                    result.details["expired_suppression"] = record
+                    notices.append(
+                        f"suppression for {entry.named} (owner {entry.owner}) "
+                        f"expired on {entry.expires.isoformat()}: {result.resource_id} fails again"
+                    )
+                    continue
+                result.status = Status.SUPPRESSED
+                result.suppression = record
+                break
+        return notices
+
+    def unmatched(self) -> list[str]:
+        return [
+            f"suppression for {entry.named} (owner {entry.owner}) "
+            f"expired on {entry.expires.isoformat()} and matches no finding: remove it"
+            for entry in self.suppressions
+            if entry.expired(self.today) and id(entry) not in self._matched_expired
+        ]

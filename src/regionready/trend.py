@@ -263,7 +263,7 @@ def parse(source: str, data: Any, *, redact: bool = False) -> Point:
         report = scoring.redact_report(report)
     card = scoring.scorecard(report)
     pair_cards = scoring.pair_scorecards(report)
-    records = baseline.records(report.results)
+    records = list(baseline.records(report.results))
     for record, result in zip(records, report.results, strict=True):
         record["resource_name"] = result.resource_name
     return Point(

@@ -151,7 +151,7 @@ def test_embedded_json_round_trips(make: Any, redact: bool) -> None:
     report = make()
     expected = scoring.redact_report(report) if redact else report
     data = Page(html_reporter.render(report, redact=redact)).data()
-    assert Report.from_dict(data).results == expected.results
+    assert Report.from_dict(data).results == list(expected.results)
     assert data == expected.to_dict()
 
 

@@ -126,8 +126,8 @@ def test_results_by_pair_keeps_a_pair_without_results_and_an_unlisted_one(
     report.results.append(stray)
     grouped = scoring.results_by_pair(report)
     assert list(grouped) == [PAIR_C, PAIR_W, f"{SOURCE}:eu-north-1", f"{SOURCE}:eu-south-1"]
-    assert grouped[f"{SOURCE}:eu-north-1"] == []
-    assert grouped[f"{SOURCE}:eu-south-1"] == [stray]
+    assert list(grouped[f"{SOURCE}:eu-north-1"]) == []
+    assert list(grouped[f"{SOURCE}:eu-south-1"]) == [stray]
     assert sum(len(v) for v in grouped.values()) == len(report.results)
 
 

@@ -20,7 +20,7 @@ from regionready.model import Report, Severity
 from regionready.runner import write_reports
 
 
-@pytest.mark.parametrize("name", ["json", "junit", "sarif", "markdown"])
+@pytest.mark.parametrize("name", ["json", "junit", "sarif", "markdown", "asff"])
 @pytest.mark.parametrize(
     "options",
     [{}, {"redact": True}, {"fail_on": None}, {"fail_on": Severity.LOW}],

@@ -22,8 +22,12 @@ from typing import Any
 
 from regionready import baseline, registry, runner, sanitize, suppressions
 from regionready.console import plain_verdict_line, print_summary
+from regionready.engine.evaluation import Clock
+from regionready.engine.rules import Rule
 from regionready.gate import exit_code
-from regionready.model import Report, Result, Severity, Status
+from regionready.model import Report, Result, ResultSet, Severity, Status
+from regionready.results import ResultView
+from regionready.snapshot import Scan, iso
 
 #: The console output of ``--format``: every other format is a report file.
 TABLE = "table"
@@ -39,32 +43,60 @@ def error(message: object) -> None:
     print(f"regionready: error: {sanitize.message(message)}", file=sys.stderr)
 
 
-def apply_gate_inputs(
-    args: argparse.Namespace, report: Report
-) -> tuple[list[Result], baseline.Diff | None]:
-    """``--suppressions`` and ``--baseline``: the results the gate judges and, with
-    ``--baseline``, the comparison with it (else None)."""
-    if args.suppressions:
-        entries = suppressions.load(args.suppressions)
-        today = dt.date.fromisoformat(report.scan.now[:10])
-        for notice in suppressions.apply(report.results, entries, today):
-            warn(notice)
-    gated = list(report.results)
-    changes = None
-    if args.baseline:
-        old = baseline.load_report(args.baseline)
-        new = {id(r) for r in baseline.mark_new(report.results, old)}
-        gated = [r for r in report.results if r.status is not Status.FAIL or id(r) in new]
+class GateInputs:
+    """``--suppressions`` and ``--baseline``: loaded before judging starts and applied to
+    each account's results as they are judged (:meth:`prepare`, given to
+    :func:`regionready.runner.build_report`), so every report reads suppressed findings
+    and baseline marks without the results being held; :meth:`finish` then gives what the
+    gate judges."""
+
+    def __init__(self, args: argparse.Namespace, clock: Clock) -> None:
+        self._suppressor = None
+        if args.suppressions:
+            entries = suppressions.load(args.suppressions)
+            today = dt.date.fromisoformat(iso(clock.now)[:10])
+            self._suppressor = suppressions.Suppressor(entries, today)
+        self._old = baseline.load_report(args.baseline) if args.baseline else None
+
+    def prepare(self, results: list[Result]) -> None:
+        if self._suppressor is not None:
+            for notice in self._suppressor.apply(results):
+                warn(notice)
+        if self._old is not None:
+            baseline.mark_new(results, self._old)
+
+    def finish(self, report: Report) -> tuple[ResultSet, baseline.Diff | None]:
+        """The results the gate judges (with ``--baseline``, only new findings fail) and
+        the comparison with the baseline (None without one)."""
+        if self._suppressor is not None:
+            for notice in self._suppressor.unmatched():
+                warn(notice)
+        if self._old is None:
+            return report.results, None
+        gated = ResultView(report.results, keep=_gated)
         # A baseline finding whose check is ERROR now is "not evaluated", never "fixed".
-        changes = baseline.diff(old, {"results": baseline.records(report.results)})
-    return gated, changes
+        changes = baseline.diff(self._old, {"results": baseline.records(report.results)})
+        return gated, changes
 
 
-def emit(args: argparse.Namespace, report: Report) -> int:
+def _gated(result: Result) -> bool:
+    """Whether the gate judges ``result`` under a baseline: all but known findings."""
+    return result.status is not Status.FAIL or result.details.get("baseline") != "existing"
+
+
+def judge(args: argparse.Namespace, scan: Scan, rules: list[Rule], clock: Clock) -> int:
+    """Judge ``scan`` with ``rules`` as of ``clock``, one account at a time, then print and
+    write the report as ``args`` asks (:func:`emit`); the exit code."""
+    inputs = GateInputs(args, clock)
+    report = runner.build_report(scan, rules, clock, prepare=inputs.prepare)
+    return emit(args, report, inputs)
+
+
+def emit(args: argparse.Namespace, report: Report, inputs: GateInputs) -> int:
     """Print and write ``report`` as ``args`` asks; the exit code. ``args.format`` was
     checked by :func:`regionready.cli.options.check_formats` before the work began."""
     report_formats = [name for name in args.format if name != TABLE]
-    gated, changes = apply_gate_inputs(args, report)
+    gated, changes = inputs.finish(report)
     gate = gated if changes is not None else None
     out = args.out or Path(".")
     if report_formats:

@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,7 @@ def _scan_options(plan: Any, pairs: list[Pair]) -> dict[str, Any]:
     return {key: value for key, value in plan.options.items() if key not in iac}
 
 
-def target_difference(results: list[Any], pairs: list[Pair]) -> list[str]:
+def target_difference(results: Iterable[Any], pairs: list[Pair]) -> list[str]:
     """Lines that set each further target of one source against the first target: the
     checks that pass in it but fail in the first, by rule and resource name, and how
     many fail there only. No lines unless ``pairs`` are one source's several targets."""

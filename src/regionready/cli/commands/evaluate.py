@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from regionready import accountstore, runner
+from regionready import accountstore
 from regionready.cli import options, output
 from regionready.cli.parser import add_evaluate_options
 
@@ -21,6 +21,4 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     rules = options.selected_rules(args)
     options.check_formats(args.format)
-    # The snapshot is released as soon as the report exists: the reporters reuse its memory.
-    report = runner.build_report(accountstore.open_scan(args.snapshot), rules, options.clock(args))
-    return output.emit(args, report)
+    return output.judge(args, accountstore.open_scan(args.snapshot), rules, options.clock(args))

@@ -15,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, cast
 
-from regionready import registry, runner
+from regionready import registry
 from regionready.cli import options, output
 from regionready.cli.parser import add_evaluate_options, add_region_options
 from regionready.errors import UsageError
@@ -71,8 +71,7 @@ def run(args: argparse.Namespace) -> int:
     rules = [r for r in options.selected_rules(args) if r.collector == SERVICE]
     options.check_formats(args.format)
     scan = local_scan(args, dt.datetime.now(dt.UTC))
-    report = runner.build_report(scan, rules, options.clock(args))
-    return output.emit(args, report)
+    return output.judge(args, scan, rules, options.clock(args))
 
 
 def check_checkov(args: argparse.Namespace) -> None:

@@ -24,6 +24,8 @@ from regionready.cutover.phases import DATA_RULE_IDS, PHASE_TEXT, PHASES
 from regionready.cutover.steps import Plan, build_plan
 from regionready.gate import exit_code
 from regionready.inventory import inventory
+from regionready.model import Result
+from regionready.snapshot import iso
 from regionready.wording import plural
 
 NAME = "plan"
@@ -128,13 +130,21 @@ def run(args: argparse.Namespace) -> int:
     sources = dict.fromkeys(pair.source for pair in scan.pairs())
     usages = tuple(usage for source in sources for usage in inventory(scan, source))
     used = graph.users(graph.resource_edges(scan))
-    report = runner.build_report(scan, rules, options.clock(args))
-    del scan  # the reporters reuse its memory
+    clock = options.clock(args)
+    suppressor = None
     if args.suppressions:
-        entries = suppressions.load(args.suppressions)
-        today = dt.date.fromisoformat(report.scan.now[:10])
-        for notice in suppressions.apply(report.results, entries, today):
-            output.warn(notice)
+        today = dt.date.fromisoformat(iso(clock.now)[:10])
+        suppressor = suppressions.Suppressor(suppressions.load(args.suppressions), today)
+
+    def suppress(results: list[Result]) -> None:
+        if suppressor is not None:
+            for notice in suppressor.apply(results):
+                output.warn(notice)
+
+    report = runner.build_report(scan, rules, clock, prepare=suppress)
+    del scan  # the reporters reuse its memory
+    for notice in suppressor.unmatched() if suppressor is not None else []:
+        output.warn(notice)
     plan = build_plan(
         report,
         rules,

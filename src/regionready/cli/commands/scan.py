@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from regionready import accountstore, runner
+from regionready import accountstore
 from regionready.cli import options, output
 from regionready.cli.commands.collect import collect_snapshot
 from regionready.cli.parser import add_collect_options, add_evaluate_options
@@ -31,5 +31,4 @@ def run(args: argparse.Namespace) -> int:
     options.check_formats(args.format)
     snapshot_dir = args.snapshot_dir or (args.out or Path(".")) / "snapshot"
     collect_snapshot(args, snapshot_dir)
-    report = runner.build_report(accountstore.open_scan(snapshot_dir), rules, options.clock(args))
-    return output.emit(args, report)
+    return output.judge(args, accountstore.open_scan(snapshot_dir), rules, options.clock(args))
