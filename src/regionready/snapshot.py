@@ -25,7 +25,8 @@ by an earlier regionready is refused with a request to collect it again.
 folder beside it and swaps that in whole (see its docstring), so a reused ``--out`` never
 mixes two runs and a run killed before the swap leaves the older snapshot as it was.
 :func:`copy_scan` writes a snapshot the same way from files other snapshots list, one
-file at a time (``regionready merge``).
+file at a time (``regionready merge``), and :class:`SnapshotWriter` from files given
+one at a time while the manifest is still being made (an organisation's collection).
 """
 
 from __future__ import annotations
@@ -385,14 +386,9 @@ def write_scan(
     list are removed, the manifest last. A run killed part-way then leaves a folder
     without a manifest, which read_scan refuses: still never a mix of two runs.
     """
-    files: list[tuple[str, _FileWriter]] = [
-        (f"{account}/{region}.json", _json_writer(doc))
-        for (account, region), doc in sorted(documents.items())
-    ]
-    if local is not None:
-        files.append((LOCAL_FILE, _json_writer(local)))
-    accounts = {str(a) for a in manifest.get("accounts", [])} | {str(a) for a, _ in documents}
-    return _replace(root, manifest, accounts, files)
+    with SnapshotWriter(root) as writer:
+        writer.add_documents(documents, local)
+        return writer.finish(manifest)
 
 
 def copy_scan(
@@ -436,37 +432,127 @@ def _replace(
     accounts: set[str],
     files: Iterable[tuple[str, _FileWriter]],
 ) -> dict[str, Any]:
-    """What write_scan and copy_scan share: the new snapshot swapped in whole (or written
-    in place); ``accounts`` get a folder each, even those without a file."""
-    root = Path(root)
-    real = Path(os.path.realpath(root))
-    check_replaceable(root)
-    if _in_place(real):
-        return _write_in_place(real, manifest, accounts, files)
-    real.parent.mkdir(parents=True, exist_ok=True)
-    _sweep_leftovers(real)
-    try:
-        new = _fresh_folder(real, _NEW)
-    except PermissionError:
-        if real.is_dir():  # a folder that may be written, in a parent that may not
-            return _write_in_place(real, manifest, accounts, files)
-        raise
-    try:
-        if real.is_dir():
+    """What copy_scan shares with write_scan: the new snapshot swapped in whole (or
+    written in place); ``accounts`` get a folder each, even those without a file."""
+    with SnapshotWriter(root, accounts) as writer:
+        for relative, write in files:
+            writer.add(relative, write)
+        return writer.finish(manifest)
+
+
+class SnapshotWriter:
+    """A snapshot written one file at a time, its manifest last, with every guarantee of
+    :func:`write_scan` (which is this writer given all its files at once): a context
+    object whose :meth:`add` writes a file as soon as it is given (so a caller can let
+    each file's document go) and whose :meth:`finish` writes the manifest, built by
+    then, and swaps the new folder in. Leaving the ``with`` block without :meth:`finish`
+    (an error, an interrupt) removes the new folder and leaves the older snapshot as it
+    was; in place, it leaves the folder without a manifest, as a killed write_scan does.
+
+    ``accounts``: account folders made at once (others when a file of theirs is added,
+    or at :meth:`finish` for the manifest's accounts)."""
+
+    def __init__(self, root: Path, accounts: Iterable[str] = ()) -> None:
+        self.root = Path(root)
+        self._real = Path(os.path.realpath(self.root))
+        self._first_accounts = sorted(accounts)
+        self._accounts: set[str] = set()
+        self._entries: list[dict[str, Any]] = []
+        self._folder = self._real
+        self._staged = False  # True: a new folder beside root, swapped in by finish()
+        self._done = False
+
+    def __enter__(self) -> SnapshotWriter:
+        check_replaceable(self.root)
+        real = self._real
+        if not _in_place(real):
+            real.parent.mkdir(parents=True, exist_ok=True)
+            _sweep_leftovers(real)
+            try:
+                self._folder, self._staged = _fresh_folder(real, _NEW), True
+            except PermissionError:
+                if not real.is_dir():  # else: a folder that may be written, in a parent
+                    raise  # that may not: written in place
+        try:
+            if not self._staged:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(real / MANIFEST_FILE)
+                _fsync_folder(real)
+            elif real.is_dir():
+                with contextlib.suppress(OSError):
+                    os.chmod(self._folder, stat.S_IMODE(os.stat(real).st_mode))
+            for account in self._first_accounts:
+                self._add_account(account)
+        except BaseException:
+            self._discard()
+            raise
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if not self._done:
+            self._discard()
+
+    def _discard(self) -> None:
+        self._done = True
+        if self._staged:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+    def _add_account(self, account: str) -> None:
+        if account not in self._accounts:
+            # A scan of local collectors only still has the account's (empty) folder.
+            _account_folder(self._folder / account)
+            self._accounts.add(account)
+
+    def add(self, relative: str, write: _FileWriter) -> None:
+        """Write one file (``<account>/<region>.json`` or ``local.json``) by ``write``."""
+        folder = self._folder
+        if not FILE_PATH.fullmatch(relative):
+            raise SnapshotError(f"{folder}: {relative!r} is not a name for a snapshot file")
+        if relative != LOCAL_FILE:
+            self._add_account(relative.split("/")[0])
+        written = write(folder / relative)
+        self._entries.append({"path": relative, "size": written.size, "sha256": written.sha256})
+        if self._staged:
+            # Files go into the account folders: without this, a collection longer than
+            # STALE_FOLDER_SECONDS would leave its new folder looking abandoned to a sweep.
             with contextlib.suppress(OSError):
-                os.chmod(new, stat.S_IMODE(os.stat(real).st_mode))
-        entries = _write_files(new, accounts, files)
-        written = _write_manifest(new, manifest, accounts, entries)
-        _carry_kept_files(real, new)
-        _fsync_folder(new)
-        old = _swap(new, real)
-    except BaseException:
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    _fsync_folder(real.parent)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-    return written
+                os.utime(folder)
+
+    def add_documents(
+        self,
+        documents: Mapping[tuple[str, str], dict[str, Any]],
+        local: dict[str, Any] | None = None,
+    ) -> None:
+        """Account documents by (account, Region), sorted, then ``local`` as local.json."""
+        for (account, region), doc in sorted(documents.items()):
+            self.add(f"{account}/{region}.json", _json_writer(doc))
+        if local is not None:
+            self.add(LOCAL_FILE, _json_writer(local))
+
+    def finish(self, manifest: dict[str, Any]) -> dict[str, Any]:
+        """Write the manifest (``manifest`` listing the files added) and put the snapshot
+        in place; returns the manifest written."""
+        if self._done:
+            raise SnapshotError(f"{self.root}: this snapshot was already finished")
+        for account in sorted(str(a) for a in manifest.get("accounts", [])):
+            self._add_account(account)
+        real, folder = self._real, self._folder
+        if not self._staged:
+            _remove_unlisted(real, self._accounts, {str(e["path"]) for e in self._entries})
+            written = _write_manifest(real, manifest, self._accounts, self._entries)
+            _fsync_folder(real)
+            self._done = True
+            return written
+        written = _write_manifest(folder, manifest, self._accounts, self._entries)
+        check_replaceable(self.root)  # still: nothing foreign came into it meanwhile
+        _carry_kept_files(real, folder)
+        _fsync_folder(folder)
+        old = _swap(folder, real)
+        self._done = True
+        _fsync_folder(real.parent)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return written
 
 
 def check_replaceable(root: Path) -> None:
@@ -562,22 +648,6 @@ def _fresh_folder(real: Path, tag: str) -> Path:
             continue
         return path
     raise FileExistsError(errno.EEXIST, "no free name for a new snapshot folder", str(real))
-
-
-def _write_files(
-    folder: Path, accounts: set[str], files: Iterable[tuple[str, _FileWriter]]
-) -> list[dict[str, Any]]:
-    """The snapshot's files (not its manifest) written into ``folder``; their entries."""
-    for account in sorted(accounts):
-        # A scan of local collectors only still has the account's (empty) folder.
-        _account_folder(folder / account)
-    entries: list[dict[str, Any]] = []
-    for relative, write in files:
-        if not FILE_PATH.fullmatch(relative):
-            raise SnapshotError(f"{folder}: {relative!r} is not a name for a snapshot file")
-        written = write(folder / relative)
-        entries.append({"path": relative, "size": written.size, "sha256": written.sha256})
-    return entries
 
 
 def _write_manifest(
@@ -683,25 +753,6 @@ def exchange_paths(a: Path, b: Path) -> bool:
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
         return False
     raise OSError(code, os.strerror(code), str(b))
-
-
-def _write_in_place(
-    real: Path,
-    manifest: dict[str, Any],
-    accounts: set[str],
-    files: Iterable[tuple[str, _FileWriter]],
-) -> dict[str, Any]:
-    """The older manifest removed, the new files written over the older snapshot's (a
-    file being copied from this very folder is read before it is replaced), the older
-    files the new snapshot does not list removed, then the new manifest."""
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(real / MANIFEST_FILE)
-    _fsync_folder(real)
-    entries = _write_files(real, accounts, files)
-    _remove_unlisted(real, accounts, {str(e["path"]) for e in entries})
-    written = _write_manifest(real, manifest, accounts, entries)
-    _fsync_folder(real)
-    return written
 
 
 def _remove_unlisted(real: Path, accounts: set[str], listed: set[str]) -> None:

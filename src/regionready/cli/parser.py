@@ -320,6 +320,14 @@ def add_collect_options(parser: argparse.ArgumentParser) -> None:
         f"(default {checkov.DEFAULT_TIMEOUT})",
     )
     parser.add_argument("--workers", type=int, default=8, help="parallel collectors (default 8)")
+    parser.add_argument(
+        "--account-workers",
+        type=options.positive_int,
+        default=4,
+        metavar="N",
+        help="with --accounts: collect at most N accounts at a time, their collectors "
+        "sharing the --workers threads (default 4)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
     parser.add_argument(
         "--debug",

@@ -6,7 +6,8 @@ everything else: credentials (standard chain, ``--profile``, ``--role-arn``), th
 endpoint (``--endpoint-url`` / ``AWS_ENDPOINT_URL``), botocore adaptive retries and
 timeouts, a thread pool over the (service x Region) tasks, per-collector error capture
 and progress on stderr. On Linux the tasks are shared among ``REGIONREADY_PROCESSES``
-forked processes (:mod:`regionready.collect.forks`, which says why).
+forked processes (:mod:`regionready.collect.forks`, which says why). An organisation's
+accounts are collected by :mod:`regionready.collect.organisation`, on these parts.
 
 A frozen garbage-collector heap, a full collection after each task and dropping
 botocore's cached service models (a private cache) were tried too, for time and memory;
@@ -18,6 +19,7 @@ so they are gone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import threading
@@ -30,11 +32,14 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready import __version__, atomic, registry, topology
 from regionready.collect import forks
+from regionready.collect.accounts import AccountSpec
 from regionready.collect.clients import Clients, concurrency_setting
 from regionready.collect.connectivity import (
     RetryCounter,
@@ -149,13 +154,20 @@ class AccountSession:
         return client if config is not None else count_retries(client, self.retries)
 
 
+#: An organisation's accounts are entered from several threads, all from one ``base``
+#: session (boto3 sessions are not thread-safe).
+_SHARED_SESSION = threading.Lock()
+
+
 def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.Session:
     """The standard credential chain, a named profile, and optionally an assumed role."""
     try:
         session = base or boto3.Session(profile_name=spec.profile)
     except BotoCoreError as exc:
         raise CollectError(f"cannot open AWS profile {spec.profile!r}: {exc}") from exc
-    if session.get_credentials() is None:
+    with _SHARED_SESSION:
+        credentials = session.get_credentials()
+    if credentials is None:
         raise CollectError(
             "no AWS credentials found: set AWS_PROFILE or pass --profile, export "
             "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run where a role is available "
@@ -166,7 +178,8 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
     # The run's first call fails fast (one attempt, short timeouts); an organisation's
     # per-account roles (``base`` given) keep the retries.
     config = botocore_config() if base is not None else first_call_config(botocore_config())
-    sts = session.client("sts", endpoint_url=spec.endpoint_url, config=config)
+    with _SHARED_SESSION:
+        sts = session.client("sts", endpoint_url=spec.endpoint_url, config=config)
     kwargs: dict[str, Any] = {
         "RoleArn": spec.role_arn,
         "RoleSessionName": f"regionready-{__version__}",
@@ -180,12 +193,26 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
         if where:
             raise CollectError(f"{where} (sts:AssumeRole of {spec.role_arn})") from exc
         raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _service_models())
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
-        botocore_session=None,
+        botocore_session=core,
     )
+
+
+@functools.cache
+def _service_models() -> botocore.loaders.Loader:
+    """One loader of botocore's service models for every assumed-role session of the run.
+
+    A new botocore session reads and parses each service's model files again (tens of
+    milliseconds a client); an organisation's accounts each have their own session, so
+    without sharing, every account paid that for every client. The files never change
+    while the run lasts, and the loader only caches what it parsed."""
+    loader: botocore.loaders.Loader = botocore.session.get_session().get_component("data_loader")
+    return loader
 
 
 def account_id(account: AccountSession, region: str) -> str:
@@ -230,7 +257,7 @@ def run_task(
 ) -> ServiceData:
     """One task's data (its notes printed on stderr: complete data, read another way,
     worth a line, not an error)."""
-    data, notes = _task_outcome(account, task, options)
+    data, notes = task_outcome(account, task, options)
     _print_notes(task, notes)
     return data
 
@@ -240,7 +267,7 @@ def _print_notes(task: Task, notes: list[str]) -> None:
         print(f"note: {task.service} {task.region}: {note}", file=sys.stderr)
 
 
-def _task_outcome(
+def task_outcome(
     account: AccountSession, task: Task, options: dict[str, Any] | None
 ) -> tuple[ServiceData, list[str]]:
     """One task's data and notes; never raises, so one task cannot end the others'.
@@ -430,6 +457,26 @@ class CollectResult:
     documents: dict[tuple[str, str], dict[str, Any]]
     api_calls: dict[str, int]
     local: dict[str, Any] | None = None
+    #: Calls of the account's clients that were retried (throttling, 5xx, resets).
+    retries: int = 0
+
+
+def account_result(
+    account: str,
+    by_region: dict[str, dict[str, ServiceData]],
+    api_calls: dict[str, int],
+    stamp: str,
+    retries: int = 0,
+) -> CollectResult:
+    """An account's documents from its tasks' data by Region (the LOCAL one's becomes
+    the local.json document)."""
+    local_data = by_region.pop(LOCAL, None)
+    documents = {
+        (account, region): region_document(account, region, data, stamp)
+        for region, data in by_region.items()
+    }
+    local = region_document(LOCAL, LOCAL, local_data, stamp) if local_data else None
+    return CollectResult(account, documents, api_calls, local, retries)
 
 
 def processes_setting() -> int:
@@ -469,7 +516,7 @@ def collect_account(
         bar.advance(f"{task.service} {task.region}", data)
 
     def run(index: int) -> tuple[ServiceData, list[str]]:
-        return _task_outcome(account, tasks[index], options)
+        return task_outcome(account, tasks[index], options)
 
     def crash(index: int, exc: Exception) -> ServiceData:
         return _crash_data(tasks[index], exc)
@@ -487,21 +534,16 @@ def collect_account(
             futures = {threads.submit(run_task, account, task, options): task for task in tasks}
             for future in as_completed(futures):
                 record(futures[future], future.result())
-    stamp = iso(clock())
-    local_data = by_region.pop(LOCAL, None)
-    documents = {
-        (account_number, region): region_document(account_number, region, data, stamp)
-        for region, data in by_region.items()
-    }
-    local = region_document(LOCAL, LOCAL, local_data, stamp) if local_data else None
-    return CollectResult(account_number, documents, api_calls, local)
+    retries = getattr(account, "retries", None)
+    return account_result(
+        account_number, by_region, api_calls, iso(clock()), retries.count if retries else 0
+    )
 
 
-def _failed_account(
+def failed_account(
     account: str, regions: list[str], services: list[str], exc: Exception
 ) -> CollectResult:
     """An account that could not be entered: every service ERROR, the scan goes on."""
-    stamp = iso(dt.datetime.now(dt.UTC))
     by_region: dict[str, dict[str, ServiceData]] = {}
     for task in plan_tasks(services, regions):
         if task.region == LOCAL:
@@ -518,16 +560,12 @@ def _failed_account(
             errors=[error.to_dict()],
             id_fields=dict(task.module.RESOURCE_TYPES),
         )
-    documents = {
-        (account, region): region_document(account, region, data, stamp)
-        for region, data in by_region.items()
-    }
-    return CollectResult(account, documents, {})
+    return account_result(account, by_region, {}, iso(dt.datetime.now(dt.UTC)))
 
 
 def collect_organisation(
     base: boto3.Session,
-    specs: list[Any],
+    specs: list[AccountSpec],
     *,
     pairs: list[Pair],
     services: list[str],
@@ -536,49 +574,22 @@ def collect_organisation(
     account_workers: int = 4,
     progress: bool = True,
     options: dict[str, Any] | None = None,
-) -> list[CollectResult]:
-    """Every account of ``specs`` in parallel, each in the Regions of its own pairs (by
-    default ``pairs``); one account's failure stays its own."""
+) -> Iterator[CollectResult]:
+    """Every account of ``specs``, each yielded as soon as it is complete (how:
+    :mod:`regionready.collect.organisation`); the name the commands call."""
+    from regionready.collect import organisation  # it imports this module
 
-    def one(spec: Any) -> CollectResult:
-        regions = topology.regions(spec.pairs or pairs)
-        try:
-            session = open_session(
-                SessionSpec(None, spec.role_arn, spec.external_id, endpoint_url), base=base
-            )
-            account = AccountSession(session, endpoint_url, botocore_config())
-            result = collect_account(
-                account,
-                regions=regions,
-                services=services,
-                workers=workers,
-                progress=False,
-                options=options,
-                processes=1,  # accounts already run in threads: no fork from a thread
-            )
-            if result.account != spec.id:
-                raise CollectError(
-                    f"credentials for {spec.id} resolved to account {result.account}"
-                )
-            return result
-        except CollectError as exc:
-            return _failed_account(spec.id, regions, services, exc)
-
-    results: list[CollectResult] = []
-    with ThreadPoolExecutor(max_workers=max(1, account_workers)) as pool:
-        futures = {pool.submit(one, spec): spec for spec in specs}
-        for future in as_completed(futures):
-            result = future.result()
-            results.append(result)
-            if progress:
-                errors = sum(
-                    len(svc["errors"])
-                    for doc in result.documents.values()
-                    for svc in doc["services"].values()
-                )
-                state = "ok" if not errors else plural(errors, "error")
-                print(f"account {result.account}: {state}", file=sys.stderr)
-    return sorted(results, key=lambda r: r.account)
+    return organisation.collect(
+        base,
+        specs,
+        pairs=pairs,
+        services=services,
+        endpoint_url=endpoint_url,
+        workers=workers,
+        account_workers=account_workers,
+        progress=progress,
+        options=options,
+    )
 
 
 def build_manifest(

@@ -9,8 +9,10 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regionready import __version__, registry, snapshot, topology
 from regionready.cli import options
@@ -19,6 +21,9 @@ from regionready.cli.parser import add_collect_options
 from regionready.collect import accounts
 from regionready.errors import EXIT_OK, UsageError
 from regionready.topology import Pair
+
+if TYPE_CHECKING:
+    from regionready.collect.driver import CollectResult
 
 NAME = "collect"
 HELP = "snapshot the source and target Regions into a directory"
@@ -65,7 +70,7 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
         "cloudtrail_max_events": args.cloudtrail_max_events,
     }
     if args.debug:
-        # Appended to while collecting; write_scan keeps it in the new snapshot folder.
+        # Appended to while collecting; the snapshot writer carries it into the new folder.
         collector_options[collect.DEBUG_LOG_OPTION] = str(out / snapshot.DEBUG_LOG)
     if args.iac:
         iac.check_checkov(args)
@@ -76,7 +81,18 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
     started = dt.datetime.now(dt.UTC)
     spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
     session = collect.open_session(spec)
-    account_pairs: dict[str, list[Pair]] = {}
+
+    def manifest(results: list[CollectResult], own: dict[str, list[Pair]]) -> dict[str, Any]:
+        return collect.build_manifest(
+            pairs=pairs,
+            results=results,
+            services=services,
+            started_at=started,
+            finished_at=dt.datetime.now(dt.UTC),
+            rules_version=__version__,
+            account_pairs=own,
+        )
+
     if args.accounts:
         specs = accounts.load(args.accounts)
         if args.shard:
@@ -90,32 +106,41 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
             services=services,
             endpoint_url=endpoint,
             workers=args.workers,
+            account_workers=args.account_workers,
             progress=not args.quiet,
             options=collector_options,
         )
-        account_pairs = {s.id: list(s.pairs) for s in specs if s.pairs}
-    else:
-        account = collect.AccountSession(session, endpoint, collect.botocore_config())
-        results = [
-            collect.collect_account(
-                account,
-                regions=topology.regions(pairs),
-                services=services,
-                workers=args.workers,
-                progress=not args.quiet,
-                options=collector_options,
-            )
-        ]
-    manifest = collect.build_manifest(
-        pairs=pairs,
-        results=results,
+        own_pairs = {s.id: list(s.pairs) for s in specs if s.pairs}
+        _write_accounts(out, results, lambda done: manifest(done, own_pairs))
+        return out
+    account = collect.AccountSession(session, endpoint, collect.botocore_config())
+    result = collect.collect_account(
+        account,
+        regions=topology.regions(pairs),
         services=services,
-        started_at=started,
-        finished_at=dt.datetime.now(dt.UTC),
-        rules_version=__version__,
-        account_pairs=account_pairs,
+        workers=args.workers,
+        progress=not args.quiet,
+        options=collector_options,
     )
-    documents = {key: doc for result in results for key, doc in result.documents.items()}
-    local = next((r.local for r in results if r.local), None)
-    snapshot.write_scan(out, manifest, documents, local)
+    snapshot.write_scan(out, manifest([result], {}), result.documents, result.local)
     return out
+
+
+def _write_accounts(
+    out: Path,
+    results: Iterable[CollectResult],
+    manifest: Callable[[list[CollectResult]], dict[str, Any]],
+) -> None:
+    """Each account's files written into the new snapshot as the account comes, then let
+    go; the manifest, built from what is kept of each account (its id and API calls),
+    last. local.json once: the organisation collects it with one account."""
+    kept: list[CollectResult] = []
+    local_written = False
+    with snapshot.SnapshotWriter(out) as writer:
+        for result in results:
+            local = None if local_written else result.local
+            writer.add_documents(result.documents, local)
+            local_written = local_written or local is not None
+            kept.append(replace(result, documents={}, local=None))
+            del result, local  # before the next account is collected
+        writer.finish(manifest(kept))
