@@ -22,9 +22,14 @@ C7N_POLICIES = HERE / "c7n" / "policies.yml"
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 
-PACKAGES = {"c7n": ["c7n"], "prowler": ["prowler"]}
-EXECUTABLES = {"c7n": "custodian", "prowler": "prowler"}
-DISTRIBUTIONS = {"c7n": ["c7n", "boto3", "botocore"], "prowler": ["prowler", "boto3", "botocore"]}
+# c7n-org (Cloud Custodian's multi-account runner, benchmarks/org_bench.py) is installed
+# beside c7n in the same virtualenv.
+PACKAGES = {"c7n": ["c7n", "c7n-org"], "prowler": ["prowler"]}
+EXECUTABLES = {"c7n": ["custodian", "c7n-org"], "prowler": ["prowler"]}
+DISTRIBUTIONS = {
+    "c7n": ["c7n", "c7n-org", "boto3", "botocore"],
+    "prowler": ["prowler", "boto3", "botocore"],
+}
 
 # Prowler checks closest to the six overlapping checks (Prowler has no Secrets Manager
 # replication check). Each Prowler check has its own semantics; see the README.
@@ -48,20 +53,22 @@ def venv_bin(name: str) -> Path:
 def ensure(name: str, *, log: Any = print) -> dict[str, Any]:
     """The tool's virtualenv, created and installed if missing; its versions."""
     bindir = venv_bin(name)
-    exe = bindir / EXECUTABLES[name]
-    if not exe.exists():
-        log(f"installing {name} into {VENVS / name} (first run only) ...")
-        if (VENVS / name).exists():
+    exes = [bindir / exe for exe in EXECUTABLES[name]]
+    if not all(exe.exists() for exe in exes):
+        log(f"installing {' '.join(PACKAGES[name])} into {VENVS / name} (first run only) ...")
+        # A virtualenv made before c7n-org joined c7n's packages is completed, not remade.
+        if (VENVS / name).exists() and not (bindir / "pip").exists():
             shutil.rmtree(VENVS / name)
-        base = getattr(sys, "_base_executable", sys.executable)
-        subprocess.run([base, "-m", "venv", str(VENVS / name)], check=True)
+        if not (VENVS / name).exists():
+            base = getattr(sys, "_base_executable", sys.executable)
+            subprocess.run([base, "-m", "venv", str(VENVS / name)], check=True)
         proc = subprocess.run(
             [str(bindir / "pip"), "install", "--quiet", "--disable-pip-version-check"]
             + PACKAGES[name],
             capture_output=True,
             text=True,
         )
-        if proc.returncode != 0 or not exe.exists():
+        if proc.returncode != 0 or not all(exe.exists() for exe in exes):
             raise PeerError(f"pip install {name} failed: {proc.stderr.strip()[-2000:]}")
     code = (
         "import importlib.metadata as m, json, sys\n"

@@ -21,6 +21,16 @@ later identical requests are answered from memory after the same ``delay``. Scan
 change the account, so a warmed cache answers exactly what moto would. Write requests
 always go to moto and clear the cache.
 
+The cache is keyed by the *account* too: moto keeps one state per account, and two
+accounts' identical reads (an organisation scan makes nothing else) have different
+answers. The account of a request is that of its access key (``Credential=<AccessKeyId>/``
+in the Authorization header), which the proxy learns from the STS answers it forwards:
+AssumeRole* (the new key's AccessKeyId and the account of its AssumedRoleUser ARN) and
+GetCallerIdentity (the caller's key and the Account answered). A read whose key it
+has not learned is forwarded and not cached (``unmapped_reads`` in the stats). STS calls
+are never cached (each AssumeRole makes new credentials) and, changing no resource, do
+not clear the cache.
+
 Bounded and self-stopping: it listens on 127.0.0.1 only, forwards only to the upstream
 given (a loopback address), and shuts down after ``max_requests`` requests, after
 ``max_seconds``, when the process that started it exits, or on ``POST /__proxy__/stop``.
@@ -62,6 +72,11 @@ HOP_BY_HOP = {
     "upgrade",
 }
 _SCOPE_RE = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
+_KEY_RE = re.compile(r"Credential=([^/,\s]+)/")
+# STS answers: XML (query protocol) or JSON, whichever the client asked for.
+_ANSWER_KEY_RE = re.compile(rb'<AccessKeyId>([^<]+)</AccessKeyId>|"AccessKeyId"\s*:\s*"([^"]+)"')
+_ANSWER_ROLE_RE = re.compile(rb"arn:aws[a-z-]*:sts::(\d{12}):(?:assumed-role|federated-user)/")
+_ANSWER_ACCOUNT_RE = re.compile(rb'<Account>(\d{12})</Account>|"Account"\s*:\s*"(\d{12})"')
 
 
 def classify(headers: Any, path: str, body: bytes, method: str) -> tuple[str, str, str]:
@@ -84,6 +99,30 @@ def classify(headers: Any, path: str, body: bytes, method: str) -> tuple[str, st
 READ_PREFIXES = ("List", "Describe", "Get", "Lookup", "Search", "BatchGet")
 
 
+def access_key(headers: Any) -> str | None:
+    """The AccessKeyId a request is signed with (SigV4 Authorization header)."""
+    match = _KEY_RE.search(headers.get("Authorization", "") or "")
+    return match.group(1) if match else None
+
+
+def learned_account(operation: str, key: str | None, body: bytes) -> tuple[str, str] | None:
+    """(access key, account) an STS answer tells: AssumeRole* -> the new credentials'
+    key and the account of the assumed role; GetCallerIdentity -> the caller's key and
+    its account."""
+    if operation.startswith("AssumeRole"):
+        found_key = _ANSWER_KEY_RE.search(body)
+        found_account = _ANSWER_ROLE_RE.search(body)
+        if found_key and found_account:
+            new_key = (found_key.group(1) or found_key.group(2)).decode().strip()
+            return new_key, found_account.group(1).decode()
+        return None
+    if operation == "GetCallerIdentity" and key:
+        found = _ANSWER_ACCOUNT_RE.search(body)
+        if found:
+            return key, (found.group(1) or found.group(2)).decode()
+    return None
+
+
 def cacheable(method: str, operation: str) -> bool:
     if method == "GET":
         return True
@@ -98,6 +137,7 @@ class Stats:
         self.in_flight = 0
         self.max_in_flight = 0
         self.hits = 0
+        self.unmapped = 0
         self.started = time.monotonic()
 
     def begin(self, key: tuple[str, str, str]) -> int:
@@ -117,6 +157,7 @@ class Stats:
             self.counts.clear()
             self.total = 0
             self.hits = 0
+            self.unmapped = 0
             self.max_in_flight = self.in_flight
             self.started = time.monotonic()
 
@@ -128,6 +169,7 @@ class Stats:
             return {
                 "total": self.total,
                 "cache_hits": self.hits,
+                "unmapped_reads": self.unmapped,
                 "max_in_flight": self.max_in_flight,
                 "seconds": round(time.monotonic() - self.started, 3),
                 "by_service": dict(sorted(by_service.items())),
@@ -168,6 +210,9 @@ class DelayProxy(ThreadingHTTPServer):
         self.cache_enabled = cache
         self.cache: dict[tuple[Any, ...], tuple[int, str, list[tuple[str, str]], bytes]] = {}
         self.cache_lock = threading.Lock()
+        #: access key -> account, learned from the STS answers forwarded (see the module
+        #: docstring); kept across stats resets, as the keys stay valid.
+        self.accounts: dict[str, str] = {}
         self.stopping = threading.Event()
         super().__init__(("127.0.0.1", port), _Handler)
 
@@ -284,16 +329,25 @@ class _Handler(BaseHTTPRequestHandler):
             if server.delay > 0:
                 time.sleep(server.delay)
             key = None
-            if server.cache_enabled:
+            signer = access_key(self.headers)
+            sts = kind[0] == "sts"
+            if server.cache_enabled and not sts:
                 if cacheable(method, kind[2]):
-                    key = (method, self.path, kind, self.headers.get("X-Amz-Target"), body)
                     with server.cache_lock:
-                        found = server.cache.get(key)
-                    if found is not None:
+                        account = server.accounts.get(signer) if signer else None
+                    if account is None:
                         with server.stats.lock:
-                            server.stats.hits += 1
-                        self._send(*found, method)
-                        return
+                            server.stats.unmapped += 1
+                    else:
+                        target = self.headers.get("X-Amz-Target")
+                        key = (account, method, self.path, kind, target, body)
+                        with server.cache_lock:
+                            found = server.cache.get(key)
+                        if found is not None:
+                            with server.stats.lock:
+                                server.stats.hits += 1
+                            self._send(*found, method)
+                            return
                 else:
                     with server.cache_lock:
                         server.cache.clear()
@@ -317,6 +371,11 @@ class _Handler(BaseHTTPRequestHandler):
                 if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"
             ]
             answer = (response.status, response.reason, kept, data)
+            if sts and response.status == 200:
+                learned = learned_account(kind[2], signer, data)
+                if learned is not None:
+                    with server.cache_lock:
+                        server.accounts[learned[0]] = learned[1]
             if key is not None and response.status == 200:
                 with server.cache_lock:
                     server.cache[key] = answer

@@ -306,9 +306,9 @@ def write_results(results: dict[str, Any], path: Path, targets: dict[str, float]
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
-#: Sections other scripts append to RESULTS.md (``iac_bench.py --results``): kept as they
-#: are when RESULTS.md is written again.
-APPENDED_SECTIONS = ("## IaC: one large template",)
+#: Sections other scripts append to RESULTS.md (``iac_bench.py --results``,
+#: ``org_bench.py``): kept as they are when RESULTS.md is written again.
+APPENDED_SECTIONS = ("## IaC: one large template", "## Organisation scale")
 
 #: The engine's tricks, measured with engine_bench.py on 2026-12-04 (not by tricks.py):
 #: the cells of one row each.

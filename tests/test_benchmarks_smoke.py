@@ -58,14 +58,12 @@ def test_seeder_plants_every_overlapping_check(seeded: dict[str, Any]) -> None:
 
 def test_proxy_forwards_counts_and_caches(seeded: dict[str, Any]) -> None:
     endpoint = seeded["proxy"]
+    creds = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+    # The cache keys reads by account: GetCallerIdentity tells the proxy this key's.
+    sts = boto3.client("sts", region_name="me-central-1", endpoint_url=endpoint, **creds)
+    sts.get_caller_identity()
     proxy.control(endpoint, "reset")
-    kms = boto3.client(
-        "kms",
-        region_name="me-central-1",
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    kms = boto3.client("kms", region_name="me-central-1", endpoint_url=endpoint, **creds)
     first = kms.list_keys()["Keys"]
     second = kms.list_keys()["Keys"]
     assert first == second and len(first) >= 6
@@ -75,6 +73,46 @@ def test_proxy_forwards_counts_and_caches(seeded: dict[str, Any]) -> None:
     assert stats["calls"] == [
         {"service": "kms", "region": "me-central-1", "operation": "ListKeys", "count": 2}
     ]
+
+
+def test_proxy_cache_keeps_each_account_apart(seeded: dict[str, Any]) -> None:
+    """Two accounts' identical reads get their own answers; a key the proxy cannot map
+    to an account is never cached."""
+    px = proxy.DelayProxy(seeded["moto"], delay=0.0, cache=True).start()
+    try:
+        where = {"region_name": "me-central-1", "endpoint_url": px.endpoint}
+        base = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+        mine = boto3.client("kms", **where, **base)
+        mine.list_keys()
+        mine.list_keys()
+        assert (px.stats.hits, px.stats.unmapped) == (0, 2)  # not mapped yet: not cached
+        boto3.client("sts", **where, **base).get_caller_identity()
+        role = "arn:aws:iam::200000000009:role/audit"
+        creds = boto3.client("sts", **where, **base).assume_role(
+            RoleArn=role, RoleSessionName="smoke"
+        )["Credentials"]
+        theirs = boto3.client(
+            "kms",
+            **where,
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+        key = theirs.create_key()["KeyMetadata"]["KeyId"]  # a write: clears the cache
+        own = sorted(k["KeyId"] for k in mine.list_keys()["Keys"])
+        assert key not in own and len(own) >= 6
+        assert [k["KeyId"] for k in theirs.list_keys()["Keys"]] == [key]
+        hits = px.stats.hits
+        # The same request again, from each account: each gets its own cached answer.
+        assert [k["KeyId"] for k in theirs.list_keys()["Keys"]] == [key]
+        assert sorted(k["KeyId"] for k in mine.list_keys()["Keys"]) == own
+        assert px.stats.hits == hits + 2
+        assert px.accounts[creds["AccessKeyId"]] == "200000000009"
+        assert px.accounts["testing"] == "123456789012"
+    finally:
+        px.stopping.set()
+        px.shutdown()
+        px.server_close()
 
 
 def test_proxy_refuses_a_non_loopback_upstream() -> None:
@@ -98,6 +136,35 @@ def test_regionready_scan_through_the_proxy(seeded: dict[str, Any], tmp_path: Pa
         assert set(planted) <= set(flagged[rule]), rule
     rows = compare.compare(flagged, flagged, seeded["plan"]["expected"])
     assert all(row["same"] for row in rows.values())
+
+
+def test_org_bench_two_accounts(tmp_path: Path) -> None:
+    """org_bench.py end to end at 2 accounts, regionready only (no c7n-org install):
+    raw results and the RESULTS.md section well formed, the other sections kept."""
+    out, results = tmp_path / "org_results.json", tmp_path / "RESULTS.md"
+    results.write_text(
+        "# Benchmark results\n\n## Organisation scale (old)\n\nold\n\n## IaC: one\n\nkept\n"
+    )
+    cmd = [sys.executable, str(BENCH / "org_bench.py"), "--sizes", "2", "--skip", "c7n"]
+    cmd += ["--runs", "1", "--no-warmup", "--delay", "0", "--services", SERVICES]
+    cmd += ["--json", str(out), "--results", str(results)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(out.read_text())
+    assert data["seed"]["accounts"] == 2 and data["settings"]["sizes"] == [2]
+    size = data["sizes"]["2"]
+    rr = size["regionready"]
+    assert len(rr["runs"]) == 1 and rr["median_seconds"] > 0 and rr["peak_rss_mib"] > 0
+    assert rr["api_calls"] > 0 and rr["runs"][0]["unmapped_reads"] == 0
+    assert set(size["overlap"]) == set(compare.OVERLAP) and "c7n-org" not in size
+    for rule, row in size["overlap"].items():
+        assert row["planted"] >= 1, rule  # the first account has one of each
+        assert row["planted_missed_by_regionready"] == [], rule
+    assert [t["met"] for t in data["targets"]] == [None, None]  # no c7n-org, one size
+    text = results.read_text()
+    assert text.count("## Organisation scale") == 1 and "\nold\n" not in text
+    assert "| accounts | regionready wall (s) | six checks' services wall (s) |" in text
+    assert text.startswith("# Benchmark results") and text.rstrip().endswith("kept")
 
 
 def test_chain_of_dependent_calls(seeded: dict[str, Any], tmp_path: Path) -> None:
