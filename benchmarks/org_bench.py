@@ -63,9 +63,6 @@ RR = "regionready"
 #: c7n-org's six policies (the full-catalogue run reads ~25 services more).
 RR6 = "regionready-overlap"
 OVERLAP_SERVICES = "acm,kms,wafv2,secretsmanager"
-#: regionready with a model loader per account session (``--models-ab``): what sharing
-#: one loader across the accounts (collect/driver.py) saves.
-RR_UNSHARED = "regionready-unshared-models"
 C7N = "c7n-org"
 
 
@@ -213,12 +210,7 @@ def _fresh(path: Path) -> Path:
 
 
 def run_regionready(
-    endpoint: str,
-    accounts: Path,
-    out: Path,
-    services: str | None,
-    timeout: float,
-    unshared_models: bool = False,
+    endpoint: str, accounts: Path, out: Path, services: str | None, timeout: float
 ) -> dict[str, Any]:
     _fresh(out)
     cmd = [lib.PYTHON, str(HERE / "rr_scan.py"), "scan", "--accounts", str(accounts)]
@@ -226,10 +218,7 @@ def run_regionready(
     cmd += ["--format", "json,sarif,junit,markdown", "--quiet"]
     if services:
         cmd += ["--services", services, "--allow-incomplete"]
-    env = lib.scan_env(endpoint)
-    if unshared_models:
-        env["REGIONREADY_BENCH_UNSHARED_MODELS"] = "1"
-    measured = run_tree(cmd, env=env, cwd=out, timeout=timeout)
+    measured = run_tree(cmd, env=lib.scan_env(endpoint), cwd=out, timeout=timeout)
     if measured["returncode"] not in (0, 1, 3):
         last = (measured["stderr_tail"].strip().splitlines() or ["no output"])[-1]
         raise RuntimeError(
@@ -426,14 +415,14 @@ def run_size(
     rr_out, c7n_out = work / f"rr-{count}", work / f"c7n-{count}"
     rr6_out = work / f"rr6-{count}"
     cache = work / "c7n-cache"
-    result: dict[str, Any] = {"accounts": count, RR: {"runs": []}}
-    tools = [RR]
+    result: dict[str, Any] = {"accounts": count}
+    tools = []
+    if args.full_max is None or count <= args.full_max:
+        result[RR] = {"runs": []}
+        tools.append(RR)
     if not args.services:  # the full catalogue, and the overlapping checks' services alone
         result[RR6] = {"runs": []}
         tools.append(RR6)
-    if args.models_ab and count == min(args.sizes):
-        result[RR_UNSHARED] = {"runs": []}
-        tools.append(RR_UNSHARED)
     if workers is not None:
         result[C7N] = {"runs": [], "workers": workers}
         tools.append(C7N)
@@ -444,10 +433,6 @@ def run_size(
             measured = run_regionready(endpoint, rr_file, rr_out, args.services, args.timeout)
         elif tool == RR6:
             measured = run_regionready(endpoint, rr_file, rr6_out, OVERLAP_SERVICES, args.timeout)
-        elif tool == RR_UNSHARED:
-            measured = run_regionready(
-                endpoint, rr_file, work / "rr-unshared", args.services, args.timeout, True
-            )
         else:
             assert workers is not None
             measured = run_c7n_org(endpoint, c7n_file, c7n_out, workers, cache, args.timeout)
@@ -465,36 +450,34 @@ def run_size(
             once(tool, False)
     for tool in tools:
         _summarise(result[tool])
-    report = json.loads((rr_out / "regionready.json").read_text("utf-8"))
-    statuses: dict[str, int] = {}
-    for r in report["results"]:
-        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-    result[RR]["statuses"] = statuses
-    result[RR]["error_rules"] = sorted(
-        {r["rule_id"] for r in report["results"] if r["status"] == "ERROR"}
-    )
     c7n_flags = c7n_org_flagged(c7n_out, count) if workers is not None else None
-    rows = overlap(regionready_flagged(rr_out), c7n_flags, planted(plan, count))
-    result["overlap"] = rows
-    rr_s = result[RR]["median_seconds"]
-    text = f"[size {count}] regionready {rr_s:.1f} s"
-    if RR6 in result:
-        rows6 = overlap(regionready_flagged(rr6_out), c7n_flags, planted(plan, count))
-        result["overlap_" + RR6] = rows6
-        text += f", {RR6} {result[RR6]['median_seconds']:.1f} s"
-    if workers is not None:
-        c7n_s = result[C7N]["median_seconds"]
-        result["ratio"] = round(rr_s / c7n_s, 4) if c7n_s else None
-        result["flagged_equal"] = all(row["same"] for row in rows.values())
-        text += f", c7n-org {c7n_s:.1f} s: ratio {result['ratio']:.3f}"
-        if RR6 in result:
-            rr6_s = result[RR6]["median_seconds"]
-            result["ratio_" + RR6] = round(rr6_s / c7n_s, 4) if c7n_s else None
-            result["flagged_equal"] = result["flagged_equal"] and all(
-                row["same"] for row in result["overlap_" + RR6].values()
-            )
-            text += f" ({RR6}: {result['ratio_' + RR6]:.3f})"
-        text += f"; flagged sets equal: {result['flagged_equal']}"
+    c7n_s = result[C7N]["median_seconds"] if workers is not None else None
+    parts, equal = [], []
+    for tool, out, suffix in ((RR, rr_out, ""), (RR6, rr6_out, "_" + RR6)):
+        if tool not in result:
+            continue
+        report = json.loads((out / "regionready.json").read_text("utf-8"))
+        statuses: dict[str, int] = {}
+        for r in report["results"]:
+            statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+        result[tool]["statuses"] = statuses
+        result[tool]["error_rules"] = sorted(
+            {r["rule_id"] for r in report["results"] if r["status"] == "ERROR"}
+        )
+        rows = overlap(regionready_flagged(out), c7n_flags, planted(plan, count))
+        result["overlap" + suffix] = rows
+        seconds = result[tool]["median_seconds"]
+        text = f"{tool} {seconds:.1f} s"
+        if c7n_s:
+            result["ratio" + suffix] = round(seconds / c7n_s, 4)
+            equal.append(all(row["same"] for row in rows.values()))
+            text += f" (ratio {result['ratio' + suffix]:.3f})"
+        parts.append(text)
+    text = f"[size {count}] " + ", ".join(parts)
+    if c7n_s is not None:
+        result["flagged_equal"] = all(equal)
+        text += f"; c7n-org {c7n_s:.1f} s; flagged sets equal: {result['flagged_equal']}"
+    rows = result.get("overlap") or result["overlap_" + RR6]
     say(text)
     for rule, row in rows.items():
         found = f"regionready {row['regionready']}"
@@ -514,10 +497,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     sizes = results["sizes"]
     counts = sorted(int(n) for n in sizes)
     rows: list[dict[str, Any]] = []
-    variants = [(RR, "ratio", "regionready (full catalogue)")]
-    if all(RR6 in sizes[str(n)] for n in counts):
-        variants.append((RR6, "ratio_" + RR6, "regionready (the six checks' services)"))
+    variants = [
+        (RR, "ratio", "regionready (full catalogue)"),
+        (RR6, "ratio_" + RR6, "regionready (the six checks' services)"),
+    ]
     for tool, key, name in variants:
+        counts = sorted(int(n) for n in sizes if tool in sizes[n])
+        if not counts:
+            continue
         ratios = {n: sizes[str(n)].get(key) for n in counts}
         if all(r is not None for r in ratios.values()):
             rows.append(
@@ -552,6 +539,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": r_large / r_small <= TARGETS["rss_growth"],
                 }
             )
+    counts = sorted(int(n) for n in sizes)
     equal = [sizes[str(n)].get("flagged_equal") for n in counts]
     rows.append(
         {
@@ -607,7 +595,7 @@ def markdown(results: dict[str, Any]) -> list[str]:
     ]
     for n in sorted(results["sizes"], key=int):
         row = results["sizes"][n]
-        rr, c7n = row[RR], row.get(C7N)
+        rr, c7n = row.get(RR), row.get(C7N)
 
         def cell(e: dict[str, Any] | None, key: str, digits: int = 1) -> str:
             return "-" if e is None else f"{e[key]:.{digits}f}"
@@ -616,7 +604,9 @@ def markdown(results: dict[str, Any]) -> list[str]:
         ratio = "-" if row.get("ratio") is None else f"{row['ratio']:.3f}"
         if row.get("ratio_" + RR6) is not None:
             ratio += f" ({row['ratio_' + RR6]:.3f})"
-        calls = f"{rr['api_calls']}" + ("" if rr6 is None else f" ({rr6['api_calls']})")
+        calls = ("-" if rr is None else f"{rr['api_calls']}") + (
+            "" if rr6 is None else f" ({rr6['api_calls']})"
+        )
         out.append(
             f"| {n} | {cell(rr, 'median_seconds')} | {cell(rr6, 'median_seconds')} | "
             f"{cell(c7n, 'median_seconds')} | {ratio} | {cell(rr, 'peak_rss_mib', 0)} | "
@@ -625,17 +615,6 @@ def markdown(results: dict[str, Any]) -> list[str]:
             f"{calls} | {'-' if c7n is None else c7n['api_calls']} | "
             f"{'-' if row.get('flagged_equal') is None else row['flagged_equal']} |"
         )
-    for n in sorted(results["sizes"], key=int):
-        row = results["sizes"][n]
-        if RR_UNSHARED in row:
-            shared, unshared = row[RR]["median_seconds"], row[RR_UNSHARED]["median_seconds"]
-            out += [
-                "",
-                f"One model loader shared by every account session (collect/driver.py), "
-                f"{n} accounts, full catalogue: {shared:.1f} s; a loader per session: "
-                f"{unshared:.1f} s (saves {100 * (1 - shared / unshared):.0f} % of the wall "
-                "time).",
-            ]
     out += [
         "",
         "Peak RSS: `os.wait4`'s `ru_maxrss`, i.e. the largest single process (the tool or "
@@ -661,12 +640,14 @@ def markdown(results: dict[str, Any]) -> list[str]:
     )
     with_c7n = False
     for n in sorted(results["sizes"], key=int):
-        for rule, row in results["sizes"][n]["overlap"].items():
-            with_c7n = with_c7n or "c7n_org" in row
-            for side in sides:
-                if row.get(side):
-                    shown = ", ".join(row[side][:10]) + (" ..." if len(row[side]) > 10 else "")
-                    diffs.append(f"- {n} accounts, {rule} {side.replace('_', ' ')}: {shown}")
+        for key in ("overlap", "overlap_" + RR6):
+            for rule, row in results["sizes"][n].get(key, {}).items():
+                with_c7n = with_c7n or "c7n_org" in row
+                for side in sides:
+                    if row.get(side):
+                        shown = ", ".join(row[side][:10]) + ("..." if len(row[side]) > 10 else "")
+                        where = f"{n} accounts ({key.replace('overlap_', '') or RR})"
+                        diffs.append(f"- {where}, {rule} {side.replace('_', ' ')}: {shown}")
     if diffs:
         out += ["Differences in the flagged sets (account/resource):", "", *diffs, ""]
     elif with_c7n:
@@ -764,10 +745,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip", action="append", default=[], choices=("c7n",))
     parser.add_argument(
-        "--models-ab",
-        action="store_true",
-        help="on the smallest size, also time regionready with a model loader per account "
-        "session: what sharing one saves",
+        "--full-max",
+        type=int,
+        default=None,
+        help="run regionready's full catalogue only up to this many accounts (the "
+        "six checks' services and c7n-org run at every size)",
     )
     parser.add_argument("--no-warmup", action="store_true", help="count every run")
     parser.add_argument(

@@ -3,8 +3,6 @@
 moto answers some calls unlike AWS; ``regionready.demo.moto_gaps`` corrects that with
 botocore hooks, which must live in the scanning process (see tests/e2e/test_scan_http.py).
 Usage is the CLI's: ``python benchmarks/rr_scan.py scan --source ... --target ...``.
-``REGIONREADY_BENCH_UNSHARED_MODELS=1`` gives every assumed-role session its own model
-loader (the variant benchmarks/org_bench.py's ``--models-ab`` compares).
 
 By default moto itself is kept out of this process (``REGIONREADY_BENCH_MOTO_IMPORT=1``
 allows it): the hooks that repair moto's *stored* state reach into in-process moto
@@ -25,23 +23,8 @@ def main() -> int:
     from regionready.cli import main as cli_main
     from regionready.demo import moto_gaps
 
-    if os.environ.get("REGIONREADY_BENCH_UNSHARED_MODELS") == "1":
-        _unshare_service_models()
     with moto_gaps.everywhere():
         return cli_main(sys.argv[1:])
-
-
-def _unshare_service_models() -> None:
-    """The variant org_bench.py measures against: each assumed-role session loads and
-    parses botocore's service models itself, as before they were shared."""
-    import botocore.session
-
-    from regionready.collect import driver
-
-    def fresh() -> object:
-        return botocore.session.get_session().get_component("data_loader")
-
-    driver._service_models = fresh  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

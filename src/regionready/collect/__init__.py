@@ -5,4 +5,6 @@ clients       ``Clients``: the calls collectors make, recording every AWS error
 forks         collection tasks shared among forked worker processes (Linux)
 connectivity  first-call bounds and telling an unreachable endpoint from a slow one
 accounts      ``--accounts`` files: the accounts and roles of an organisation scan
+organisation  an organisation's accounts on one shared pool, each handed over when done
+org_progress  the organisation's one progress bar (or one line per account)
 """

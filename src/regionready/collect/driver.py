@@ -19,7 +19,6 @@ so they are gone.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import os
 import sys
 import threading
@@ -32,8 +31,6 @@ from types import ModuleType
 from typing import Any
 
 import boto3
-import botocore.loaders
-import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -193,26 +190,12 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
         if where:
             raise CollectError(f"{where} (sts:AssumeRole of {spec.role_arn})") from exc
         raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
-    core = botocore.session.get_session()
-    core.register_component("data_loader", _service_models())
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
-        botocore_session=core,
+        botocore_session=None,
     )
-
-
-@functools.cache
-def _service_models() -> botocore.loaders.Loader:
-    """One loader of botocore's service models for every assumed-role session of the run.
-
-    A new botocore session reads and parses each service's model files again (tens of
-    milliseconds a client); an organisation's accounts each have their own session, so
-    without sharing, every account paid that for every client. The files never change
-    while the run lasts, and the loader only caches what it parsed."""
-    loader: botocore.loaders.Loader = botocore.session.get_session().get_component("data_loader")
-    return loader
 
 
 def account_id(account: AccountSession, region: str) -> str:
