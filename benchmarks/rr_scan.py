@@ -23,8 +23,27 @@ def main() -> int:
     from regionready.cli import main as cli_main
     from regionready.demo import moto_gaps
 
-    with moto_gaps.everywhere():
-        return cli_main(sys.argv[1:])
+    try:
+        with moto_gaps.everywhere():
+            return cli_main(sys.argv[1:])
+    finally:
+        _record_peak_rss()
+
+
+def _record_peak_rss() -> None:
+    """With ``REGIONREADY_BENCH_PEAK_FILE``, this process's own peak RSS in KiB (VmHWM of
+    /proc/self/status) written there. ``ru_maxrss`` is not enough on its own: a child's
+    counts the parent's pages between fork and exec, so a large benchmark process would
+    make every scanner it starts look as large."""
+    target = os.environ.get("REGIONREADY_BENCH_PEAK_FILE")
+    if not target:
+        return
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                with open(target, "w", encoding="ascii") as out:
+                    out.write(line.split()[1] + "\n")
+                return
 
 
 if __name__ == "__main__":
