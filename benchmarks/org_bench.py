@@ -536,15 +536,21 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "met": growth <= bound,
                 }
             )
-            # The scanner's own peak where measured (rr_scan.py), else wait4's ru_maxrss.
-            key = "scanner_peak_rss_mib"
-            if not all(key in sizes[str(n)][tool] for n in (small, large)):
+            # The scanner's own peak where measured (rr_scan.py), else wait4's ru_maxrss;
+            # for the six checks' services, the memory rerun's where there is one.
+            key, measured, how = "scanner_peak_rss_mib", sizes, ""
+            rerun = results.get("memory_rerun", {}).get("sizes", {})
+            ends = (small, large)
+            if tool == RR6 and all(key in rerun.get(str(n), {}).get(RR, {}) for n in ends):
+                measured = {n: {tool: row[RR]} for n, row in rerun.items()}
+                how = " (the scanner's own peak, measured again)"
+            elif not all(key in sizes[str(n)][tool] for n in (small, large)):
                 key = "peak_rss_mib"
-            r_small = sizes[str(small)][tool][key]
-            r_large = sizes[str(large)][tool][key]
+            r_small = measured[str(small)][tool][key]
+            r_large = measured[str(large)][tool][key]
             rows.append(
                 {
-                    "target": f"{name}: peak RSS at {large} <= 1.5x that at {small}",
+                    "target": f"{name}: peak RSS at {large} <= 1.5x that at {small}{how}",
                     "value": f"{r_large / r_small:.2f} ({r_small:.0f} -> {r_large:.0f} MiB)",
                     "met": r_large / r_small <= TARGETS["rss_growth"],
                 }
