@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+import moto
 import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
+from packaging.version import Version
 
 from regionready.demo import moto_gaps
 
@@ -40,11 +42,28 @@ def test_plain_moto_lacks_the_apis_and_allows_two_detectors(aws: None) -> None:
     plain = boto3.client("guardduty", region_name=US)
     first = plain.create_detector(Enable=True)["DetectorId"]
     with pytest.raises(ClientError, match="Not yet implemented"):
-        plain.list_ip_sets(DetectorId=first)
+        plain.list_threat_intel_sets(DetectorId=first)
     with pytest.raises(NotImplementedError):
         plain.list_filters(DetectorId=first)
     plain.create_detector(Enable=True)
     assert len(plain.list_detectors()["DetectorIds"]) == 2
+
+
+def test_plain_moto_ip_sets_do_not_page(aws: None) -> None:
+    """moto 5.2.6 added IP sets; until then it answered "Not yet implemented". It still
+    ignores MaxResults (AWS pages ListIPSets), so the hook keeps answering them."""
+    plain = boto3.client("guardduty", region_name=US)
+    detector = plain.create_detector(Enable=True)["DetectorId"]
+    if Version(moto.__version__) < Version("5.2.6"):
+        with pytest.raises(ClientError, match="Not yet implemented"):
+            plain.list_ip_sets(DetectorId=detector)
+        return
+    for name in ("first", "second"):
+        plain.create_ip_set(
+            DetectorId=detector, Name=name, Format="TXT", Location=f"s3://b/{name}", Activate=True
+        )
+    page = plain.list_ip_sets(DetectorId=detector, MaxResults=1)
+    assert len(page["IpSetIds"]) == 2 and "NextToken" not in page
 
 
 def test_one_detector_per_account_and_region(session: boto3.Session, gd: Any) -> None:

@@ -8,7 +8,8 @@ there and answered here by ``before-call`` hooks with the real response shapes
 * ListFilters: moto has no such operation. Answered from moto's own (in-process) record
   of the detector's filters, so filters made with moto's CreateFilter are listed.
 * CreateIPSet / GetIPSet / ListIPSets and CreateThreatIntelSet / GetThreatIntelSet /
-  ListThreatIntelSets: missing in moto. Status is ACTIVE when created with
+  ListThreatIntelSets: missing in moto (IP sets until 5.2.6, which serves them but does
+  not page ListIPSets; answered here for every moto). Status is ACTIVE when created with
   ``Activate=True`` (AWS passes through ACTIVATING within seconds), INACTIVE otherwise.
 * CreatePublishingDestination / ListPublishingDestinations /
   DescribePublishingDestination: missing in moto. Status PUBLISHING, S3 only.
