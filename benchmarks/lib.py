@@ -171,6 +171,29 @@ def start_moto(
     return start_service(cmd, env=scan_env())
 
 
+def serve_until_released(server: Any, max_seconds: float) -> None:
+    """Keep the started ``server`` (moto's ThreadedMotoServer) serving until the first of:
+
+    * its standard input reaches end of file (the parent closed the pipe, as
+      ``Service.stop`` does): the whole process exits at once with status 0 through
+      ``os._exit`` (``server.stop()`` is not called, nothing is cleaned up);
+    * the parent process exits (this process is re-parented; polled every 0.5 s);
+    * ``max_seconds`` pass from this call (polled every 0.5 s).
+
+    In the last two cases ``server.stop()`` is called and the function returns."""
+    parent = os.getppid()
+    deadline = time.monotonic() + max_seconds
+
+    def stdin_closed() -> None:
+        sys.stdin.read()
+        os._exit(0)
+
+    threading.Thread(target=stdin_closed, daemon=True).start()
+    while time.monotonic() < deadline and os.getppid() == parent:
+        time.sleep(0.5)
+    server.stop()
+
+
 def start_proxy(
     upstream: str, delay: float, *, cache: bool = True, max_seconds: float = 7200.0
 ) -> Service:

@@ -53,7 +53,6 @@ import datetime as dt
 import json
 import random
 import sys
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -62,6 +61,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import lib  # noqa: E402
 import seed  # noqa: E402
 
 SOURCE = seed.SOURCE
@@ -420,17 +420,7 @@ def serve(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    parent = os.getppid()
-    deadline = time.monotonic() + args.max_seconds
-
-    def stdin_closed() -> None:
-        sys.stdin.read()
-        os._exit(0)
-
-    threading.Thread(target=stdin_closed, daemon=True).start()
-    while time.monotonic() < deadline and os.getppid() == parent:
-        time.sleep(0.5)
-    server.stop()
+    lib.serve_until_released(server, args.max_seconds)
     return 0
 
 

@@ -68,6 +68,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import lib
+
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"
 ACCOUNT = "123456789012"
@@ -466,17 +468,7 @@ def serve(args: argparse.Namespace) -> int:
         json.dumps({"endpoint": endpoint, "seed_seconds": seconds, "steps": plan.seconds}),
         flush=True,
     )
-    parent = os.getppid()
-    deadline = time.monotonic() + args.max_seconds
-
-    def stdin_closed() -> None:
-        sys.stdin.read()
-        os._exit(0)
-
-    threading.Thread(target=stdin_closed, daemon=True).start()
-    while time.monotonic() < deadline and os.getppid() == parent:
-        time.sleep(0.5)
-    server.stop()
+    lib.serve_until_released(server, args.max_seconds)
     return 0
 
 

@@ -15,6 +15,7 @@ from regionready import topology
 from regionready.cli import main
 from regionready.collect import accounts
 from regionready.collect import driver as collect
+from regionready.collect import organisation as org
 from regionready.collect.accounts import AccountsError
 from regionready.engine.fixtures import region_document
 from regionready.snapshot import read_scan
@@ -174,7 +175,7 @@ def organisation(
     no network)."""
     calls: list[dict[str, Any]] = []
 
-    def collect_organisation(
+    def fake_collect(
         _session: Any, specs: list[Any], *, pairs: list[Pair], **_: Any
     ) -> list[collect.CollectResult]:
         calls.append({"specs": specs, "pairs": pairs})
@@ -189,7 +190,7 @@ def organisation(
             found.append(collect.CollectResult(spec.id, documents, {}))
         return found
 
-    monkeypatch.setattr(collect, "collect_organisation", collect_organisation)
+    monkeypatch.setattr(org, "collect", fake_collect)
     path = tmp_path / "accounts.yaml"
     path.write_text(ORGANISATION)
     out = tmp_path / "snapshot"

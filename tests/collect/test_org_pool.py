@@ -19,6 +19,7 @@ from botocore.exceptions import ClientError
 
 from regionready.cli import main
 from regionready.collect import driver
+from regionready.collect import organisation as org
 from regionready.collect.accounts import AccountSpec
 from regionready.snapshot import ServiceData
 from regionready.topology import Pair
@@ -34,7 +35,7 @@ def accounts_file(tmp_path: Path, hooked_sessions: Any) -> Iterator[Path]:
 
 
 def collect_all(*, workers: int, account_workers: int, progress: bool = False) -> list[Any]:
-    results = driver.collect_organisation(
+    results = org.collect(
         boto3.Session(region_name=SOURCE),
         [AccountSpec(a, f"arn:aws:iam::{a}:role/audit") for a in ACCOUNTS],
         pairs=[Pair(SOURCE, TARGET)],

@@ -11,6 +11,7 @@ import pytest
 from moto import mock_aws
 
 from regionready.collect import driver as collect
+from regionready.collect import organisation
 from regionready.collect.accounts import AccountSpec
 from regionready.snapshot import CollectionError
 from regionready.topology import Pair
@@ -53,7 +54,7 @@ def test_an_account_that_cannot_be_entered_is_error_data(
         raise collect.CollectError("x" * 400)
 
     monkeypatch.setattr(collect, "open_session", cannot_enter)
-    [result] = collect.collect_organisation(
+    [result] = organisation.collect(
         boto3.Session(region_name=SOURCE),
         [AccountSpec("222222222222", "arn:aws:iam::222222222222:role/audit")],
         pairs=[Pair(SOURCE, TARGET)],

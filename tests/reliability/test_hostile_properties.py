@@ -25,7 +25,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from regionready.collect import driver as collect
+from regionready.collect import organisation
 from regionready.collect.accounts import REGION_RE
 
 from ._support import (
@@ -265,11 +265,11 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     """An accepted accounts file goes no further than the organisation collector."""
     calls: list[Any] = []
 
-    def collect_organisation(_session: Any, specs: list[Any], **_: Any) -> list[Any]:
+    def fake_collect(_session: Any, specs: list[Any], **_: Any) -> list[Any]:
         calls.append(specs)
         return []
 
-    monkeypatch.setattr(collect, "collect_organisation", collect_organisation)
+    monkeypatch.setattr(organisation, "collect", fake_collect)
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _s: None)
     return calls
 

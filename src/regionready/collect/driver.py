@@ -36,7 +36,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready import __version__, atomic, registry, topology
 from regionready.collect import forks
-from regionready.collect.accounts import AccountSpec
 from regionready.collect.clients import Clients, concurrency_setting
 from regionready.collect.connectivity import (
     RetryCounter,
@@ -544,35 +543,6 @@ def failed_account(
             id_fields=dict(task.module.RESOURCE_TYPES),
         )
     return account_result(account, by_region, {}, iso(dt.datetime.now(dt.UTC)))
-
-
-def collect_organisation(
-    base: boto3.Session,
-    specs: list[AccountSpec],
-    *,
-    pairs: list[Pair],
-    services: list[str],
-    endpoint_url: str | None,
-    workers: int = 8,
-    account_workers: int = 4,
-    progress: bool = True,
-    options: dict[str, Any] | None = None,
-) -> Iterator[CollectResult]:
-    """Every account of ``specs``, each yielded as soon as it is complete (how:
-    :mod:`regionready.collect.organisation`); the name the commands call."""
-    from regionready.collect import organisation  # it imports this module
-
-    return organisation.collect(
-        base,
-        specs,
-        pairs=pairs,
-        services=services,
-        endpoint_url=endpoint_url,
-        workers=workers,
-        account_workers=account_workers,
-        progress=progress,
-        options=options,
-    )
 
 
 def build_manifest(

@@ -51,6 +51,7 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
     # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which only
     # the commands that talk to AWS should pay for (not evaluate, diff, rules or --help).
     from regionready.collect import driver as collect
+    from regionready.collect import organisation
 
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")
@@ -99,7 +100,7 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
             specs = accounts.shard(specs, *accounts.parse_shard(args.shard))
         if not specs:
             raise UsageError(f"--shard {args.shard} selects no account")
-        results = collect.collect_organisation(
+        results = organisation.collect(
             session,
             specs,
             pairs=pairs,
