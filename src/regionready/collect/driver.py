@@ -19,10 +19,12 @@ so they are gone.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import sys
 import threading
 import traceback
+import weakref
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -31,6 +33,8 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import botocore.loaders
+import botocore.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -174,8 +178,11 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
     # The run's first call fails fast (one attempt, short timeouts); an organisation's
     # per-account roles (``base`` given) keep the retries.
     config = botocore_config() if base is not None else first_call_config(botocore_config())
-    with _SHARED_SESSION:
-        sts = session.client("sts", endpoint_url=spec.endpoint_url, config=config)
+    if base is not None:
+        sts = _assume_role_client(base, spec.endpoint_url, config)
+    else:
+        with _SHARED_SESSION:
+            sts = session.client("sts", endpoint_url=spec.endpoint_url, config=config)
     kwargs: dict[str, Any] = {
         "RoleArn": spec.role_arn,
         "RoleSessionName": f"regionready-{__version__}",
@@ -189,12 +196,43 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
         if where:
             raise CollectError(f"{where} (sts:AssumeRole of {spec.role_arn})") from exc
         raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
+    core = botocore.session.get_session()
+    core.register_component("data_loader", _service_models())
     return boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
-        botocore_session=None,
+        botocore_session=core,
     )
+
+
+@functools.cache
+def _service_models() -> botocore.loaders.Loader:
+    """One loader of botocore's data files (service models, endpoints) for every
+    assumed-role session of the run.
+
+    A new botocore session reads and parses each service's model and the endpoint rules
+    again (tens of milliseconds a client); an organisation's accounts each have their
+    own session. The files do not change while the run lasts, and the loader only
+    caches what it parsed."""
+    loader: botocore.loaders.Loader = botocore.session.get_session().get_component("data_loader")
+    return loader
+
+
+#: The STS client an organisation's roles are assumed with, per base session and endpoint.
+_ASSUMERS: weakref.WeakKeyDictionary[boto3.Session, dict[str | None, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _assume_role_client(base: boto3.Session, endpoint_url: str | None, config: Config) -> Any:
+    """``base``'s STS client for ``endpoint_url``, made once with ``config`` (clients
+    are thread-safe; sessions are not, hence the lock)."""
+    with _SHARED_SESSION:
+        made = _ASSUMERS.setdefault(base, {})
+        if endpoint_url not in made:
+            made[endpoint_url] = base.client("sts", endpoint_url=endpoint_url, config=config)
+        return made[endpoint_url]
 
 
 def account_id(account: AccountSession, region: str) -> str:
