@@ -29,7 +29,11 @@ from .conftest import SOURCE, TARGET
 
 
 @pytest.fixture
-def accounts_file(tmp_path: Path, hooked_sessions: Any) -> Iterator[Path]:
+def accounts_file(
+    tmp_path: Path, hooked_sessions: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    # One process: what is counted here is counted in it (test_org_forks.py: several).
+    monkeypatch.setenv("REGIONREADY_PROCESSES", "1")
     with organisation(tmp_path) as path:
         yield path
 

@@ -16,7 +16,8 @@ state they are); each child runs its share and sends each task's outcome (plain 
 and notes) through a pipe as it ends, and the calling process runs the first share
 itself. A child that dies leaves its unfinished tasks as :class:`WorkerDied` errors, never
 a hang or a silent pass. Only on Linux (fork is unsafe on macOS) and only from the main
-thread (an organisation scan runs each account in a thread: those stay in-process).
+thread (an organisation's accounts are shared among processes by
+:mod:`regionready.collect.org_forks`, whose shares run their tasks in threads).
 """
 
 from __future__ import annotations

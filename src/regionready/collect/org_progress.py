@@ -20,6 +20,10 @@ from regionready.wording import plural
 #: The longest reason a plain line gives for an account that was not collected.
 REASON_LIMIT = 300
 
+#: What another process's share tells (``org_forks.Relay``): ("task", calls, errors),
+#: ("done", result, calls retried) or ("failed", result, reason).
+Message = tuple[Any, ...]
+
 
 class OrganisationProgress:
     """Counts of an organisation collection, told as they change (the scheduler's thread
@@ -87,7 +91,25 @@ class OrganisationProgress:
     def account_done(self, result: CollectResult, retries: RetryCounter) -> None:
         with self._lock:
             self._open = [counter for counter in self._open if counter is not retries]
-            self._retried_closed += retries.count
+        self._closed(result, retries.count)
+
+    def told(self, message: Message) -> CollectResult | None:
+        """A message of another process's share (``org_forks.Relay``): the counts it
+        tells, and the account it hands over, if any."""
+        if message[0] == "task":
+            self.api_calls += message[1]
+            self.errors += message[2]
+            return None
+        if message[0] == "done":
+            self._closed(message[1], message[2])
+        else:
+            self.account_failed(message[1], message[2])
+        result: CollectResult = message[1]
+        return result
+
+    def _closed(self, result: CollectResult, retried: int) -> None:
+        with self._lock:
+            self._retried_closed += retried
         errors = _errors(result)
         state = "ok" if not errors else plural(errors, "error")
         calls = plural(sum(result.api_calls.values()), "call")

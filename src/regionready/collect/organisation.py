@@ -16,8 +16,9 @@ An account that cannot be entered is ERROR data (:func:`driver.failed_account`),
 the others go on. Retries stay per client (botocore's adaptive mode,
 :func:`driver.botocore_config`): each client is of one account and Region, so a
 throttled account slows only its own calls. The local collectors (no AWS call) run once,
-with the first account entered. Everything runs in threads: the worker processes of
-``REGIONREADY_PROCESSES`` are for single-account collection only.
+with the first account entered. On Linux the accounts are dealt out among
+``REGIONREADY_PROCESSES`` forked processes, each running this scheduler over its share
+(:mod:`regionready.collect.org_forks`).
 
 The driver's ``open_session`` and ``task_outcome`` are looked up on the driver module
 when called, so that what replaces them there (tests, benchmarks) is used here too.
@@ -37,7 +38,7 @@ from typing import Any
 import boto3
 
 from regionready import topology
-from regionready.collect import driver
+from regionready.collect import driver, forks, org_forks
 from regionready.collect.accounts import AccountSpec
 from regionready.collect.driver import (
     AccountSession,
@@ -78,12 +79,56 @@ def collect(
     account_workers: int = 4,
     progress: bool = True,
     options: dict[str, Any] | None = None,
+    processes: int | None = None,
 ) -> Iterator[CollectResult]:
     """Every account of ``specs``, each in the Regions of its own pairs (by default
     ``pairs``), yielded as it is complete (in no set order); one account's failure stays
-    its own. The consumer should let each account go before asking for the next."""
+    its own. The consumer should let each account go before asking for the next.
+    ``processes`` (default ``REGIONREADY_PROCESSES``): the accounts are shared among that
+    many processes (:mod:`regionready.collect.org_forks`), each with ``workers`` threads
+    and ``account_workers`` accounts open."""
     bar = OrganisationProgress(len(specs), enabled=progress)
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="regionready-org")
+    count = driver.processes_setting() if processes is None else max(1, processes)
+    share = partial(
+        _share,
+        base=base,
+        pairs=pairs,
+        services=services,
+        endpoint_url=endpoint_url,
+        workers=max(1, workers),
+        account_workers=max(1, account_workers),
+        options=options,
+    )
+    if count > 1 and len(specs) > 1 and forks.can_fork():
+        yield from org_forks.collect(
+            specs,
+            count,
+            lambda specs, told, local: deque(share(specs, told, local), maxlen=0),
+            regions=lambda spec: topology.regions(list(spec.pairs) or pairs),
+            services=services,
+            bar=bar,
+            account_workers=max(1, account_workers),
+        )
+        return
+    with bar.running():
+        yield from share(specs, bar, True)
+
+
+def _share(
+    specs: list[AccountSpec],
+    bar: OrganisationProgress | org_forks.Relay,
+    with_local: bool,
+    *,
+    base: boto3.Session,
+    pairs: list[Pair],
+    services: list[str],
+    endpoint_url: str | None,
+    workers: int,
+    account_workers: int,
+    options: dict[str, Any] | None,
+) -> Iterator[CollectResult]:
+    """The accounts of ``specs`` on one pool of this process, telling ``bar``."""
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regionready-org")
     scheduler = _Scheduler(
         pool,
         base=base,
@@ -91,14 +136,14 @@ def collect(
         pairs=pairs,
         services=services,
         endpoint_url=endpoint_url,
-        workers=max(1, workers),
-        account_workers=max(1, account_workers),
+        workers=workers,
+        account_workers=account_workers,
         options=options,
         bar=bar,
+        with_local=with_local,
     )
     try:
-        with bar.running():
-            yield from scheduler.results()
+        yield from scheduler.results()
     finally:
         # Stopped early (an error, the consumer gone): nothing more is started.
         pool.shutdown(wait=True, cancel_futures=True)
@@ -121,7 +166,8 @@ class _Scheduler:
         workers: int,
         account_workers: int,
         options: dict[str, Any] | None,
-        bar: OrganisationProgress,
+        bar: OrganisationProgress | org_forks.Relay,
+        with_local: bool = True,
     ) -> None:
         self.pool = pool
         self.base = base
@@ -136,7 +182,7 @@ class _Scheduler:
         self.ready: deque[tuple[_OpenAccount, Task]] = deque()
         self.running: dict[Future[Any], _Handler] = {}
         self.open = 0  # accounts entered (or being entered) and not yet handed over
-        self.local_tasks = [t for t in plan_tasks(services, []) if t.region == LOCAL]
+        self.local_tasks = [t for t in plan_tasks(services, []) if t.region == LOCAL and with_local]
 
     def results(self) -> Iterator[CollectResult]:
         while self.waiting or self.ready or self.running:

@@ -1,0 +1,154 @@
+"""An organisation's accounts shared among forked processes (REGIONREADY_PROCESSES): the
+same data as in one process, one progress display, a dead process's accounts ERROR, and
+a consumer that stops early leaves no process behind."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+from regionready.collect import driver, forks, org_forks
+from regionready.collect import organisation as org
+from regionready.collect.accounts import AccountSpec
+from regionready.collect.org_progress import OrganisationProgress
+from regionready.topology import Pair
+
+from ._org import ACCOUNTS, SERVICES, organisation
+from .conftest import SOURCE, TARGET
+
+pytestmark = pytest.mark.skipif(not forks.can_fork(), reason="worker processes are forked")
+
+
+@pytest.fixture
+def accounts_file(tmp_path: Path, hooked_sessions: Any) -> Iterator[Path]:
+    with organisation(tmp_path) as path:
+        yield path
+
+
+def specs() -> list[AccountSpec]:
+    return [AccountSpec(a, f"arn:aws:iam::{a}:role/audit") for a in ACCOUNTS]
+
+
+def collect_all(processes: int, *, services: list[str] = SERVICES) -> list[Any]:
+    results = org.collect(
+        boto3.Session(region_name=SOURCE),
+        specs(),
+        pairs=[Pair(SOURCE, TARGET)],
+        services=services,
+        endpoint_url=None,
+        workers=4,
+        account_workers=2,
+        progress=False,
+        processes=processes,
+    )
+    return sorted(results, key=lambda r: r.account)
+
+
+def comparable(result: Any) -> dict[str, Any]:
+    """An account's data without the time it was collected at, nor the local
+    collectors' calls (none, counted with whichever account is entered first)."""
+    documents = {
+        f"{account}/{region}": {k: v for k, v in doc.items() if k != "collected_at"}
+        for (account, region), doc in result.documents.items()
+    }
+    calls = {service: count for service, count in result.api_calls.items() if count}
+    return json.loads(json.dumps({"documents": documents, "calls": calls}))
+
+
+def test_the_accounts_are_dealt_out_in_id_order_none_empty() -> None:
+    dealt = org_forks.deal(list(reversed(specs())), 4)
+    assert [[s.id for s in share] for share in dealt] == [
+        [ACCOUNTS[0], ACCOUNTS[4]],
+        [ACCOUNTS[1], ACCOUNTS[5]],
+        [ACCOUNTS[2]],
+        [ACCOUNTS[3]],
+    ]
+    assert len(org_forks.deal(specs()[:2], 8)) == 2
+
+
+def test_shared_among_processes_every_account_has_the_same_data(accounts_file: Path) -> None:
+    collect_all(1)  # moto_gaps makes AWS-managed keys when first read (as AWS does)
+    alone = collect_all(1, services=[*SERVICES, "iac"])
+    shared = collect_all(3, services=[*SERVICES, "iac"])
+    assert [r.account for r in shared] == ACCOUNTS
+    assert [comparable(r) for r in shared] == [comparable(r) for r in alone]
+    # The local collectors run once, in the calling process's share, as in one process.
+    assert sum(r.local is not None for r in shared) == sum(r.local is not None for r in alone) == 1
+
+
+def test_one_progress_display_counts_every_shares_calls_and_accounts(
+    accounts_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bars: list[OrganisationProgress] = []
+    real = org.OrganisationProgress
+
+    def kept(total: int, enabled: bool = True) -> OrganisationProgress:
+        bars.append(real(total, enabled))
+        return bars[-1]
+
+    monkeypatch.setattr(org, "OrganisationProgress", kept)
+    results = collect_all(2)
+    [bar] = bars
+    assert bar.done == len(ACCOUNTS)
+    assert bar.api_calls == sum(sum(r.api_calls.values()) for r in results) > 0
+    assert bar.errors == 0
+
+
+def test_a_process_that_dies_leaves_its_accounts_error_and_the_others_complete(
+    accounts_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caller = os.getpid()
+    outcome = driver.task_outcome
+
+    def dies_in_a_worker(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() != caller:
+            os._exit(3)
+        return outcome(*args, **kwargs)
+
+    monkeypatch.setattr(driver, "task_outcome", dies_in_a_worker)
+    results = {r.account: r for r in collect_all(2)}
+    assert sorted(results) == ACCOUNTS
+    mine = {s.id for s in org_forks.deal(specs(), 2)[0]}
+    for account, result in results.items():
+        errors = [
+            error
+            for document in result.documents.values()
+            for service in document["services"].values()
+            for error in service["errors"]
+        ]
+        if account in mine:
+            assert errors == []
+        else:
+            assert errors and all("exited with status 3" in e["message"] for e in errors)
+            assert all(e["code"] == "AccountUnavailable" for e in errors)
+
+
+def test_a_consumer_that_stops_early_leaves_no_process_or_thread_behind(
+    accounts_file: Path,
+) -> None:
+    import multiprocessing
+    import threading
+
+    before = threading.active_count()
+    results = org.collect(
+        boto3.Session(region_name=SOURCE),
+        specs(),
+        pairs=[Pair(SOURCE, TARGET)],
+        services=SERVICES,
+        endpoint_url=None,
+        workers=2,
+        account_workers=1,
+        progress=False,
+        processes=3,
+    )
+    first = next(results)
+    assert first.account in ACCOUNTS
+    results.close()
+    assert multiprocessing.active_children() == []
+    assert threading.active_count() == before
