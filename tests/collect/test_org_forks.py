@@ -152,3 +152,22 @@ def test_a_consumer_that_stops_early_leaves_no_process_or_thread_behind(
     results.close()
     assert multiprocessing.active_children() == []
     assert threading.active_count() == before
+
+
+def test_what_the_callers_own_share_raises_reaches_the_consumer(
+    accounts_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    caller = os.getpid()
+    outcome = driver.task_outcome
+
+    def breaks_here(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == caller:
+            raise RuntimeError("a bug in the caller's share")
+        return outcome(*args, **kwargs)
+
+    monkeypatch.setattr(driver, "task_outcome", breaks_here)
+    with pytest.raises(RuntimeError, match="a bug in the caller's share"):
+        collect_all(2)
+    assert multiprocessing.active_children() == []

@@ -54,6 +54,17 @@ class WorkerDied(Exception):
     """A collection worker process ended before it sent a task's data."""
 
 
+def died(process: Any) -> WorkerDied:
+    """Why a worker ``process`` that has ended left work undone."""
+    code = process.exitcode
+    how = (
+        f"was killed by signal {-code}"
+        if code is not None and code < 0
+        else f"exited with status {code}"
+    )
+    return WorkerDied(f"collection worker process (pid {process.pid}) {how}")
+
+
 def usable_cores() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -163,13 +174,7 @@ def _read_worker(worker: Worker, crash: Crash, deliver: Callable[[Outcome | None
         worker.conn.close()
         worker.process.join(timeout=30)
         if pending:
-            code = worker.process.exitcode
-            how = (
-                f"was killed by signal {-code}"
-                if code is not None and code < 0
-                else f"exited with status {code}"
-            )
-            exc = WorkerDied(f"collection worker process (pid {worker.process.pid}) {how}")
+            exc = died(worker.process)
             for index in sorted(pending):
                 deliver((index, crash(index, exc), []))
         deliver(None)

@@ -33,7 +33,7 @@ from regionready.collect import driver
 from regionready.collect.accounts import AccountSpec
 from regionready.collect.connectivity import RetryCounter
 from regionready.collect.driver import CollectResult
-from regionready.collect.forks import WorkerDied
+from regionready.collect.forks import died
 from regionready.collect.org_progress import Message, OrganisationProgress
 from regionready.snapshot import ServiceData
 
@@ -77,6 +77,7 @@ class _Share:
     conn: Any = None  # the pipe a forked share sends on; None for the caller's own
     process: Any = None
     pending: set[str] = field(default_factory=set)
+    failure: Exception | None = None  # what the caller's own share raised
 
 
 def collect(
@@ -163,10 +164,12 @@ class _Stopped(Exception):
 
 def _run_local(share: _Share, run_share: RunShare, put: Callable[[Event], None]) -> None:
     """The caller's share (with any that could not be forked), and the local
-    collectors."""
+    collectors. What it raises is raised again to the consumer (``share.failure``)."""
     with contextlib.suppress(_Stopped):
         try:
             run_share(share.specs, Relay(lambda message: put((0, message))), True)
+        except Exception as exc:  # handed to the consuming thread
+            share.failure = exc
         finally:
             put((0, None))
 
@@ -198,6 +201,8 @@ def _handed_over(
         number, message = events.get()
         share = shares[number]
         if message is None:
+            if share.failure is not None:
+                raise share.failure
             sources -= 1
             yield from _lost(share, regions, services, bar)
             continue
@@ -217,17 +222,11 @@ def _lost(
     """The accounts a share ended without sending: ERROR data naming why."""
     if not share.pending:
         return
-    code = share.process.exitcode if share.process is not None else None
-    how = (
-        f"was killed by signal {-code}"
-        if code is not None and code < 0
-        else f"exited with status {code}"
-    )
-    pid = share.process.pid if share.process is not None else "this one"
-    reason = f"collection worker process (pid {pid}) {how}"
+    exc = died(share.process)
+    reason = str(exc)
     for spec in share.specs:
         if spec.id in share.pending:
-            failed = driver.failed_account(spec.id, regions(spec), services, WorkerDied(reason))
+            failed = driver.failed_account(spec.id, regions(spec), services, exc)
             bar.account_failed(failed, reason)
             yield failed
     share.pending.clear()

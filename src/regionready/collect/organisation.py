@@ -89,8 +89,8 @@ def collect(
     and ``account_workers`` accounts open."""
     bar = OrganisationProgress(len(specs), enabled=progress)
     count = driver.processes_setting() if processes is None else max(1, processes)
-    share = partial(
-        _share,
+    make = partial(
+        _Scheduler,
         base=base,
         pairs=pairs,
         services=services,
@@ -99,6 +99,18 @@ def collect(
         account_workers=max(1, account_workers),
         options=options,
     )
+
+    def share(
+        specs: list[AccountSpec], bar: OrganisationProgress | org_forks.Relay, with_local: bool
+    ) -> Iterator[CollectResult]:
+        """The accounts of ``specs`` on one pool of this process, telling ``bar``."""
+        pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="regionready-org")
+        try:
+            yield from make(pool, specs=specs, bar=bar, with_local=with_local).results()
+        finally:
+            # Stopped early (an error, the consumer gone): nothing more is started.
+            pool.shutdown(wait=True, cancel_futures=True)
+
     if count > 1 and len(specs) > 1 and forks.can_fork():
         yield from org_forks.collect(
             specs,
@@ -112,41 +124,6 @@ def collect(
         return
     with bar.running():
         yield from share(specs, bar, True)
-
-
-def _share(
-    specs: list[AccountSpec],
-    bar: OrganisationProgress | org_forks.Relay,
-    with_local: bool,
-    *,
-    base: boto3.Session,
-    pairs: list[Pair],
-    services: list[str],
-    endpoint_url: str | None,
-    workers: int,
-    account_workers: int,
-    options: dict[str, Any] | None,
-) -> Iterator[CollectResult]:
-    """The accounts of ``specs`` on one pool of this process, telling ``bar``."""
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="regionready-org")
-    scheduler = _Scheduler(
-        pool,
-        base=base,
-        specs=specs,
-        pairs=pairs,
-        services=services,
-        endpoint_url=endpoint_url,
-        workers=workers,
-        account_workers=account_workers,
-        options=options,
-        bar=bar,
-        with_local=with_local,
-    )
-    try:
-        yield from scheduler.results()
-    finally:
-        # Stopped early (an error, the consumer gone): nothing more is started.
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Scheduler:
