@@ -703,11 +703,12 @@ def markdown(results: dict[str, Any]) -> list[str]:
     return out
 
 
-def write_section(path: Path, lines: list[str]) -> None:
-    """Replace (or append) this benchmark's section of RESULTS.md, leaving the rest."""
+def write_section(path: Path, lines: list[str], heading: str = SECTION) -> None:
+    """Replace (or append) the section of RESULTS.md under ``heading`` (this
+    benchmark's by default), leaving the rest."""
     text = path.read_text("utf-8") if path.exists() else "# Benchmark results\n"
     block = "\n".join(lines).rstrip("\n") + "\n"
-    start = text.find("\n" + SECTION)
+    start = text.find("\n" + heading)
     if start < 0:
         new = text.rstrip("\n") + "\n\n" + block
     else:

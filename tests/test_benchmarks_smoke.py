@@ -167,6 +167,38 @@ def test_org_bench_two_accounts(tmp_path: Path) -> None:
     assert text.startswith("# Benchmark results") and text.rstrip().endswith("kept")
 
 
+def test_org_floor_measures_botocore_and_writes_its_section(tmp_path: Path) -> None:
+    """org_floor.py: botocore's CPU per client and per call measured, the floor of each
+    size computed from them and org_bench's counts, its RESULTS.md section written."""
+    bench = {
+        "machine": {"cores": 2},
+        "sizes": {
+            "10": {
+                "c7n-org": {"median_seconds": 6.0, "api_calls": 820},
+                "regionready-overlap": {"median_seconds": 4.0, "api_calls": 1720},
+            }
+        },
+    }
+    source, out, results = tmp_path / "org.json", tmp_path / "floor.json", tmp_path / "R.md"
+    source.write_text(json.dumps(bench))
+    results.write_text("# Benchmark results\n\n## Organisation scale (x)\n\nkept\n")
+    cmd = [sys.executable, str(BENCH / "org_floor.py"), "--rounds", "10"]
+    cmd += ["--json", str(source), "--out", str(out), "--results", str(results)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    per_client, per_call = report["cpu_ms_per_client"], report["cpu_ms_per_call_mean"]
+    assert per_client > 0 and per_call > 0 and len(report["cpu_ms_per_call"]) == 4
+    [row] = report["floors"]
+    assert row["target_seconds"] == 2.0 and row["accounts"] == 10
+    expected = (10 * 9 * per_client + 1720 * per_call) / 1000 / 2
+    assert abs(row["floor_seconds"] - expected) < 0.15
+    assert row["floor_with_c7n_calls_seconds"] < row["floor_seconds"]
+    text = results.read_text()
+    assert "\nkept\n" in text and text.count("## Organisation floor") == 1
+    assert "| 10 | 6.0 | 2.0 | 4.0 |" in text
+
+
 def test_chain_of_dependent_calls(seeded: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "chain.json"
     cmd = [lib.PYTHON, str(BENCH / "chain.py"), seeded["proxy"], "--services", "acm,kms"]
