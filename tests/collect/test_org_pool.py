@@ -95,6 +95,43 @@ def test_every_accounts_tasks_share_workers_threads(
     assert threading.active_count() == before, "the pool's threads are gone at the end"
 
 
+def test_the_account_assume_role_names_is_checked_without_get_caller_identity(
+    accounts_file: Path, hooked_sessions: Any
+) -> None:
+    identities: list[str] = []
+    hooked_sessions.extra.append(
+        ("before-call.sts.GetCallerIdentity", lambda **_: identities.append("called"))
+    )
+    # The role of the last spec is in another account than the spec says.
+    wrong = AccountSpec(ACCOUNTS[0][:-1] + "9", f"arn:aws:iam::{ACCOUNTS[1]}:role/audit")
+    results = org.collect(
+        boto3.Session(region_name=SOURCE),
+        [AccountSpec(ACCOUNTS[0], f"arn:aws:iam::{ACCOUNTS[0]}:role/audit"), wrong],
+        pairs=[Pair(SOURCE, TARGET)],
+        services=SERVICES,
+        endpoint_url=None,
+        progress=False,
+    )
+    done = {result.account: result for result in results}
+    assert sorted(done) == sorted([ACCOUNTS[0], wrong.id])
+    errors = [
+        error
+        for document in done[wrong.id].documents.values()
+        for service in document["services"].values()
+        for error in service["errors"]
+    ]
+    assert errors and all(
+        f"credentials for {wrong.id} resolved to account {ACCOUNTS[1]}" in e["message"]
+        for e in errors
+    )
+    assert all(
+        service["status"] == "ok"
+        for document in done[ACCOUNTS[0]].documents.values()
+        for service in document["services"].values()
+    )
+    assert identities == []
+
+
 def test_an_account_whose_role_cannot_be_assumed_is_error_and_the_others_are_fine(
     accounts_file: Path,
     tmp_path: Path,

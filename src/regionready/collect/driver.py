@@ -190,20 +190,35 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
     if spec.external_id:
         kwargs["ExternalId"] = spec.external_id
     try:
-        creds = sts.assume_role(**kwargs)["Credentials"]
+        assumed = sts.assume_role(**kwargs)
     except (ClientError, BotoCoreError) as exc:
         where = unreachable(exc, config)
         if where:
             raise CollectError(f"{where} (sts:AssumeRole of {spec.role_arn})") from exc
         raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
+    creds = assumed["Credentials"]
     core = botocore.session.get_session()
     core.register_component("data_loader", _service_models())
-    return boto3.Session(
+    session = boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
         aws_session_token=creds["SessionToken"],
         botocore_session=core,
     )
+    role_user = str(assumed.get("AssumedRoleUser", {}).get("Arn", ""))  # arn:aws:sts::ACCOUNT:...
+    if role_user.count(":") >= 5 and role_user.split(":")[4].isdigit():
+        _ASSUMED_ACCOUNT[session] = role_user.split(":")[4]
+    return session
+
+
+#: The account each assumed-role session is in, as sts:AssumeRole answered it.
+_ASSUMED_ACCOUNT: weakref.WeakKeyDictionary[boto3.Session, str] = weakref.WeakKeyDictionary()
+
+
+def assumed_account(session: boto3.Session) -> str | None:
+    """The account of an assumed-role ``session`` of :func:`open_session` (from
+    AssumeRole's ``AssumedRoleUser``: no sts:GetCallerIdentity needed), else None."""
+    return _ASSUMED_ACCOUNT.get(session)
 
 
 @functools.cache

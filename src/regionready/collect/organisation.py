@@ -2,10 +2,11 @@
 every account on one shared pool of ``workers`` threads, each account handed over as
 soon as it is complete.
 
-Accounts are entered (sts:AssumeRole, then sts:GetCallerIdentity to check the account)
-on the pool, in account-id order, while fewer than ``account_workers`` are open; an
-entered account's tasks then queue behind those of the accounts opened before it. When
-an account's last task is done its documents are built, its session and clients are let
+Accounts are entered (sts:AssumeRole, whose answer names the account, checked against the
+expected one; sts:GetCallerIdentity for a session opened another way) on the pool, in
+account-id order, while fewer than ``account_workers`` are open; an entered account's
+tasks then queue behind those of the accounts opened before it. When an account's last
+task is done its documents are built, its session and clients are let
 go, and it is yielded; its slot is given to the next account only when the consumer
 (which writes the account's files) asks for the next one. So the data alive is that of
 at most ``account_workers`` accounts, and the threads are the pool's ``workers`` (each
@@ -194,7 +195,9 @@ class _Scheduler:
         session_spec = SessionSpec(None, spec.role_arn, spec.external_id, self.endpoint_url)
         session = driver.open_session(session_spec, base=self.base)
         account = AccountSession(session, self.endpoint_url, driver.botocore_config())
-        number = driver.account_id(account, self._regions(spec)[-1])
+        number = driver.assumed_account(session) or driver.account_id(
+            account, self._regions(spec)[-1]
+        )
         if number != spec.id:
             raise CollectError(f"credentials for {spec.id} resolved to account {number}")
         return account
