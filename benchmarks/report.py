@@ -307,8 +307,12 @@ def write_results(results: dict[str, Any], path: Path, targets: dict[str, float]
 
 
 #: Sections other scripts append to RESULTS.md (``iac_bench.py --results``,
-#: ``org_bench.py``): kept as they are when RESULTS.md is written again.
-APPENDED_SECTIONS = ("## IaC: one large template", "## Organisation scale")
+#: ``org_bench.py``, ``org_floor.py``): kept as they are when RESULTS.md is written again.
+APPENDED_SECTIONS = (
+    "## IaC: one large template",
+    "## Organisation scale",
+    "## Organisation floor",
+)
 
 #: The engine's tricks, measured with engine_bench.py on 2026-12-04 (not by tricks.py):
 #: the cells of one row each.
