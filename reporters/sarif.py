@@ -33,35 +33,30 @@ Severity mapping (GitHub reads ``security-severity`` only from rules: > 9.0 crit
 critical 9.5, high 8.0, medium 5.5, low 3.0, note 1.0. ``note`` gets 1.0 rather than 0.0
 so it still sorts as a (lowest) security alert; it shows as "low" in GitHub.
 
-Limits: at most ``max_results`` results (GitHub rejects more than 25,000 per run) and at
-most ``max_bytes`` bytes of UTF-8 (GitHub's limit is 10 MB gzip-compressed; 10 MiB
-uncompressed is always safe). Over either limit the most severe results are kept (FAIL
-before SUPPRESSED at equal severity) and a warning notification says how many were
-dropped; ``executionSuccessful`` stays true because the scan itself completed.
+Limits (:mod:`regionready.reporters.sarif_limits`): at most ``max_results`` results and
+``max_bytes`` bytes of UTF-8; over either the most severe results are kept and a warning
+notification says how many were dropped.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import islice
 from typing import IO, Any
 
-from regionready.model import (
-    SEVERITIES_DESCENDING,
-    Report,
-    Result,
-    ResultSet,
-    RuleInfo,
-    Severity,
-    Status,
-    pair_title,
+from regionready.model import Report, Result, RuleInfo, Severity, Status, pair_title
+from regionready.reporters.sarif_limits import (
+    MAX_BYTES,
+    MAX_RESULTS_PER_RUN,
+    Errors,
+    first_errors,
+    fit,
+    most_severe_first,
+    run_notifications,
 )
-from regionready.results import Counts, select
+from regionready.results import Counts
 from regionready.scoring import (
     DEFAULT_FAIL_ON,
     Scorecard,
@@ -81,13 +76,6 @@ INFORMATION_URI = "https://github.com/regionready/regionready"
 RULE_DOCS_URI = INFORMATION_URI + "/blob/main/docs/rules/{rule_id}.md"
 FINGERPRINT_KEY = "regionready/v1"
 
-#: GitHub code scanning rejects a run with more results than this.
-MAX_RESULTS_PER_RUN = 25_000
-#: Uncompressed size cap (GitHub's 10 MB limit applies to the gzip-compressed upload).
-MAX_BYTES = 10 * 1024 * 1024
-#: ERROR results beyond this many are summarised in one notification.
-MAX_ERROR_NOTIFICATIONS = 1_000
-
 LEVELS: dict[Severity, str] = {
     Severity.CRITICAL: "error",
     Severity.HIGH: "error",
@@ -105,7 +93,6 @@ SECURITY_SEVERITY: dict[Severity, str] = {
 }
 
 _SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -158,93 +145,21 @@ def _chunks(
     pairs = several_pairs(report)
     # At most max_results are made (GitHub takes no more), and MAX_ERROR_NOTIFICATIONS
     # notifications: whatever the size of the report, so is this document's.
-    candidates = islice(_most_severe_first(report.results), max(0, max_results))
+    candidates = islice(most_severe_first(report.results), max(0, max_results))
     results = [_result(r, report, index, pairs) for r in candidates]
-    errors = _Errors(
-        [
-            _error_notification(r, report, index, pairs)
-            for r in islice(
-                select(report.results, statuses=(Status.ERROR,)), MAX_ERROR_NOTIFICATIONS
-            )
-        ],
+    errors = Errors(
+        [_error_notification(r, report, index, pairs) for r in first_errors(report.results)],
         counts.status(Status.ERROR),
     )
     pair_cards = pair_scorecards(report, fail_on) if pairs else {}
-
-    keep = len(results)
-    costs: list[int] | None = None
-    while True:
-        doc = _document(
+    chunks: list[str] = fit(
+        results,
+        max_bytes,
+        lambda keep: _document(
             report, card, pair_cards, rules, results, total, keep, errors, max_results, max_bytes
-        )
-        # Pieces, not one string: mostly ASCII, they take a byte per character, where the
-        # joined text would take 2 or 4 as soon as one character anywhere needs it.
-        chunks = [_fix_surrogates(c) for c in _pieces(doc)]
-        chunks.append("\n")
-        del doc
-        excess = sum(_utf8_size(c) for c in chunks) - max_bytes
-        if excess <= 0 or keep == 0:
-            return chunks
-        del chunks
-        if costs is None:
-            costs = [_utf8_size(_dump(r)) for r in results]
-        # Drop results from the least severe end until their estimated size covers the
-        # excess (at least one per round), then re-measure the real document.
-        dropped = 0
-        while keep > 0 and (dropped < excess or dropped == 0):
-            keep -= 1
-            dropped += costs[keep]
-
-
-def _most_severe_first(results: ResultSet) -> Iterator[Result]:
-    """The FAIL and SUPPRESSED results, most severe first, FAIL before SUPPRESSED at equal
-    severity, report order otherwise: read once per severity and status, never held."""
-    for severity in SEVERITIES_DESCENDING:
-        for status in (Status.FAIL, Status.SUPPRESSED):
-            for result in select(results, statuses=(status,)):
-                if result.severity is severity:
-                    yield result
-
-
-@dataclass(frozen=True)
-class _Errors:
-    """The first error notifications, and how many ERROR results there are in all."""
-
-    notifications: list[dict[str, Any]]
-    total: int
-
-
-def _fix_surrogates(text: str) -> str:
-    """Lone surrogates (not encodable in UTF-8) become U+FFFD."""
-    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
-
-
-#: The standard library's encoder with the SARIF file's settings (UTF-8 output).
-_ENCODER = json.JSONEncoder(indent=2, ensure_ascii=False)
-#: Encoder tokens (a few characters each) joined into one piece.
-_TOKENS_PER_PIECE = 4096
-
-
-def _pieces(value: object) -> Iterator[str]:
-    """``_ENCODER.encode(value)`` in pieces of a few thousand tokens."""
-    tokens: list[str] = []
-    for token in _ENCODER.iterencode(value):
-        tokens.append(token)
-        if len(tokens) >= _TOKENS_PER_PIECE:
-            yield "".join(tokens)
-            tokens.clear()
-    if tokens:
-        yield "".join(tokens)
-
-
-def _dump(value: object) -> str:
-    """Indented UTF-8 JSON; lone surrogates (not encodable) become U+FFFD."""
-    return _fix_surrogates(_ENCODER.encode(value))
-
-
-def _utf8_size(text: str) -> int:
-    """``len(text.encode("utf-8"))`` without the copy when the text is ASCII."""
-    return len(text) if text.isascii() else len(text.encode("utf-8"))
+        ),
+    )
+    return chunks
 
 
 def _document(
@@ -255,48 +170,14 @@ def _document(
     results: list[dict[str, Any]],
     total: int,
     keep: int,
-    errors: _Errors,
+    errors: Errors,
     max_results: int,
     max_bytes: int,
 ) -> dict[str, Any]:
     """``results``: the first of the ``total`` FAIL and SUPPRESSED results, most severe
     first; ``keep`` of them go in."""
     scan = report.scan
-    notifications: list[dict[str, Any]] = []
-    if keep < total:
-        limits = []
-        if total > max_results:
-            limits.append(f"{max_results} results per run")
-        if keep < min(total, max_results):
-            limits.append(f"{max_bytes} bytes per file")
-        limit = " and ".join(limits)
-        notifications.append(
-            {
-                "level": "warning",
-                "descriptor": {"id": "regionready/truncated"},
-                "message": {
-                    "text": (
-                        f"SARIF output truncated: {total - keep} of {total} "
-                        f"results omitted to stay within {limit}; the {keep} most severe "
-                        "were kept. The JSON report has every result."
-                    )
-                },
-            }
-        )
-    notifications.extend(errors.notifications)
-    if errors.total > MAX_ERROR_NOTIFICATIONS:
-        notifications.append(
-            {
-                "level": "error",
-                "descriptor": {"id": "regionready/errors-truncated"},
-                "message": {
-                    "text": (
-                        f"{plural(errors.total - MAX_ERROR_NOTIFICATIONS, 'more check')} could "
-                        "not be evaluated; the JSON report lists them all."
-                    )
-                },
-            }
-        )
+    notifications = run_notifications(total, keep, errors, max_results, max_bytes)
 
     invocation: dict[str, Any] = {"executionSuccessful": True}
     for key, value in (("startTimeUtc", scan.started_at), ("endTimeUtc", scan.finished_at)):

@@ -117,7 +117,7 @@ PACKAGES: dict[str, str] = {
 #: Modules of those packages that are shared code, not plugins.
 HELPERS: dict[str, frozenset[str]] = {
     "collectors": frozenset(),
-    "reporters": frozenset(),
+    "reporters": frozenset({"sarif_limits"}),
     "actions": frozenset({"common", "errors"}),
 }
 

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 
 from regionready.model import Location, Report, Result, Severity, Status
-from regionready.reporters import sarif
+from regionready.reporters import sarif, sarif_limits
 
 ACCOUNT = "123456789012"
 
@@ -45,7 +45,7 @@ def validate(shared_schemas: Path) -> Callable[[dict[str, Any]], None]:
 def test_contract() -> None:
     assert sarif.FORMAT == "sarif"
     assert sarif.EXTENSION == ".sarif"
-    assert sarif.MAX_RESULTS_PER_RUN == 25_000
+    assert sarif_limits.MAX_RESULTS_PER_RUN == 25_000
 
 
 @pytest.mark.parametrize("redact", [False, True])
