@@ -200,8 +200,8 @@ def write(out: Path, resources: int, rules_dir: Path | None = None) -> dict[str,
         SNAPSHOT_SCHEMA_VERSION,
         manifest_document,
         sort_items,
-        write_scan,
     )
+    from regionready.snapshot_write import write_scan
 
     started = time.perf_counter()
     built = build(resources, rules_dir)

@@ -14,7 +14,7 @@ ago are removed. Nothing else is ever removed: not a temp file of another target
 target's own next write sweeps it), not a name that only looks similar, and not a temp
 file of a write that may still be running (another process writing the same file keeps
 its temp file's modification time current while it writes, and a write takes seconds,
-not an hour). A snapshot folder needs no sweep: ``snapshot.write_scan`` replaces it as a
+not an hour). A snapshot folder needs no sweep: ``snapshot_write.write_scan`` replaces it as a
 whole, temp files included.
 """
 

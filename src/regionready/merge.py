@@ -4,7 +4,7 @@ The merge streams: it holds the shards' manifests, never their files. First ever
 shard's manifest is read and checked (:func:`regionready.snapshot.read_manifest`: kind,
 schema, the files it lists), the shards are checked against each other (the same Region
 pairs, no account in two shards) and the merged manifest is computed; then each listed
-file is copied, shard by shard (:func:`regionready.snapshot.copy_scan`: read, checked
+file is copied, shard by shard (:func:`regionready.snapshot_write.copy_scan`: read, checked
 against its size and SHA-256 and as a snapshot document, written, let go), so at most one
 file's bytes are in memory at a time, however many shards there are. The merged manifest
 is written last, and the new folder is swapped in whole as ``write_scan`` does it.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from regionready import snapshot, topology
+from regionready import snapshot, snapshot_write, topology
 from regionready.snapshot import LOCAL_FILE, SnapshotError
 
 
@@ -90,7 +90,7 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
     )
     if account_regions:
         merged["account_regions"] = dict(sorted(account_regions.items()))
-    return snapshot.copy_scan(out, merged, _files(listed))
+    return snapshot_write.copy_scan(out, merged, _files(listed))
 
 
 def _files(shards: list[_Shard]) -> Iterator[tuple[Path, dict[str, Any]]]:

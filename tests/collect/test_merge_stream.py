@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from regionready import inputfile, snapshot
+from regionready import inputfile, snapshot, snapshot_write
 from regionready.cli import main
 from regionready.merge import merge_scans
 from regionready.snapshot import ServiceData, SnapshotError
@@ -60,7 +60,7 @@ def write_shard(
         services=["acm"],
         api_calls={"acm": 2 + index},
     )
-    snapshot.write_scan(root, manifest, documents, _local(str(index)))
+    snapshot_write.write_scan(root, manifest, documents, _local(str(index)))
 
 
 @pytest.fixture
@@ -362,7 +362,9 @@ def test_a_merge_killed_part_way_leaves_the_older_snapshot_as_it_was(
             raise KeyboardInterrupt
         return original(root, entry)
 
+    # Looked up in both: merge's check of the other shards' local.json, and the copying.
     monkeypatch.setattr(snapshot, "read_listed", read_listed)
+    monkeypatch.setattr(snapshot_write, "read_listed", read_listed)
     with pytest.raises(KeyboardInterrupt):
         merge_scans(out, shards)
     assert copied == 7

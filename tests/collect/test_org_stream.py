@@ -17,10 +17,11 @@ from typing import Any
 
 import pytest
 
-from regionready import __version__, snapshot
+from regionready import __version__, snapshot, snapshot_write
 from regionready.cli import main
 from regionready.collect import driver
-from regionready.snapshot import SnapshotError, SnapshotWriter
+from regionready.snapshot import SnapshotError
+from regionready.snapshot_write import SnapshotWriter
 from regionready.topology import Pair
 
 from ._org import ACCOUNTS, SERVICES, account_of, collect_argv, organisation, snapshot_files
@@ -125,7 +126,7 @@ def collected_one_account_at_a_time(out: Path) -> None:
         rules_version=__version__,
     )
     documents = {key: doc for result in results for key, doc in result.documents.items()}
-    snapshot.write_scan(out, manifest, documents)
+    snapshot_write.write_scan(out, manifest, documents)
 
 
 def comparable(manifest: dict[str, Any]) -> dict[str, Any]:
@@ -228,7 +229,7 @@ def test_the_writer_writes_each_file_when_added_and_the_manifest_at_finish(
 
 def test_a_writer_left_without_finishing_leaves_the_older_snapshot_whole(tmp_path: Path) -> None:
     root = tmp_path / "s"
-    snapshot.write_scan(
+    snapshot_write.write_scan(
         root,
         _manifest([ACCOUNTS[0]]),
         {(ACCOUNTS[0], SOURCE): _document(ACCOUNTS[0], SOURCE, "old")},

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from regionready import atomic, remediation, runner, snapshot
+from regionready import atomic, remediation, runner, snapshot, snapshot_write
 from regionready.snapshot import ServiceData
 
 ACCOUNT = "111122223333"
@@ -106,13 +106,13 @@ def test_snapshot_write_failure_keeps_every_previous_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, nth: int
 ) -> None:
     root = tmp_path / "snap"
-    snapshot.write_scan(root, *_snapshot(1))
+    snapshot_write.write_scan(root, *_snapshot(1))
     old = _files(root)
-    snapshot.write_scan(tmp_path / "new", *_snapshot(2))
+    snapshot_write.write_scan(tmp_path / "new", *_snapshot(2))
     new = _files(tmp_path / "new")
 
     with fail_on_call(monkeypatch, call, nth), pytest.raises(Injected):
-        snapshot.write_scan(root, *_snapshot(2))
+        snapshot_write.write_scan(root, *_snapshot(2))
 
     after = _files(root)
     assert set(after) == set(old), "a temporary file was left behind"

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from regionready import atomic, remediation, snapshot
+from regionready import atomic, remediation, snapshot, snapshot_write
 from regionready.merge import merge_scans
 from regionready.snapshot import ServiceData, SnapshotError
 
@@ -71,7 +71,7 @@ def write(
     for account in accounts:
         for region in (*regions, *(["global"] if global_file else [])):
             documents[(account, region)] = _doc(account, region, marker)
-    return snapshot.write_scan(root, _manifest(regions, list(accounts), marker), documents)
+    return snapshot_write.write_scan(root, _manifest(regions, list(accounts), marker), documents)
 
 
 def files(root: Path) -> dict[str, bytes]:
@@ -251,7 +251,7 @@ def test_writing_twice_with_other_regions_leaves_only_the_second_runs_files(root
 def test_without_an_atomic_exchange_two_renames_still_replace_the_whole_folder(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(snapshot, "exchange_paths", lambda a, b: False)
+    monkeypatch.setattr(snapshot_write, "exchange_paths", lambda a, b: False)
     write(root, (STALE, TARGET), marker="2", global_file=False)
     assert sorted(snapshot.read_scan(root).documents) == [(ACCOUNT, TARGET), (ACCOUNT, STALE)]
     assert not (root / ACCOUNT / "global.json").exists()
@@ -498,13 +498,13 @@ def test_folders_left_by_a_killed_write_scan_are_swept_after_an_hour(root: Path)
     old = root.parent / f".{root.name}.regionready-new-0badc0de"
     write(old)
     (old / "manifest.json").unlink()  # killed before its manifest
-    _aged(old, snapshot.STALE_FOLDER_SECONDS + 60)
+    _aged(old, snapshot_write.STALE_FOLDER_SECONDS + 60)
     fresh = root.parent / f".{root.name}.regionready-new-5eedf00d"
     fresh.mkdir()  # a concurrent write may still be filling it
     foreign = root.parent / f".{root.name}.regionready-old-12345678"
     foreign.mkdir()
     (foreign / "notes.txt").write_text("not a snapshot's")
-    _aged(foreign, snapshot.STALE_FOLDER_SECONDS + 60)
+    _aged(foreign, snapshot_write.STALE_FOLDER_SECONDS + 60)
 
     write(root, marker="2")
 

@@ -52,7 +52,7 @@ def _snapshot(
 ) -> Path:
     """Collect every Region of ``pairs`` once and write the snapshot of those pairs."""
     from regionready.collect import driver as collect
-    from regionready.snapshot import write_scan
+    from regionready.snapshot_write import write_scan
 
     account = collect.AccountSession(session, None, collect.botocore_config())
     result = collect.collect_account(

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regionready import __version__, registry, snapshot, topology
+from regionready import __version__, registry, snapshot, snapshot_write, topology
 from regionready.cli import options
 from regionready.cli.commands import iac
 from regionready.cli.parser import add_collect_options
@@ -62,7 +62,7 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
             "--target T' for each pair"
         )
     # Before minutes of collection: a folder that cannot be replaced fails now.
-    snapshot.check_replaceable(out)
+    snapshot_write.check_replaceable(out)
     services = options.services(args)
     for name in services:
         registry.collector(name)
@@ -123,7 +123,7 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
         progress=not args.quiet,
         options=collector_options,
     )
-    snapshot.write_scan(out, manifest([result], {}), result.documents, result.local)
+    snapshot_write.write_scan(out, manifest([result], {}), result.documents, result.local)
     return out
 
 
@@ -137,7 +137,7 @@ def _write_accounts(
     last. local.json once: the organisation collects it with one account."""
     kept: list[CollectResult] = []
     local_written = False
-    with snapshot.SnapshotWriter(out) as writer:
+    with snapshot_write.SnapshotWriter(out) as writer:
         for result in results:
             local = None if local_written else result.local
             writer.add_documents(result.documents, local)
