@@ -5,8 +5,10 @@ an incomplete scan (exit 3) says so after it: ``NOT READY for cutover A -> B: ..
 INCOMPLETE: N checks could not be evaluated``. A scan of several Region pairs gets a line
 for all of them (``... for cutover of 2 Region pairs: ...``), then one line and one
 per-service table per pair; the findings list stays one (each message names its pair).
-Every untrusted value goes through :func:`regionready.sanitize.text`, then rich's markup
-escape.
+Every untrusted value goes through :func:`regionready.sanitize.text` and is printed as a
+rich ``Text`` (:func:`_literal`), never as markup: rich's markup turns any backslash
+before "[" into nothing, escaped or not, so a name with "\\[" would lose it. Only
+Region names, which are validated, are written into markup lines (:func:`_safe`).
 """
 
 from __future__ import annotations
@@ -31,9 +33,16 @@ MAX_FINDINGS_SHOWN = 40
 
 
 def _safe(text: object) -> str:
-    """Untrusted text as one inert line: control characters, escape sequences and bidi
-    controls made visible (:func:`regionready.sanitize.text`), rich markup escaped."""
+    """A Region name or pair title for a markup line: made inert
+    (:func:`regionready.sanitize.text`) and markup-escaped."""
     return escape(sanitize.text(text))
+
+
+def _literal(text: object) -> Text:
+    """Untrusted text as one inert line, shown as it is: control characters, escape
+    sequences and bidi controls made visible (:func:`regionready.sanitize.text`), no
+    markup read in it."""
+    return Text(sanitize.text(text))
 
 
 def _incomplete_note(results: Iterable[Result]) -> str:
@@ -127,7 +136,7 @@ def plain_verdict_line(
 
 def _table(title: str, results: ResultSet) -> Table:
     """Results per service and status; ``title`` is plain text (made inert here)."""
-    table = Table(title=_safe(title), title_justify="left")
+    table = Table(title=_literal(title), title_justify="left")
     for column in ("service", "PASS", "FAIL", "ERROR", "SUPPRESSED", "N/A"):
         table.add_column(
             column, justify="left" if column == "service" else "right", overflow="fold"
@@ -135,7 +144,7 @@ def _table(title: str, results: ResultSet) -> Table:
     for service, counts in counts_by_service(results).items():
         failed, errors = counts.status(Status.FAIL), counts.status(Status.ERROR)
         table.add_row(
-            _safe(service),
+            _literal(service),
             str(counts.status(Status.PASS)),
             f"[red]{failed}[/]" if failed else "0",
             f"[yellow]{errors}[/]" if errors else "0",
@@ -160,7 +169,7 @@ def print_summary(
     for line in pair_verdict_lines(report, fail_on=fail_on, gated=gated):
         console.print(line)
     if baseline is not None:
-        console.print(f"baseline: {_safe(baseline)}")
+        console.print(Text("baseline: ") + _literal(baseline))
     if several_pairs(report):
         for label, results in results_by_pair(report).items():
             console.print(_table(f"Readiness by service: {pair_title(label)}", results))
@@ -184,8 +193,17 @@ def print_summary(
         tag = "ERROR" if result.status is Status.ERROR else result.severity.value.upper()
         blocked = f" (blocked by {', '.join(result.blocked_by)})" if result.blocked_by else ""
         console.print(
-            f"  [bold]{tag:8}[/] {_safe(result.rule_id)} {_safe(result.region)}: "
-            f"{_safe(result.message)}{_safe(blocked)}"
+            Text.assemble(
+                "  ",
+                (f"{tag:8}", "bold"),
+                " ",
+                _literal(result.rule_id),
+                " ",
+                _literal(result.region),
+                ": ",
+                _literal(result.message),
+                _literal(blocked),
+            )
         )
     if total > MAX_FINDINGS_SHOWN:
         console.print(f"  ... and {total - MAX_FINDINGS_SHOWN} more (see the reports)")

@@ -261,6 +261,7 @@ def _certificate_snapshot(root: Path, name: str) -> tuple[Path, str]:
 
 @cli_settings(max_examples=25)
 @given(name=NAMES)
+@example(name="name-l8\\[x-end")  # rich's markup would drop the backslash
 def test_remediate_plan_table_shows_hostile_names_inert(name: str) -> None:
     """The plan a human reads before --apply: the resource is findable, whole, and no
     escape sequence or bidi override can change what the table shows."""
@@ -302,6 +303,9 @@ def test_remediate_outcomes_print_hostile_names_inert(
 
 @cli_settings(max_examples=20)
 @given(name=NAMES)
+# Found by hypothesis in CI: rich's markup drops a backslash before "[" even escaped.
+@example(name="name-l8\\[x\x1b::warning file=x::y-end")
+@example(name="name-[bold]x[/] \\")
 def test_evaluate_console_prints_hostile_names_inert(name: str) -> None:
     with workspace() as tmp:
         snapshot, _ = _certificate_snapshot(tmp / "snapshot", name)

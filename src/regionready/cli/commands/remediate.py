@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from regionready import remediation, runner, sanitize, snapshot
 from regionready.cli import options
@@ -171,10 +171,12 @@ def print_plan(changes: list[remediation.Change], notes: list[str], fmt: str) ->
         print(json.dumps({"changes": [c.to_dict() for c in changes], "notes": notes}, indent=2))
         return
 
-    def cell(value: object) -> str:
+    def cell(value: object) -> Text:
         # A human reads this table before --apply: no escape sequence, bidi override or
-        # line break may change what it shows (regionready.sanitize), no rich markup.
-        return escape(sanitize.text(value))
+        # line break may change what it shows (regionready.sanitize), and no rich markup
+        # is read in it (a Text, not a markup string: rich's markup eats a backslash
+        # before "[", escaped or not).
+        return Text(sanitize.text(value))
 
     table = Table(title=f"remediation plan: {plural(len(changes), 'change')}", title_justify="left")
     for column in ("action", "region", "resource", "fixes", "change"):
@@ -191,4 +193,4 @@ def print_plan(changes: list[remediation.Change], notes: list[str], fmt: str) ->
     console = Console(soft_wrap=True, highlight=False, emoji=False)
     console.print(table)
     for note in notes:
-        console.print(f"note: {cell(note)}")
+        console.print(Text("note: ") + cell(note))
