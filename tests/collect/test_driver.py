@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from regionready import registry
 from regionready.cli import main
-from regionready.collect import driver as collect
+from regionready.collect import permissions
 from regionready.collect.clients import IAM_ACTION_OVERRIDES
 from regionready.demo.seed import DemoPlan
 
@@ -176,7 +176,7 @@ def test_every_call_of_a_full_scan_is_declared_and_read_only(
     # before-parameter-build: a moto_gaps before-call answer would hide the call otherwise.
     hooked_sessions.extra.append(("before-parameter-build", record))
     assert main(scan_args(tmp_path)) == 1
-    declared = set(collect.permissions(registry.names("collectors")))
+    declared = set(permissions.permissions(registry.names("collectors")))
     assert called, "the recorder saw no calls"
     assert called - declared == set(), "calls not declared in PERMISSIONS"
     assert {c for c in called if not READ_ONLY.match(c)} == set()

@@ -13,7 +13,7 @@ import pytest
 
 from regionready import registry
 from regionready.cli import main
-from regionready.collect import driver as collect
+from regionready.collect import permissions
 from regionready.collectors import ssm
 
 PUBLIC_PARAMETERS = "arn:aws:ssm:*::parameter/aws/service/*"
@@ -41,7 +41,7 @@ def test_ssm_is_scoped_to_the_public_parameters(capsys: pytest.CaptureFixture[st
     ]
     # Nothing lost or added: the statements grant exactly the declared actions, once each.
     granted = [a for statement in policy["Statement"] for a in statement["Action"]]
-    assert sorted(granted) == collect.permissions(registry.names("collectors"))
+    assert sorted(granted) == permissions.permissions(registry.names("collectors"))
     # The path the collector reads is inside the grant; the account's own parameters not.
     resource = scoped[0]["Resource"]
     for region in ("me-central-1", "eu-central-1"):
@@ -70,7 +70,7 @@ def test_resources_are_grouped_and_an_unscoped_use_wins(monkeypatch: pytest.Monk
         ),
         b=SimpleNamespace(PERMISSIONS=("z:GetBoth",), PERMISSION_RESOURCES={}),  # "*" for everyone
     )
-    assert collect.iam_policy(["a", "b"])["Statement"] == [
+    assert permissions.iam_policy(["a", "b"])["Statement"] == [
         {
             "Sid": "RegionReadyReadOnly",
             "Effect": "Allow",
@@ -98,4 +98,4 @@ def test_a_resource_for_an_undeclared_action_is_refused(monkeypatch: pytest.Monk
         a=SimpleNamespace(PERMISSIONS=("x:GetOne",), PERMISSION_RESOURCES={"x:GetTwo": "*"}),
     )
     with pytest.raises(ValueError, match="x:GetTwo"):
-        collect.iam_policy(["a"])
+        permissions.iam_policy(["a"])

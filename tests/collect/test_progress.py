@@ -10,7 +10,7 @@ import time
 import pytest
 
 from regionready.collect.connectivity import RetryCounter
-from regionready.collect.driver import Progress
+from regionready.collect.progress import Progress
 from regionready.snapshot import ServiceData
 
 

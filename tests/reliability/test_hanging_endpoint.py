@@ -37,6 +37,7 @@ from pathlib import Path
 import pytest
 
 from regionready.collect import driver as collect
+from regionready.collect.progress import Progress
 
 from ._support import CLOSED_PORT, NOW, SOURCE, TARGET, collect_argv, run
 from .hanging import HangingEndpoint
@@ -237,7 +238,7 @@ def test_retries_are_said_while_they_happen(
     assert _timeouts_configurable(monkeypatch), NOT_CONFIGURABLE
     for name, value in SHORT.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(collect.Progress, "RETRY_LINE_EVERY", 0.2)
+    monkeypatch.setattr(Progress, "RETRY_LINE_EVERY", 0.2)
     with HangingEndpoint(answer_sts=True, max_hold=HARD_LIMIT + 30) as endpoint:
         result = run(
             "collect",

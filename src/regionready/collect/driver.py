@@ -5,9 +5,11 @@ Collectors are resolved by name and given a ``Clients`` factory; the driver owns
 everything else: credentials (standard chain, ``--profile``, ``--role-arn``), the
 endpoint (``--endpoint-url`` / ``AWS_ENDPOINT_URL``), botocore adaptive retries and
 timeouts, a thread pool over the (service x Region) tasks, per-collector error capture
-and progress on stderr. On Linux the tasks are shared among ``REGIONREADY_PROCESSES``
-forked processes (:mod:`regionready.collect.forks`, which says why). An organisation's
-accounts are collected by :mod:`regionready.collect.organisation`, on these parts.
+and progress on stderr (:mod:`regionready.collect.progress`). On Linux the tasks are
+shared among ``REGIONREADY_PROCESSES`` forked processes (:mod:`regionready.collect.forks`,
+which says why). An organisation's accounts are collected by
+:mod:`regionready.collect.organisation`, on these parts. The IAM actions a collection
+needs: :mod:`regionready.collect.permissions`.
 
 A frozen garbage-collector heap, a full collection after each task and dropping
 botocore's cached service models (a private cache) were tried too, for time and memory;
@@ -25,9 +27,8 @@ import sys
 import threading
 import traceback
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -47,6 +48,7 @@ from regionready.collect.connectivity import (
     first_call_config,
     unreachable,
 )
+from regionready.collect.progress import Progress
 from regionready.errors import RegionReadyError
 from regionready.settings import number_setting
 from regionready.snapshot import (
@@ -61,9 +63,7 @@ from regionready.snapshot import (
     sort_items,
 )
 from regionready.topology import Pair
-from regionready.wording import plural
 
-DRIVER_PERMISSIONS = ("sts:GetCallerIdentity",)
 GLOBAL_CLIENT_REGION = "us-east-1"
 
 
@@ -403,89 +403,6 @@ def _crash_error(task: Task, exc: Exception, types: list[str], where: str = "") 
     )
 
 
-class Progress:
-    """A rich progress bar when stderr is a terminal, plain lines when it is not.
-
-    With ``retries`` (the account's :class:`~regionready.collect.connectivity.RetryCounter`),
-    calls being retried are said while it happens: ``retrying (N)`` at the end of the bar,
-    or, on plain lines, ``retrying (N): <service> <operation>`` at most every
-    ``RETRY_LINE_EVERY`` seconds while the number grows."""
-
-    RETRY_LINE_EVERY = 5.0
-
-    def __init__(
-        self, total: int, enabled: bool = True, retries: RetryCounter | None = None
-    ) -> None:
-        self.total = total
-        self.enabled = enabled
-        self.retries = retries
-        self.done = 0
-        self._bar: Any = None
-        self._task: Any = None
-
-    @contextmanager
-    def running(self) -> Iterator[Progress]:
-        if self.enabled and sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TextColumn
-            from rich.progress import Progress as RichProgress
-            from rich.text import Text
-
-            counter = self.retries
-
-            class RetryColumn(ProgressColumn):
-                def render(self, task: Any) -> Text:
-                    count = counter.count if counter is not None else 0
-                    return Text(f"retrying ({count})" if count else "", style="yellow")
-
-            self._bar = RichProgress(
-                TextColumn("collecting"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("{task.description}"),
-                RetryColumn(),
-                console=Console(stderr=True),
-                transient=True,
-            )
-            with self._bar:
-                self._task = self._bar.add_task("", total=self.total)
-                yield self
-        elif self.enabled and self.retries is not None:
-            stop = threading.Event()
-            watcher = threading.Thread(
-                target=self._say_retries, args=(stop,), name="regionready-retries", daemon=True
-            )
-            watcher.start()
-            try:
-                yield self
-            finally:
-                stop.set()
-                watcher.join()
-        else:
-            yield self
-
-    def _say_retries(self, stop: threading.Event) -> None:
-        """Plain lines: a line whenever more calls were retried since the last one."""
-        assert self.retries is not None
-        shown = 0
-        while not stop.wait(self.RETRY_LINE_EVERY):
-            count = self.retries.count
-            if count > shown:
-                shown = count
-                last = self.retries.last
-                print(f"retrying ({count})" + (f": {last}" if last else ""), file=sys.stderr)
-
-    def advance(self, label: str, data: ServiceData) -> None:
-        self.done += 1
-        if not self.enabled:
-            return
-        if self._bar is not None:
-            self._bar.update(self._task, advance=1, description=label)
-            return
-        state = "ok" if data.status == "ok" else plural(len(data.errors), "error")
-        print(f"[{self.done}/{self.total}] {label}: {state}", file=sys.stderr)
-
-
 @dataclass
 class CollectResult:
     account: str
@@ -632,65 +549,3 @@ def build_manifest(
             for account, own in sorted(account_pairs.items())
         }
     return manifest
-
-
-def permissions(services: list[str]) -> list[str]:
-    """Every IAM action a collection of these services may call."""
-    actions = set(DRIVER_PERMISSIONS)
-    for name in services:
-        actions.update(registry.collector(name).PERMISSIONS)
-    return sorted(actions)
-
-
-def permission_resources(services: list[str]) -> dict[str, tuple[str, ...]]:
-    """The resources each action of ``permissions(services)`` is granted on: ``("*",)``
-    unless every collector calling it scopes it in ``PERMISSION_RESOURCES`` (action ->
-    an ARN pattern, or a tuple of them), then the union of their patterns."""
-    scoped: dict[str, set[str]] = {}
-    for name in services:
-        module = registry.collector(name)
-        declared = module.PERMISSION_RESOURCES
-        undeclared = set(declared) - set(module.PERMISSIONS)
-        if undeclared:
-            raise ValueError(f"{name}: PERMISSION_RESOURCES of undeclared {sorted(undeclared)}")
-        for action in module.PERMISSIONS:
-            value = declared.get(action, "*")
-            scoped.setdefault(action, set()).update((value,) if isinstance(value, str) else value)
-    for action in DRIVER_PERMISSIONS:
-        scoped.setdefault(action, set()).add("*")
-    return {
-        action: ("*",) if "*" in resources else tuple(sorted(resources))
-        for action, resources in sorted(scoped.items())
-    }
-
-
-def iam_policy(services: list[str]) -> dict[str, Any]:
-    """The read-only policy: one statement on ``*`` (Sid RegionReadyReadOnly, first), then
-    one per set of resources that collectors scope actions to (``PERMISSION_RESOURCES``),
-    e.g. ``ssm:GetParametersByPath`` on AWS's public parameters only."""
-    groups: dict[tuple[str, ...], list[str]] = {}
-    for action, resources in permission_resources(services).items():
-        groups.setdefault(resources, []).append(action)
-    everywhere = groups.pop(("*",), [])
-    statements = [
-        {"Sid": "RegionReadyReadOnly", "Effect": "Allow", "Action": everywhere, "Resource": "*"}
-    ]
-    sids = {"RegionReadyReadOnly"}
-    for resources, actions in sorted(groups.items()):
-        prefixes = sorted({a.split(":", 1)[0] for a in actions})
-        sid = "RegionReadyReadOnly" + "".join(
-            "".join(ch for ch in p.title() if ch.isalnum()) for p in prefixes
-        )
-        base, number = sid, 2
-        while sid in sids:
-            sid, number = f"{base}{number}", number + 1
-        sids.add(sid)
-        statements.append(
-            {
-                "Sid": sid,
-                "Effect": "Allow",
-                "Action": actions,
-                "Resource": resources[0] if len(resources) == 1 else list(resources),
-            }
-        )
-    return {"Version": "2012-10-17", "Statement": statements}

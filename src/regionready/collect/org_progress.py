@@ -1,7 +1,7 @@
 """The progress of an organisation collection on stderr, one display for all accounts: a
 rich bar on a terminal (accounts done of all, API calls made, errors, calls retried),
 else one plain line per finished account, e.g. ``[3/300] account 111111111111: ok
-(412 calls)``; nothing with ``--quiet``. (One account's collection: ``driver.Progress``.)
+(412 calls)``; nothing with ``--quiet``. (One account's collection: ``progress.Progress``.)
 """
 
 from __future__ import annotations

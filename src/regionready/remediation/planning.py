@@ -122,7 +122,7 @@ def permissions(names: Iterable[str]) -> list[str]:
 
 def iam_policy(names: Iterable[str]) -> dict[str, Any]:
     """The policy ``regionready iam-policy --remediation`` prints for the named actions:
-    one statement on ``*`` (as ``collect.iam_policy`` is for the collectors)."""
+    one statement on ``*`` (as ``collect.permissions.iam_policy`` is for the collectors)."""
     return {
         "Version": "2012-10-17",
         "Statement": [

@@ -1,10 +1,11 @@
 """``regionready iam-policy``: the least-privilege IAM policy regionready needs.
 
-Read-only by default (the collectors' permissions, :func:`regionready.collect.driver.iam_policy`);
-with ``--remediation``, the write permissions of the remediation actions instead. With
-``--security-hub``, either policy gets one more statement (``RegionReadySecurityHub``):
-what ``--security-hub`` calls (:data:`regionready.securityhub.PERMISSIONS`), less what the
-policy grants already (``sts:GetCallerIdentity`` is in the read-only one).
+Read-only by default (the collectors' permissions,
+:func:`regionready.collect.permissions.iam_policy`); with ``--remediation``, the write
+permissions of the remediation actions instead. With ``--security-hub``, either policy
+gets one more statement (``RegionReadySecurityHub``): what ``--security-hub`` calls
+(:data:`regionready.securityhub.PERMISSIONS`), less what the policy grants already
+(``sts:GetCallerIdentity`` is in the read-only one).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from regionready import remediation
 from regionready.cli import options
+from regionready.collect import permissions
 from regionready.errors import EXIT_OK
 
 NAME = "iam-policy"
@@ -51,11 +53,7 @@ def run(args: argparse.Namespace) -> int:
     if args.remediation:
         policy = remediation.iam_policy(args.actions or remediation.action_names())
     else:
-        # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which
-        # only the commands that talk to AWS should pay for.
-        from regionready.collect.driver import iam_policy
-
-        policy = iam_policy(options.services(args))
+        policy = permissions.iam_policy(options.services(args))
     if args.security_hub:
         add_security_hub(policy)
     print(json.dumps(policy, indent=2))
