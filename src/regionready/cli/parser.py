@@ -326,7 +326,8 @@ def add_collect_options(parser: argparse.ArgumentParser) -> None:
         default=4,
         metavar="N",
         help="with --accounts: collect at most N accounts at a time, their collectors "
-        "sharing the --workers threads (default 4)",
+        "sharing the --workers threads (default 4); on Linux per process, the accounts "
+        "being dealt out among REGIONREADY_PROCESSES processes",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
     parser.add_argument(
