@@ -35,19 +35,24 @@ def specs() -> list[AccountSpec]:
     return [AccountSpec(a, f"arn:aws:iam::{a}:role/audit") for a in ACCOUNTS]
 
 
-def collect_all(processes: int, *, services: list[str] = SERVICES) -> list[Any]:
-    results = org.collect(
+def collecting(
+    processes: int, *, services: list[str] = SERVICES, workers: int = 4, account_workers: int = 2
+) -> Iterator[Any]:
+    return org.collect(
         boto3.Session(region_name=SOURCE),
         specs(),
         pairs=[Pair(SOURCE, TARGET)],
         services=services,
         endpoint_url=None,
-        workers=4,
-        account_workers=2,
+        workers=workers,
+        account_workers=account_workers,
         progress=False,
         processes=processes,
     )
-    return sorted(results, key=lambda r: r.account)
+
+
+def collect_all(processes: int, *, services: list[str] = SERVICES) -> list[Any]:
+    return sorted(collecting(processes, services=services), key=lambda r: r.account)
 
 
 def comparable(result: Any) -> dict[str, Any]:
@@ -136,17 +141,7 @@ def test_a_consumer_that_stops_early_leaves_no_process_or_thread_behind(
     import threading
 
     before = threading.active_count()
-    results = org.collect(
-        boto3.Session(region_name=SOURCE),
-        specs(),
-        pairs=[Pair(SOURCE, TARGET)],
-        services=SERVICES,
-        endpoint_url=None,
-        workers=2,
-        account_workers=1,
-        progress=False,
-        processes=3,
-    )
+    results = collecting(3, workers=2, account_workers=1)
     first = next(results)
     assert first.account in ACCOUNTS
     results.close()

@@ -136,27 +136,33 @@ def _child_main(share: list[int], run: Run, threads: int, conn: Any) -> None:
 def start(shares: list[list[int]], run: Run, threads: int) -> tuple[list[int], list[Worker]]:
     """Fork a process for every share but the first (the calling process runs it): called
     before any thread of the collection starts. A share whose fork fails runs here."""
-    context = multiprocessing.get_context("fork")
     local = list(shares[0])
     started: list[Worker] = []
     for share in shares[1:]:
-        reader, writer = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_child_main,
-            args=(share, run, threads, writer),
-            name="regionready-collect",
-            daemon=True,
-        )
-        try:
-            process.start()
-        except OSError:
-            reader.close()
+        forked = fork_sending(_child_main, (share, run, threads), "regionready-collect")
+        if forked is None:
             local.extend(share)
-            continue
-        finally:
-            writer.close()  # the child's end: EOF here once the child has gone
-        started.append(Worker(process, reader, share))
+        else:
+            started.append(Worker(forked[0], forked[1], share))
     return sorted(local), started
+
+
+def fork_sending(
+    child_main: Callable[..., None], args: tuple[Any, ...], name: str
+) -> tuple[Any, Any] | None:
+    """A forked process running ``child_main(*args, conn)``, ``conn`` the sending end of
+    a pipe: (the process, the receiving end), or None if it could not be forked."""
+    context = multiprocessing.get_context("fork")
+    reader, writer = context.Pipe(duplex=False)
+    process = context.Process(target=child_main, args=(*args, writer), name=name, daemon=True)
+    try:
+        process.start()
+    except OSError:
+        reader.close()
+        return None
+    finally:
+        writer.close()  # the child's end: EOF here once the child has gone
+    return process, reader
 
 
 def _read_worker(worker: Worker, crash: Crash, deliver: Callable[[Outcome | None], None]) -> None:

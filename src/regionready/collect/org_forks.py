@@ -22,7 +22,6 @@ pass.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import queue
 import threading
 from collections.abc import Callable, Iterator
@@ -33,7 +32,7 @@ from regionready.collect import driver
 from regionready.collect.accounts import AccountSpec
 from regionready.collect.connectivity import RetryCounter
 from regionready.collect.driver import CollectResult
-from regionready.collect.forks import died
+from regionready.collect.forks import died, fork_sending
 from regionready.collect.org_progress import Message, OrganisationProgress
 from regionready.snapshot import ServiceData
 
@@ -132,23 +131,10 @@ def collect(
 def _fork(share: _Share, run_share: RunShare) -> bool:
     """A process for ``share``, sending its messages down a pipe; False if it could not
     be forked."""
-    context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child_main,
-        args=(share.specs, run_share, writer),
-        name="regionready-accounts",
-        daemon=True,
-    )
-    try:
-        process.start()
-    except OSError:
-        reader.close()
-        return False
-    finally:
-        writer.close()  # the child's end: EOF here once the child has gone
-    share.conn, share.process = reader, process
-    return True
+    forked = fork_sending(_child_main, (share.specs, run_share), "regionready-accounts")
+    if forked is not None:
+        share.process, share.conn = forked
+    return forked is not None
 
 
 def _child_main(specs: list[AccountSpec], run_share: RunShare, conn: Any) -> None:
