@@ -10,8 +10,8 @@ member accounts behind the same delaying proxy.
    keyed by account).
 2. For each size, one warm-up run of each tool (fills the proxy's cache; not counted),
    then ``--runs`` interleaved timed runs: regionready's full catalogue with every report
-   format, regionready reading only the services of the six overlapping checks
-   (``--services acm,kms,wafv2,secretsmanager``: c7n-org's work), and c7n-org with the
+   format, regionready judging only the six overlapping checks (``--only``, which
+   collects only what they read: c7n-org's work), and c7n-org with the
    six overlapping policies (benchmarks/c7n/policies.yml) in
    both Regions, assuming the same role in every account. c7n-org's number of worker
    processes (its ``C7N_ORG_PARALLEL``; c7n-org 0.6.x has no ``-w`` option) is tuned on
@@ -59,10 +59,10 @@ SECTION = "## Organisation scale"
 TARGETS = {"wall_vs_c7n": 1 / 3, "growth_slack": 1.2, "rss_growth": 1.5}
 C7N_CANDIDATES = (2, 4, 8, 16)
 RR = "regionready"
-#: regionready reading only the services of the six overlapping checks: the same work as
-#: c7n-org's six policies (the full-catalogue run reads ~25 services more).
+#: regionready judging only the six overlapping checks (``scan --only``, collecting only
+#: what they read): the same work as c7n-org's six policies.
 RR6 = "regionready-overlap"
-OVERLAP_SERVICES = "acm,kms,wafv2,secretsmanager"
+OVERLAP_CHECKS = ",".join(sorted(compare.OVERLAP))
 C7N = "c7n-org"
 
 
@@ -210,7 +210,12 @@ def _fresh(path: Path) -> Path:
 
 
 def run_regionready(
-    endpoint: str, accounts: Path, out: Path, services: str | None, timeout: float
+    endpoint: str,
+    accounts: Path,
+    out: Path,
+    services: str | None,
+    timeout: float,
+    only: str | None = None,
 ) -> dict[str, Any]:
     _fresh(out)
     cmd = [lib.PYTHON, str(HERE / "rr_scan.py"), "scan", "--accounts", str(accounts)]
@@ -218,6 +223,8 @@ def run_regionready(
     cmd += ["--format", "json,sarif,junit,markdown", "--quiet"]
     if services:
         cmd += ["--services", services, "--allow-incomplete"]
+    if only:
+        cmd += ["--only", only]
     peak = out / "scanner-peak-kib.txt"
     env = lib.scan_env(endpoint, REGIONREADY_BENCH_PEAK_FILE=str(peak))
     measured = run_tree(cmd, env=env, cwd=out, timeout=timeout)
@@ -426,7 +433,7 @@ def run_size(
     if args.full_max is None or count <= args.full_max:
         result[RR] = {"runs": []}
         tools.append(RR)
-    if not args.services:  # the full catalogue, and the overlapping checks' services alone
+    if not args.services:  # the full catalogue, and the six overlapping checks alone
         result[RR6] = {"runs": []}
         tools.append(RR6)
     if workers is not None:
@@ -438,7 +445,9 @@ def run_size(
         if tool == RR:
             measured = run_regionready(endpoint, rr_file, rr_out, args.services, args.timeout)
         elif tool == RR6:
-            measured = run_regionready(endpoint, rr_file, rr6_out, OVERLAP_SERVICES, args.timeout)
+            measured = run_regionready(
+                endpoint, rr_file, rr6_out, None, args.timeout, only=OVERLAP_CHECKS
+            )
         else:
             assert workers is not None
             measured = run_c7n_org(endpoint, c7n_file, c7n_out, workers, cache, args.timeout)
@@ -505,7 +514,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     variants = [
         (RR, "ratio", "regionready (full catalogue)"),
-        (RR6, "ratio_" + RR6, "regionready (the six checks' services)"),
+        (RR6, "ratio_" + RR6, "regionready (the six checks, --only)"),
     ]
     for tool, key, name in variants:
         counts = sorted(int(n) for n in sizes if tool in sizes[n])
@@ -537,7 +546,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 }
             )
             # The scanner's own peak where measured (rr_scan.py), else wait4's ru_maxrss;
-            # for the six checks' services, the memory rerun's where there is one.
+            # for the six checks, the memory rerun's where there is one.
             key, measured, how = "scanner_peak_rss_mib", sizes, ""
             rerun = results.get("memory_rerun", {}).get("sizes", {})
             ends = (small, large)
@@ -603,7 +612,7 @@ def markdown(results: dict[str, Any]) -> list[str]:
     elif s.get("workers_c7n"):
         out += [f"c7n-org workers: {s['workers_c7n']} (given).", ""]
     out += [
-        "| accounts | regionready wall (s) | six checks' services wall (s) | c7n-org wall (s) "
+        "| accounts | regionready wall (s) | six checks (--only) wall (s) | c7n-org wall (s) "
         "| ratio (six) | regionready peak RSS (MiB) | six: peak RSS (MiB) | c7n-org peak RSS "
         "(MiB) | regionready tree PSS (MiB) | c7n-org tree PSS (MiB) | API calls regionready "
         "(six) | API calls c7n-org | flagged equal? |",
@@ -643,7 +652,7 @@ def markdown(results: dict[str, Any]) -> list[str]:
             "reports: in the run above, regionready's and c7n-org's 300-account `ru_maxrss` "
             "are both 355 MiB, the benchmark process's own size, not theirs.",
             "",
-            "| accounts | regionready (six checks' services) peak RSS, own (MiB) | ru_maxrss "
+            "| accounts | regionready (six checks) peak RSS, own (MiB) | ru_maxrss "
             "(MiB) | tree PSS (MiB) |",
             "|---|---|---|---|",
         ]
@@ -788,7 +797,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=None,
         help="run regionready's full catalogue only up to this many accounts (the "
-        "six checks' services and c7n-org run at every size)",
+        "six checks and c7n-org run at every size)",
     )
     parser.add_argument("--no-warmup", action="store_true", help="count every run")
     parser.add_argument(

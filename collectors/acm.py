@@ -62,6 +62,7 @@ PERMISSIONS = (
 PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 
 TAG_TYPE = "acm:certificate"  # its Resource Groups Tagging API resource type
+TAGS_FEED = ["certificate.Tags"]
 
 # Every ACM key algorithm: without them ListCertificates hides RSA_3072/4096 and EC keys.
 KEY_TYPES = (
@@ -86,7 +87,7 @@ def _certificates(clients: Clients) -> list[dict[str, Any]]:
     if not summaries:
         return []
     # Every certificate's tags in pages, read while the first certificates are described.
-    with clients.ahead(lambda: clients.resource_tags(TAG_TYPE)):
+    with clients.ahead(lambda: clients.resource_tags(TAG_TYPE, TAGS_FEED)):
         return clients.map(lambda summary: _certificate(clients, summary), summaries)
 
 
@@ -96,12 +97,16 @@ def _certificate(clients: Clients, summary: dict[str, Any]) -> dict[str, Any]:
         "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
     )
     item = dict(described["Certificate"]) if described else dict(summary)
-    tagged = clients.resource_tags(TAG_TYPE)
+    tagged = clients.resource_tags(TAG_TYPE, TAGS_FEED)
     if tagged is not None:
         item["Tags"] = [dict(tag) for tag in tagged.get(arn, [])]
         return item
     tags = clients.call(
-        "acm", "list_tags_for_certificate", feeds=["certificate"], CertificateArn=arn
+        "acm",
+        "list_tags_for_certificate",
+        feeds=TAGS_FEED,
+        about={"certificate": [arn]},
+        CertificateArn=arn,
     )
     if tags is not None:
         item["Tags"] = tags.get("Tags", [])
@@ -113,7 +118,7 @@ def _private_cas(clients: Clients) -> list[dict[str, Any]]:
         "acm-pca",
         "list_certificate_authorities",
         "CertificateAuthorities",
-        feeds=["private_ca"],
+        feeds=["private_ca", "crl_bucket"],
     )
     return [dict(ca) for ca in cas or []]
 
@@ -167,8 +172,8 @@ def _crl_buckets(clients: Clients, cas: list[dict[str, Any]]) -> list[dict[str, 
 def collect(clients: Clients, region: str) -> dict[str, list[dict[str, Any]]]:
     certificates = _certificates(clients)
     cas = _private_cas(clients)
-    # If the CAs cannot be listed, rules over private_ca give ERROR (ACM-011 reads the
-    # buckets through them), so the empty bucket list is never taken for "no buckets".
+    # The buckets are worked out from the CAs: listing the CAs feeds both types, so a
+    # failed listing leaves the empty bucket list incomplete, never "no buckets".
     return {
         "certificate": certificates,
         "private_ca": cas,

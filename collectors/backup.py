@@ -17,7 +17,8 @@ Items (AWS field names, as the APIs return them):
     ...}]}. Plans are read concurrently (``clients.map``). If GetBackupPlan fails for a
     plan, its ListBackupPlans entry (BackupPlanId, BackupPlanArn, BackupPlanName,
     VersionId, ...) stands in, without ``BackupPlan``, and the error is recorded against
-    ``plan.BackupPlan`` of that plan.
+    ``plan.BackupPlan`` and ``plan.BackupPlanName`` (which only the stand-in carries at
+    the top) of that plan.
 
 ``recovery_point`` (id ``RecoveryPointArn``)
     For each vault, each ListRecoveryPointsByBackupVault entry as returned (paginated):
@@ -58,7 +59,7 @@ def _plan(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
     answer = clients.call(
         "backup",
         "get_backup_plan",
-        feeds=["plan.BackupPlan"],
+        feeds=["plan.BackupPlan", "plan.BackupPlanName"],
         about={"plan": [str(entry.get("BackupPlanArn"))]},
         BackupPlanId=entry["BackupPlanId"],
     )

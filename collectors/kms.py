@@ -93,7 +93,7 @@ def _customer_key_details(clients: Clients, key_id: str, meta: dict[str, Any]) -
     )
     if grants is not None:
         details["Grants"] = grants
-    tagged = clients.resource_tags(TAG_TYPE)  # read once, by the first customer key
+    tagged = clients.resource_tags(TAG_TYPE, ["key.Tags"])  # read once, by the first customer key
     if tagged is not None:
         details["Tags"] = [
             {"TagKey": tag.get("Key"), "TagValue": tag.get("Value", "")}

@@ -163,7 +163,7 @@ def test_org_bench_two_accounts(tmp_path: Path) -> None:
     assert [t["met"] for t in data["targets"]] == [None, None]  # no c7n-org, one size
     text = results.read_text()
     assert text.count("## Organisation scale") == 1 and "\nold\n" not in text
-    assert "| accounts | regionready wall (s) | six checks' services wall (s) |" in text
+    assert "| accounts | regionready wall (s) | six checks (--only) wall (s) |" in text
     assert text.startswith("# Benchmark results") and text.rstrip().endswith("kept")
 
 

@@ -95,6 +95,11 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+#: The code of a call not made because the checks collected for do not read what it
+#: feeds (a service's ``unread``).
+NOT_SELECTED = "NotSelected"
+
+
 @dataclass
 class CollectionError:
     """What a failed read left incomplete.
@@ -135,6 +140,9 @@ class ServiceData:
     resources: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     api_calls: int = 0
     not_run: dict[str, str] = field(default_factory=dict)
+    #: Calls not made because the selected checks do not read what they feed, shaped as
+    #: errors (code NotSelected): other rules that read that data are ERROR.
+    unread: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         doc = {
@@ -146,6 +154,8 @@ class ServiceData:
         }
         if self.not_run:
             doc["not_run"] = self.not_run
+        if self.unread:
+            doc["unread"] = self.unread
         return doc
 
 

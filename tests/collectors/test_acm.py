@@ -222,7 +222,7 @@ def test_describe_failure_is_recorded_and_the_certificate_kept(
     assert len(certs) == 6
 
 
-def test_private_ca_failure_feeds_private_ca_only(
+def test_private_ca_failure_feeds_the_cas_and_their_crl_buckets_only(
     session: boto3.Session, make_clients: Any, seeded: dict[str, str]
 ) -> None:
     def deny(**_: Any) -> None:
@@ -235,7 +235,7 @@ def test_private_ca_failure_feeds_private_ca_only(
     clients = make_clients(REGION, "acm")
     result = acm.collect(clients, REGION)
 
-    assert [e.to_dict()["resource_types"] for e in clients.errors] == [["private_ca"]]
+    assert [e.to_dict()["resource_types"] for e in clients.errors] == [["crl_bucket", "private_ca"]]
     assert clients.errors[0].action == "acm-pca:ListCertificateAuthorities"
     assert result["private_ca"] == []
     assert len(result["certificate"]) == 6

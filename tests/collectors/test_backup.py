@@ -200,7 +200,10 @@ def test_denied_get_backup_plan_keeps_the_listed_plan(
     for error in clients.errors:
         found = error.to_dict()
         assert error.action == "backup:GetBackupPlan"
-        assert (found["resource_types"], found["fields"]) == (["plan"], {"plan": ["BackupPlan"]})
+        assert (found["resource_types"], found["fields"]) == (
+            ["plan"],
+            {"plan": ["BackupPlan", "BackupPlanName"]},
+        )
 
 
 def test_one_vault_failing_leaves_the_whole_type_incomplete(

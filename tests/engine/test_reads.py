@@ -13,7 +13,7 @@ import pytest
 from regionready.cli import main
 from regionready.collect.clients import parse_feeds
 from regionready.engine.evaluation import evaluate
-from regionready.engine.reads import expression_paths, rule_reads
+from regionready.engine.reads import expression_paths, lookup_fields, rule_reads
 from regionready.engine.rules import load_rules
 from regionready.snapshot import CollectionError, Scan
 
@@ -102,22 +102,17 @@ def _key(key_id: str) -> dict[str, Any]:
     }
 
 
-def _scan(source_aliases: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Scan:
-    def doc(region: str, aliases: list[dict[str, Any]], errs: list[dict[str, Any]]) -> Any:
+def _kms_scan(source: dict[str, Any], target: dict[str, Any]) -> Scan:
+    """A scan of one account whose kms data in the source and target is given."""
+
+    def doc(region: str, kms: dict[str, Any]) -> dict[str, Any]:
         return {
             "kind": "regionready-snapshot",
             "schema_version": 1,
             "account": ACCOUNT,
             "region": region,
             "collected_at": "2026-11-23T00:00:00Z",
-            "services": {
-                "kms": {
-                    "status": "error" if errs else "ok",
-                    "errors": errs,
-                    "id_fields": {"alias": "AliasName", "key": "KeyId"},
-                    "resources": {"alias": aliases, "key": []},
-                }
-            },
+            "services": {"kms": kms},
         }
 
     return Scan(
@@ -128,12 +123,24 @@ def _scan(source_aliases: list[dict[str, Any]], errors: list[dict[str, Any]]) ->
             "accounts": [ACCOUNT],
             "services": ["kms"],
         },
-        documents={
-            (ACCOUNT, SOURCE): doc(SOURCE, source_aliases, []),
-            (ACCOUNT, TARGET): doc(TARGET, [], errors),
-        },
+        documents={(ACCOUNT, SOURCE): doc(SOURCE, source), (ACCOUNT, TARGET): doc(TARGET, target)},
         local=None,
     )
+
+
+def _kms(
+    aliases: list[dict[str, Any]], keys: list[dict[str, Any]], errors: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
+        "status": "error" if errors else "ok",
+        "errors": errors,
+        "id_fields": {"alias": "AliasName", "key": "KeyId"},
+        "resources": {"alias": aliases, "key": keys},
+    }
+
+
+def _scan(source_aliases: list[dict[str, Any]], errors: list[dict[str, Any]]) -> Scan:
+    return _kms_scan(_kms(source_aliases, [], []), _kms([], [], errors))
 
 
 def _statuses(scan: Scan, rule_id: str) -> dict[str, str]:
@@ -181,3 +188,79 @@ def test_rules_list_json_shows_what_each_rule_reads(capsys: pytest.CaptureFixtur
     rows = {row["id"]: row for row in json.loads(capsys.readouterr().out)}
     assert rows["KMS-001"]["reads"] == {"kms.alias": ["AliasName", "Key"]}
     assert rows["WAF-006"]["reads"]["wafv2.web_acl"] == ["Name", "ResourceArns", "Scope"]
+
+
+def test_a_lookup_is_read_for_its_key_and_the_fields_taken_from_its_item() -> None:
+    found = lookup_fields(
+        [
+            "lookup('a', K).X.Y",
+            "lookup('b', K) != null",
+            "null == lookup('b', K)",
+            "length(lookup('c', K))",
+            "lookup('d', lookup('a', K).Z).[P, Q]",
+        ],
+        {},
+    )
+    assert found == {
+        "a": frozenset({"X", "Z"}),
+        "b": frozenset(),
+        "c": None,
+        "d": frozenset({"P", "Q"}),
+    }
+    assert lookup_fields(["lookup('a', K"], {}) is None  # cannot be analysed: all of it
+    reads = rule_reads(RULES["KMS-004"])
+    assert reads.lookups == {
+        "source_keys": frozenset({"KeyId", "KeyRotationEnabled"}),
+        "target_keys": frozenset({"KeyId", "KeyRotationEnabled"}),
+    }
+    assert reads.to_dict()["kms.key"] == ["KeyId", "KeyRotationEnabled"]
+    # Existence only: the lookup's key field (SM-001's "a secret of that name exists").
+    assert rule_reads(RULES["SM-001"]).lookups == {"target_secrets": frozenset({"Name"})}
+
+
+def _rotation_scan(target_key_errors: list[dict[str, Any]], field: str = "errors") -> Scan:
+    """An alias in both Regions, its source key rotating and its target key not (KMS-004
+    FAIL), the target's kms data carrying ``target_key_errors`` (as ``field``)."""
+
+    def kms(key_id: str, rotating: bool) -> dict[str, Any]:
+        key = {**_key(key_id), "KeyRotationEnabled": rotating}
+        return _kms([_alias("alias/app", _key(key_id))], [key], [])
+
+    target = kms("kt", False)
+    target[field] = target.get(field, []) + target_key_errors
+    return _kms_scan(kms("ks", True), target)
+
+
+def _key_error(name: str, code: str = "AccessDenied") -> dict[str, Any]:
+    return {
+        "api": f"kms:{name}",
+        "code": code,
+        "message": "",
+        "action": f"kms:{name}",
+        "resource_types": ["key"],
+        "fields": {"key": ["Policy" if name == "GetKeyPolicy" else "KeyRotationEnabled"]},
+    }
+
+
+def test_a_looked_up_item_is_judged_unless_a_field_the_rule_takes_from_it_is_missing() -> None:
+    assert _statuses(_rotation_scan([]), "KMS-004") == {"alias/app": "FAIL"}
+    # The target keys' policies could not be read: KMS-004 never reads them.
+    assert _statuses(_rotation_scan([_key_error("GetKeyPolicy")]), "KMS-004") == {
+        "alias/app": "FAIL"
+    }
+    # Their rotation status could not be read: what KMS-004 judges is missing.
+    missing = _statuses(_rotation_scan([_key_error("GetKeyRotationStatus")]), "KMS-004")
+    assert set(missing.values()) == {"ERROR"}
+
+
+def test_a_call_not_made_for_a_scoped_collection_makes_its_readers_error() -> None:
+    unread = [_key_error("GetKeyRotationStatus", "NotSelected")]
+    scan = _rotation_scan(unread, field="unread")
+    results = evaluate(scan, [RULES["KMS-004"]], now=NOW)
+    assert {r.status.value for r in results} == {"ERROR"}
+    assert all("kms:GetKeyRotationStatus was not called" in r.message for r in results)
+    assert all("collect without --only" in r.message for r in results)
+    # ... and a rule that does not read it is judged as from a full collection.
+    assert _statuses(
+        _rotation_scan([_key_error("GetKeyPolicy", "NotSelected")], "unread"), "KMS-004"
+    ) == {"alias/app": "FAIL"}

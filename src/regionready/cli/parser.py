@@ -167,7 +167,7 @@ def add_rule_options(parser: argparse.ArgumentParser) -> None:
         type=options.csv_list,
         default=None,
         metavar="IDS",
-        help="only these rule ids (comma list)",
+        help="only these rule ids (comma list); scan then collects only what they read",
     )
     parser.add_argument(
         "--param",

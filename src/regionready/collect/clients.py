@@ -28,12 +28,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, TypeVar
 
+import botocore.session
+from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready.settings import whole_setting
-from regionready.snapshot import CollectionError
+from regionready.snapshot import NOT_SELECTED, CollectionError
 
 # IAM action prefixes that differ from the boto3 service name.
 IAM_PREFIX = {
@@ -77,7 +80,10 @@ def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
     name = (getattr(meta, "method_to_api_mapping", None) or {}).get(operation) or api_name(
         operation
     )
-    model = getattr(meta, "service_model", None)
+    return _named(name, getattr(meta, "service_model", None), service, operation)
+
+
+def _named(name: str, model: Any, service: str, operation: str) -> tuple[str, str]:
     if model is None:
         return name, iam_action(service, operation)
     prefix = str(model.signing_name)
@@ -87,8 +93,24 @@ def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
     return name, IAM_ACTION_OVERRIDES.get(action, action)
 
 
+@cache
+def _operations(service: str) -> tuple[Any, dict[str, str]]:
+    """botocore's model of ``service`` and its API names by method name
+    (``{"list_ip_sets": "ListIPSets"}``), for calls not made: they must not cost a client."""
+    model = botocore.session.get_session().get_service_model(service)
+    return model, {xform_name(name): name for name in model.operation_names}
+
+
+def _skipped_names(service: str, operation: str) -> tuple[str, str]:
+    """(API name, IAM action) of a call not made, as :func:`_names` gives them."""
+    model, by_method = _operations(service)
+    return _named(by_method.get(operation) or api_name(operation), model, service, operation)
+
+
 Feeds = Iterable[str]
 Resources = Mapping[str, Sequence[str]] | None
+#: Per resource type of one service, the fields to collect (None: all of them).
+Wanted = Mapping[str, frozenset[str] | None]
 
 
 def parse_feeds(feeds: Feeds) -> tuple[list[str], dict[str, list[str]]]:
@@ -144,6 +166,12 @@ class Clients:
     #: off), each with why and how to collect it: their rules read NOT_APPLICABLE with
     #: that text, never ERROR and never PASS.
     not_run: dict[str, str] = field(default_factory=dict)
+    #: What the selected checks read of this service (:mod:`regionready.collect.scope`):
+    #: a call that feeds none of it is not made. None: every call is made.
+    wanted: Wanted | None = None
+    #: The calls not made, one per API and what it feeds, recorded as the errors they
+    #: would be (code ``NotSelected``): rules that read their data are ERROR, never PASS.
+    unread: list[CollectionError] = field(default_factory=list)
     _cache: dict[str, Any] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     # Per thread: ``sink`` (the error buffer of the map item running on it, if any),
@@ -202,6 +230,41 @@ class Clients:
     def _count(self, calls: int = 1) -> None:
         with self._lock:
             self.api_calls += calls
+
+    def wants(self, feeds: Feeds) -> bool:
+        """Whether a call that fills ``feeds`` is to be made: always without a scope, and
+        for a call that declares no feed; else when the selected checks read any of it."""
+        if self.wanted is None:
+            return True
+        names = list(feeds)
+        if not names:
+            return True
+        for feed in names:
+            rtype, _, name = feed.partition(".")
+            if rtype not in self.wanted:
+                continue
+            fields = self.wanted[rtype]
+            if not name or fields is None or name in fields:
+                return True
+        return False
+
+    def _skip(self, service: str, operation: str, feeds: Feeds) -> None:
+        """Record a call not made as the error it stands for, once per API and feeds, for
+        every item (so ``last_error`` answers it as it would a failure)."""
+        name, action = _skipped_names(service, operation)
+        types, fields = parse_feeds(feeds)
+        error = CollectionError(
+            api=f"{service}:{name}",
+            code=NOT_SELECTED,
+            message="not read: the snapshot was collected for selected checks only",
+            action=action,
+            resource_types=types,
+            fields=fields,
+        )
+        with self._lock:
+            if error not in self.unread:
+                self.unread.append(error)
+        self._local.last = error
 
     def last_error(self) -> CollectionError | None:
         """The error recorded by this thread's latest ``call``/``paginate`` (None if it
@@ -279,19 +342,25 @@ class Clients:
         finally:
             thread.join()
 
-    def resource_tags(self, resource_type: str) -> dict[str, list[dict[str, str]]] | None:
+    def resource_tags(
+        self, resource_type: str, feeds: Feeds
+    ) -> dict[str, list[dict[str, str]]] | None:
         """Tags of every ``resource_type`` resource of this Region (``"acm:certificate"``)
         by ARN, read once per task from the Resource Groups Tagging API (GetResources,
         100 resources a page) instead of one ListTags call per resource. A resource the
         answer does not name has no tags (GetResources omits never-tagged resources).
         Tags come as that API gives them: ``[{Key, Value}]``, Value "" for a tag
-        without one.
+        without one. ``feeds``: the field the tags fill (``["key.Tags"]``); None, with
+        no call, when the selected checks do not read it (the per-resource call the
+        caller falls back to is then not made either, and recorded as such).
 
         None when the API cannot be used (AccessDenied for a role without
         ``tag:GetResources``, ...): the caller then reads tags per resource. That is not
         a collection error (the data is still complete): the error is dropped and a
         note is kept instead (``notes``), which the driver reports.
         """
+        if not self.wants(feeds):
+            return None
         with self._lock:
             once = self._tag_locks.setdefault(resource_type, threading.Lock())
         with once:
@@ -335,8 +404,11 @@ class Clients:
         ``feeds`` names what the answer fills: resource types (``"key"``) or single
         fields of them (``"alias.Key"``); ``about`` the items it is for, per type
         (``{"key": [key_id]}``), when it is a per-resource call."""
-        self._count()
         self._local.last = None
+        if not self.wants(feeds):
+            self._skip(service, operation, feeds)
+            return None
+        self._count()
         try:
             response: dict[str, Any] = getattr(self.client(service), operation)(**kwargs)
         except (ClientError, BotoCoreError) as exc:
@@ -358,9 +430,12 @@ class Clients:
     ) -> list[dict[str, Any]] | None:
         """Every item of a paginated list; None (error recorded as ``call`` does) if any
         page fails."""
+        self._local.last = None
+        if not self.wants(feeds):
+            self._skip(service, operation, feeds)
+            return None
         client = self.client(service)
         items: list[dict[str, Any]] = []
-        self._local.last = None
         try:
             if client.can_paginate(operation):
                 config = {"PageSize": page_size} if page_size else {}

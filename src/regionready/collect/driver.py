@@ -40,7 +40,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready import __version__, atomic, registry, topology
-from regionready.collect import forks
+from regionready.collect import forks, scope
 from regionready.collect.clients import Clients, concurrency_setting
 from regionready.collect.connectivity import (
     RetryCounter,
@@ -325,6 +325,7 @@ def _collect_task(
         service=task.service,
         options=dict(options or {}),
         concurrency=concurrency(),
+        wanted=scope.wanted(options, task.service),
     )
     id_fields: dict[str, str] = dict(task.module.RESOURCE_TYPES)
     try:
@@ -345,6 +346,7 @@ def _collect_task(
         resources=resources,
         api_calls=clients.api_calls,
         not_run=dict(clients.not_run),
+        unread=[e.to_dict() for e in clients.unread],
     )
     return data, list(clients.notes)
 

@@ -16,7 +16,7 @@ from regionready.engine import limits
 from regionready.engine.conditions import Evaluator
 from regionready.engine.reads import Fields, RuleReads, rule_reads
 from regionready.engine.rules import Rule
-from regionready.snapshot import GLOBAL, LOCAL, CollectionError, Scan
+from regionready.snapshot import GLOBAL, LOCAL, NOT_SELECTED, CollectionError, Scan
 
 #: The engine's own collector: GEN-005 judges what the collectors could not read.
 META_COLLECTOR = "regionready"
@@ -59,8 +59,15 @@ def missing(collector: str, rtype: str, code: str, message: str) -> dict[str, An
 
 
 def failed_calls(errors: list[dict[str, Any]]) -> str:
-    """What failed and the permission it needs, once per distinct call."""
-    parts = [f"{e['api']} failed with {e['code']} (needs {e['action']})" for e in errors]
+    """What failed and the permission it needs, once per distinct call (or that it was
+    not made: the snapshot was collected for other checks)."""
+    parts = [
+        f"{e['api']} was not called (the snapshot was collected for selected checks only: "
+        "collect without --only)"
+        if e["code"] == NOT_SELECTED
+        else f"{e['api']} failed with {e['code']} (needs {e['action']})"
+        for e in errors
+    ]
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -142,7 +149,7 @@ class SnapshotData:
             return Dataset([], "", [missing(collector, rtype, "NotCollected", message)])
         errors: list[dict[str, Any]] = []
         incomplete: dict[str, list[dict[str, Any]]] = {}
-        for error in svc["errors"]:
+        for error in [*svc["errors"], *svc.get("unread", ())]:
             if not reads_missing(error, rtype, fields):
                 continue
             about = (error.get("resources") or {}).get(rtype)
@@ -226,7 +233,8 @@ class SnapshotData:
                 "target": context.target_region,
                 "source": context.source_region,
             }.get(spec.get("scope", "same"), region)
-            ds = self.dataset_for(context.account, where, collector, rtype)
+            fields = self.reads(evaluator.rule).lookups.get(name)
+            ds = self.dataset_for(context.account, where, collector, rtype, fields)
             if ds.incomplete:  # which looked-up item an item reaches is not known ahead
                 ds = Dataset([], "", ds.item_errors())
             if not ds.ok:

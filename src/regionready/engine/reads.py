@@ -14,9 +14,13 @@ An expression that hands the whole item to a function (``sts_event_info(@)``, or
 which fields it reads of the items it is given (``READS`` beside ``FUNCTIONS`` in a
 ``regionready.engine.functions`` module; a function so declared reads those fields of
 every argument that is a
-whole item or a plain field, so declare only what holds for all of them). The data a
-rule reaches through ``lookups`` is read whole: which looked-up items an item reaches
-is only known while evaluating.
+whole item or a plain field, so declare only what holds for all of them).
+
+The items a rule reaches through ``lookups`` are read for their key and for the fields
+its expressions take from what ``lookup`` returns: ``lookup('keys', k).KeyState`` reads
+``KeyState``, ``lookup('keys', k) != null`` only the key. Any other use of a lookup's
+item (handed to a function, compared whole) reads it whole. Which looked-up items an
+item reaches is only known while evaluating, so an error on any of them touches all.
 """
 
 from __future__ import annotations
@@ -154,11 +158,71 @@ def _template_texts(template: str | None) -> list[str]:
     return [match.group(1) for match in TEMPLATE_RE.finditer(template or "")]
 
 
+def _lookup_name(node: dict[str, Any]) -> str | None:
+    """``n`` of a ``lookup('n', key)`` node, else None."""
+    if node.get("type") != "function_expression" or node.get("value") != "lookup":
+        return None
+    args = node.get("children") or []
+    first = args[0] if args and isinstance(args[0], dict) else {}
+    value = first.get("value")
+    return value if first.get("type") == "literal" and isinstance(value, str) else None
+
+
+def _is_null(node: dict[str, Any]) -> bool:
+    """A literal null, or the bare word ``null`` (a field no item has) rules use for it."""
+    kind, value = node.get("type"), node.get("value")
+    return (kind == "literal" and value is None) or (kind == "field" and value == "null")
+
+
+def _lookup_paths(node: dict[str, Any], found: dict[str, Fields]) -> None:
+    """Adds to ``found`` the fields each named lookup's items are read for in ``node``."""
+    kind = node.get("type")
+    children = [c for c in node.get("children", []) if isinstance(c, dict)]
+    head = _lookup_name(children[0]) if children else None
+    if kind == "subexpression" and head is not None and len(children) > 1:
+        rest = children[1] if len(children) == 2 else {"type": kind, "children": children[1:]}
+        found[head] = _union(found.get(head, frozenset()), _fields(_paths(rest)))
+        for child in [*children[0].get("children", []), *children[1:]]:
+            _lookup_paths(child, found)
+        return
+    if kind == "comparator" and len(children) == 2:
+        for one, other in (children, children[::-1]):
+            name = _lookup_name(one)
+            if name is not None and _is_null(other):
+                found.setdefault(name, frozenset())  # whether one exists: its key only
+                for child in one.get("children", []):
+                    _lookup_paths(child, found)
+                return
+    name = _lookup_name(node)
+    if name is not None:
+        found[name] = None  # its item used some other way: read whole
+    for child in children:
+        _lookup_paths(child, found)
+
+
+def lookup_fields(texts: Iterable[str], params: dict[str, Any]) -> dict[str, Fields] | None:
+    """Per lookup name, the fields of its items some expressions read (None: all); None
+    when an expression cannot be analysed."""
+    values = {**_PLACEHOLDERS, "params": params}
+    found: dict[str, Fields] = {}
+    for text in texts:
+        if not text:
+            continue
+        try:
+            parsed = jmespath.compile(substitute(text, values)).parsed
+        except jmespath.exceptions.JMESPathError:
+            return None
+        _lookup_paths(parsed, found)
+    return found
+
+
 @dataclass(frozen=True)
 class RuleReads:
-    """What one rule reads: fields per resource (``kms.alias``), None for all of them."""
+    """What one rule reads: fields per resource (``kms.alias``), None for all of them;
+    ``lookups``: per lookup name, the fields of its items (None: all)."""
 
     resources: dict[str, Fields] = field(default_factory=dict)
+    lookups: dict[str, Fields] = field(default_factory=dict)
 
     def fields(self, resource: str) -> Fields:
         return self.resources.get(resource, frozenset())
@@ -247,6 +311,44 @@ def rule_reads(rule: Rule) -> RuleReads:
         resources[resource] = _union(resources.get(resource, frozenset()), quota_fields)
     if rule.kind == "quota" and not rule.quotas:
         resources[rule.resource] = None
-    for spec in rule.lookups.values():
-        resources[spec["resource"]] = None
-    return RuleReads(resources)
+    lookups = _lookup_reads(rule)
+    for name, spec in rule.lookups.items():
+        resources[spec["resource"]] = _union(
+            resources.get(spec["resource"], frozenset()), lookups[name]
+        )
+    return RuleReads(resources, lookups)
+
+
+def _all_texts(rule: Rule) -> list[str]:
+    """Every expression of ``rule`` that can call ``lookup``."""
+    conditions = [
+        *rule.where,
+        *rule.target_where,
+        *rule.fail_when,
+        *rule.compare,
+        *(cond for conditions, _ in rule.escalate for cond in conditions),
+        *(cond for entry in rule.quotas for cond in quota_where(entry)),
+    ]
+    single = [rule.pair_by, rule.location, rule.resource_name, rule.usage, rule.adds]
+    single += [edge.via for edge in rule.edges.values()]
+    single += [entry.get(key) for entry in rule.quotas for key in ("usage", "adds", "pair_by")]
+    return [
+        *_condition_texts(conditions),
+        *(text for text in single if text),
+        *_template_texts(rule.message),
+        *_template_texts(rule.unpaired_message),
+    ]
+
+
+def _lookup_reads(rule: Rule) -> dict[str, Fields]:
+    """Per lookup of ``rule``, the fields of its items read: its key and what the rule's
+    expressions take from it (None: all)."""
+    if not rule.lookups:
+        return {}
+    found = lookup_fields(_all_texts(rule), rule.params)
+    reads: dict[str, Fields] = {}
+    for name, spec in rule.lookups.items():
+        fields = None if found is None else found.get(name, frozenset())
+        key = expression_fields([str(spec["key"])], rule.params)
+        reads[name] = _union(fields, key)
+    return reads

@@ -69,6 +69,11 @@ class Change:
         return asdict(self)
 
 
+class UnreadData(RemediationError):
+    """A fix would be planned from data the snapshot did not read (collected with
+    ``--only``): no change is planned for that finding, and a note says why."""
+
+
 @dataclass
 class PlanContext:
     scan: Scan
@@ -85,6 +90,12 @@ class PlanContext:
         )
         if svc is None:
             return []
+        unread = sorted({e["api"] for e in svc.get("unread", ()) if rtype in e["resource_types"]})
+        if unread:
+            raise UnreadData(
+                f"{service}.{rtype} in {region} was collected for selected checks only "
+                f"({', '.join(unread)} not called): collect without --only to plan this fix"
+            )
         found: list[dict[str, Any]] = svc["resources"].get(rtype, [])
         return found
 
@@ -162,7 +173,11 @@ def plan(
         # Each finding is fixed in its own pair's target (several targets, active-active).
         source, target = result.source_region, result.target_region
         ctx = PlanContext(scan, result.account, source, target, dict(options or {}))
-        planned = module.plan(result, ctx)
+        try:
+            planned = module.plan(result, ctx)
+        except UnreadData as exc:
+            notes.append(f"{result.rule_id} {result.resource_id}: not planned: {exc}")
+            continue
         notes.extend(ctx.notes)
         for change in planned:
             # One change per account, except on this machine (one file for all accounts).

@@ -9,7 +9,7 @@ import argparse
 import datetime as dt
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from regionready.topology import Pair
 
 if TYPE_CHECKING:
     from regionready.collect.driver import CollectResult
+    from regionready.engine.rules import Rule
 
 NAME = "collect"
 HELP = "snapshot the source and target Regions into a directory"
@@ -45,13 +46,16 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
+def collect_snapshot(
+    args: argparse.Namespace, out: Path, only: Sequence[Rule] | None = None
+) -> Path:
     """Collect what ``args`` asks for (one account, or ``--accounts``) into the snapshot
-    folder ``out``, replacing it; ``out``. The Regions were checked already."""
+    folder ``out``, replacing it; ``out``. The Regions were checked already. ``only``:
+    read just what these rules need (:mod:`regionready.collect.scope`)."""
     # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which only
     # the commands that talk to AWS should pay for (not evaluate, diff, rules or --help).
     from regionready.collect import driver as collect
-    from regionready.collect import organisation
+    from regionready.collect import organisation, scope
 
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")
@@ -70,6 +74,10 @@ def collect_snapshot(args: argparse.Namespace, out: Path) -> Path:
         "cloudtrail_days": args.cloudtrail_days,
         "cloudtrail_max_events": args.cloudtrail_max_events,
     }
+    if only is not None:
+        needed = scope.of_rules(only)
+        services = scope.services(needed, services)
+        collector_options[scope.SCOPE_OPTION] = needed
     if args.debug:
         # Appended to while collecting; the snapshot writer carries it into the new folder.
         collector_options[collect.DEBUG_LOG_OPTION] = str(out / snapshot.DEBUG_LOG)

@@ -30,5 +30,6 @@ def run(args: argparse.Namespace) -> int:
     rules = options.selected_rules(args)
     options.check_formats(args.format)
     snapshot_dir = args.snapshot_dir or (args.out or Path(".")) / "snapshot"
-    collect_snapshot(args, snapshot_dir)
+    # --only: read only what those checks need (the rest is recorded as not read).
+    collect_snapshot(args, snapshot_dir, only=rules if args.only else None)
     return output.judge(args, accountstore.open_scan(snapshot_dir), rules, options.clock(args))
