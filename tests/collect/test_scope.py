@@ -84,18 +84,29 @@ def test_without_a_scope_every_call_is_made() -> None:
 
 
 def test_the_six_checks_read_key_rotation_but_not_policies_grants_or_tags() -> None:
-    needed = scope.of_rules([RULES[i] for i in SIX])
-    assert sorted(needed) == ["acm", "kms", "secretsmanager", "wafv2"]
-    key = set(needed["kms"]["key"] or ["*"])
-    assert {"KeyRotationEnabled", "MultiRegionConfiguration", "KeyId"} <= key
-    assert not key & {"Policy", "Grants", "Tags"}
+    needed = scope.of_rules([RULES[i] for i in SIX], [Pair(SOURCE, TARGET)])
+    assert sorted(needed["anywhere"]) == ["acm", "kms", "secretsmanager", "wafv2"]
+    for region in (SOURCE, TARGET):
+        key = set(needed["regions"][region]["kms"]["key"] or ["*"])
+        assert {"KeyRotationEnabled", "MultiRegionConfiguration", "KeyId"} <= key
+        assert not key & {"Policy", "Grants", "Tags"}
+    # ACM-003 judges the target's certificates: the source's are not read.
+    assert "acm" in needed["regions"][TARGET] and "acm" not in needed["regions"][SOURCE]
     assert scope.services(needed) == ["acm", "kms", "secretsmanager", "wafv2"]
     assert scope.services(needed, ["kms", "guardduty"]) == ["kms"]
+    assert scope.wanted({scope.SCOPE_OPTION: needed}, "acm", SOURCE) == {}
+    assert scope.wanted({}, "acm", SOURCE) is None
+
+
+def test_a_region_that_is_a_source_and_a_target_reads_for_both_roles() -> None:
+    pairs = [Pair(SOURCE, TARGET), Pair(TARGET, SOURCE)]  # active-active
+    needed = scope.of_rules([RULES["ACM-003"]], pairs)
+    assert needed["regions"][SOURCE] == needed["regions"][TARGET] == needed["anywhere"]
 
 
 def test_names_and_dependency_references_are_read_too() -> None:
     # SM-001 names its results by Name and follows KmsKeyId to KMS-002's failures.
-    reads = scope.reads_of([RULES["SM-001"], RULES["KMS-002"]])
+    reads = scope.reads_of([RULES["SM-001"], RULES["KMS-002"]])[scope.SOURCE]
     assert {"Name", "KmsKeyId"} <= set(reads["secretsmanager.secret"] or ["*"])
     assert "Aliases" in set(reads["kms.key"] or ["*"])
 
@@ -126,7 +137,7 @@ def _collect(
     # iac checks code under paths given on the command line: none here.
     services = [n for n in registry.names("collectors") if n != "iac"]
     if rules is not None:
-        options[scope.SCOPE_OPTION] = scope.of_rules(rules)
+        options[scope.SCOPE_OPTION] = scope.of_rules(rules, [Pair(SOURCE, TARGET)])
         services = scope.services(options[scope.SCOPE_OPTION], services)
     result = driver.collect_account(
         account,

@@ -325,7 +325,7 @@ def _collect_task(
         service=task.service,
         options=dict(options or {}),
         concurrency=concurrency(),
-        wanted=scope.wanted(options, task.service),
+        wanted=scope.wanted(options, task.service, task.region),
     )
     id_fields: dict[str, str] = dict(task.module.RESOURCE_TYPES)
     try:

@@ -74,10 +74,6 @@ def collect_snapshot(
         "cloudtrail_days": args.cloudtrail_days,
         "cloudtrail_max_events": args.cloudtrail_max_events,
     }
-    if only is not None:
-        needed = scope.of_rules(only)
-        services = scope.services(needed, services)
-        collector_options[scope.SCOPE_OPTION] = needed
     if args.debug:
         # Appended to while collecting; the snapshot writer carries it into the new folder.
         collector_options[collect.DEBUG_LOG_OPTION] = str(out / snapshot.DEBUG_LOG)
@@ -86,6 +82,12 @@ def collect_snapshot(
         collector_options |= iac.collect_options(args, args.iac)
         if iac.SERVICE not in services:
             services.append(iac.SERVICE)
+    specs = _account_specs(args)
+    if only is not None:
+        every_pair = [*pairs, *(pair for spec in specs for pair in spec.pairs)]
+        needed = scope.of_rules(only, every_pair)
+        services = scope.services(needed, services)
+        collector_options[scope.SCOPE_OPTION] = needed
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     started = dt.datetime.now(dt.UTC)
     spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
@@ -103,11 +105,6 @@ def collect_snapshot(
         )
 
     if args.accounts:
-        specs = accounts.load(args.accounts)
-        if args.shard:
-            specs = accounts.shard(specs, *accounts.parse_shard(args.shard))
-        if not specs:
-            raise UsageError(f"--shard {args.shard} selects no account")
         results = organisation.collect(
             session,
             specs,
@@ -133,6 +130,18 @@ def collect_snapshot(
     )
     snapshot_write.write_scan(out, manifest([result], {}), result.documents, result.local)
     return out
+
+
+def _account_specs(args: argparse.Namespace) -> list[accounts.AccountSpec]:
+    """The accounts of ``--accounts`` (of ``--shard``'s slice); none without it."""
+    if not args.accounts:
+        return []
+    specs = accounts.load(args.accounts)
+    if args.shard:
+        specs = accounts.shard(specs, *accounts.parse_shard(args.shard))
+    if not specs:
+        raise UsageError(f"--shard {args.shard} selects no account")
+    return specs
 
 
 def _write_accounts(
