@@ -141,7 +141,7 @@ def markdown(report: dict[str, Any]) -> list[str]:
         f"{report['cpu_ms_per_call_mean']} ms a call (mean of "
         + ", ".join(f"{k} {v}" for k, v in report["cpu_ms_per_call"].items())
         + "; answered from the proxy's cache). The floor is (clients x CPU a client + "
-        "calls x CPU a call) / cores for org_bench.py's six checks' services run: what "
+        "calls x CPU a call) / cores for org_bench.py's six checks (--only) run: what "
         "collection alone would take if it did nothing but botocore's work on every core "
         "all the time, with no judging, no reports, no proxy and no server sharing the "
         "cores. 'With c7n-org's calls': the same, with c7n-org's count of calls.",

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from regionready import registry
 from regionready.cli import main
 from regionready.collect import permissions
-from regionready.collect.clients import IAM_ACTION_OVERRIDES
+from regionready.collect.api_names import IAM_ACTION_OVERRIDES
 from regionready.demo.seed import DemoPlan
 
 from .conftest import SOURCE, TARGET

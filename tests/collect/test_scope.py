@@ -249,3 +249,30 @@ def test_scan_only_writes_the_calls_it_did_not_make_into_a_valid_snapshot(
     }
     results = json.loads((tmp_path / "regionready.json").read_text())["results"]
     assert {r["rule_id"] for r in results} == {"KMS-004"}
+
+
+def test_collect_only_then_other_checks_are_error_and_the_chosen_ones_judged(
+    demo: driver.AccountSession,
+    full: Scan,
+    hooked_sessions: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    snap = tmp_path / "snap"
+    args = ["collect", "--source", SOURCE, "--target", TARGET, "--out", str(snap)]
+    assert main([*args, "--only", "ACM-003", "--quiet"]) == 0
+    scan = snapshot.read_scan(snap)
+    assert scan.manifest["services"] == ["acm"]
+    source_acm = scan.service(scan.accounts[0], SOURCE, "acm")
+    assert source_acm is not None and source_acm["resources"]["certificate"] == []
+    assert {e["api"] for e in source_acm["unread"]} >= {"acm:ListCertificates"}
+    # ACM-003 is judged as from a full collection; ACM-001 (source vs target) cannot be.
+    acm003, acm001 = RULES["ACM-003"], RULES["ACM-001"]
+    assert _verdicts(evaluate(scan, [acm003], now=NOW)) == _verdicts(
+        evaluate(full, [acm003], now=NOW)
+    )
+    judged = evaluate(scan, [acm001], now=NOW)
+    assert judged and {r.status.value for r in judged} == {"ERROR"}
+    assert all("acm:ListCertificates was not called" in r.message for r in judged)
+    assert main(["collect", "--only", "NOPE-001", *args[1:]]) == 2
+    assert "--only names unknown rules: NOPE-001" in capsys.readouterr().err

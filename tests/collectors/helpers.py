@@ -7,7 +7,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from regionready.collect.clients import IAM_ACTION_OVERRIDES
+from regionready.collect.api_names import IAM_ACTION_OVERRIDES
 
 
 def deny(session: boto3.Session, event: str, code: str = "AccessDeniedException") -> None:

@@ -215,7 +215,7 @@ def test_access_denied_is_recorded_against_the_types_it_feeds(
     result = guardduty.collect(clients, SOURCE)
 
     assert clients.errors
-    # IAM actions are case-insensitive; clients.iam_action spells IPSet as IpSet.
+    # IAM actions are case-insensitive; api_names.iam_action spells IPSet as IpSet.
     assert {(e.api, e.action) for e in clients.errors} == {(action, action)}
     assert {tuple(e.to_dict()["resource_types"]) for e in clients.errors} == {tuple(feeds)}
     if operation == "ListDetectors":

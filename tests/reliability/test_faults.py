@@ -20,7 +20,7 @@ from moto import mock_aws
 from regionready import registry
 from regionready.cli import main
 from regionready.collect import driver as collect
-from regionready.collect.clients import IAM_ACTION_OVERRIDES
+from regionready.collect.api_names import IAM_ACTION_OVERRIDES
 from regionready.demo import moto_gaps
 from regionready.demo.seed import seed_demo
 from regionready.engine.rules import load_rules

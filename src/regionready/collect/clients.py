@@ -28,84 +28,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, TypeVar
 
-import botocore.session
-from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 
+from regionready.collect.api_names import api_and_action, skipped_api_and_action
 from regionready.settings import whole_setting
 from regionready.snapshot import NOT_SELECTED, CollectionError
-
-# IAM action prefixes that differ from the boto3 service name.
-IAM_PREFIX = {
-    "sso-admin": "sso",
-    "elbv2": "elasticloadbalancing",
-    "accessanalyzer": "access-analyzer",
-    "service-quotas": "servicequotas",
-    "stepfunctions": "states",
-    "events": "events",
-    "logs": "logs",
-    "apigatewayv2": "apigateway",
-    "resourcegroupstaggingapi": "tag",
-}
-
-
-def iam_action(service: str, operation: str) -> str:
-    """``("acm", "list_certificates")`` -> ``"acm:ListCertificates"``."""
-    prefix = IAM_PREFIX.get(service, service)
-    name = "".join(part[:1].upper() + part[1:] for part in operation.split("_"))
-    return f"{prefix}:{name}"
-
-
-def api_name(operation: str) -> str:
-    return "".join(part[:1].upper() + part[1:] for part in operation.split("_"))
-
-
-# Where the IAM action is not named like the API operation.
-IAM_ACTION_OVERRIDES = {
-    "tagging:GetResources": "tag:GetResources",
-    "s3:GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
-    "s3:GetBucketEncryption": "s3:GetEncryptionConfiguration",
-    "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
-    "s3:ListBuckets": "s3:ListAllMyBuckets",
-}
-
-
-def _names(client: Any, service: str, operation: str) -> tuple[str, str]:
-    """(API name, IAM action) as the service model spells them: ListIPSets, not ListIpSets;
-    API Gateway's IAM actions are its HTTP verbs (apigateway:GET)."""
-    meta = getattr(client, "meta", None)
-    name = (getattr(meta, "method_to_api_mapping", None) or {}).get(operation) or api_name(
-        operation
-    )
-    return _named(name, getattr(meta, "service_model", None), service, operation)
-
-
-def _named(name: str, model: Any, service: str, operation: str) -> tuple[str, str]:
-    if model is None:
-        return name, iam_action(service, operation)
-    prefix = str(model.signing_name)
-    if prefix == "apigateway":
-        return name, f"apigateway:{model.operation_model(name).http['method']}"
-    action = f"{prefix}:{name}"
-    return name, IAM_ACTION_OVERRIDES.get(action, action)
-
-
-@cache
-def _operations(service: str) -> tuple[Any, dict[str, str]]:
-    """botocore's model of ``service`` and its API names by method name
-    (``{"list_ip_sets": "ListIPSets"}``), for calls not made: they must not cost a client."""
-    model = botocore.session.get_session().get_service_model(service)
-    return model, {xform_name(name): name for name in model.operation_names}
-
-
-def _skipped_names(service: str, operation: str) -> tuple[str, str]:
-    """(API name, IAM action) of a call not made, as :func:`_names` gives them."""
-    model, by_method = _operations(service)
-    return _named(by_method.get(operation) or api_name(operation), model, service, operation)
-
 
 Feeds = Iterable[str]
 Resources = Mapping[str, Sequence[str]] | None
@@ -204,7 +133,7 @@ class Clients:
         else:
             code = type(exc).__name__
             message = str(exc)
-        name, action = _names(self.client(service), service, operation)
+        name, action = api_and_action(self.client(service), service, operation)
         types, fields = parse_feeds(feeds)
         error = CollectionError(
             api=f"{service}:{name}",
@@ -251,7 +180,7 @@ class Clients:
     def _skip(self, service: str, operation: str, feeds: Feeds) -> None:
         """Record a call not made as the error it stands for, once per API and feeds, for
         every item (so ``last_error`` answers it as it would a failure)."""
-        name, action = _skipped_names(service, operation)
+        name, action = skipped_api_and_action(service, operation)
         types, fields = parse_feeds(feeds)
         error = CollectionError(
             api=f"{service}:{name}",

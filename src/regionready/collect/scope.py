@@ -128,7 +128,7 @@ def of_rules(rules: Iterable[Rule], pairs: Iterable[Pair]) -> dict[str, Any]:
     for pair in pairs:
         roles.setdefault(pair.source, set()).add(SOURCE)
         roles.setdefault(pair.target, set()).add(TARGET)
-    regions: dict[str, Reads] = {}
+    regions: dict[str, Reads] = {region: {} for region in roles}  # some need nothing
     for region, played in roles.items():
         for role in sorted(played):
             for resource, fields in by_role[role].items():
