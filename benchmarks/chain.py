@@ -108,6 +108,7 @@ def measure(endpoint: str, services: list[str] | None = None) -> dict[str, Any]:
     from regionready import registry
     from regionready.collect import clients as clients_mod
     from regionready.collect import driver as collect
+    from regionready.collect import sessions
     from regionready.demo import moto_gaps
 
     recorder = Recorder()
@@ -173,8 +174,8 @@ def measure(endpoint: str, services: list[str] | None = None) -> dict[str, Any]:
     collect.run_task = run_task
     try:
         with moto_gaps.everywhere():
-            session = collect.open_session(collect.SessionSpec(endpoint_url=endpoint))
-            account = collect.AccountSession(session, endpoint, collect.botocore_config())
+            session = sessions.open_session(sessions.SessionSpec(endpoint_url=endpoint))
+            account = sessions.AccountSession(session, endpoint, sessions.botocore_config())
             started = time.perf_counter()
             collect.collect_account(
                 account,

@@ -66,11 +66,11 @@ class Hooks:
 @pytest.fixture
 def hooked_sessions(monkeypatch: pytest.MonkeyPatch) -> Hooks:
     """Every session the CLI opens gets moto_gaps, plus any hook a test adds."""
-    from regionready.collect import driver as collect
+    from regionready.collect import sessions
     from regionready.demo import moto_gaps
 
     hooks = Hooks()
-    original = collect.open_session
+    original = sessions.open_session
 
     def open_session(spec: Any, base: Any = None) -> Any:
         session = original(spec, base)
@@ -80,7 +80,7 @@ def hooked_sessions(monkeypatch: pytest.MonkeyPatch) -> Hooks:
         hooks.sessions.append(session)
         return session
 
-    monkeypatch.setattr(collect, "open_session", open_session)
+    monkeypatch.setattr(sessions, "open_session", open_session)
     return hooks
 
 

@@ -538,11 +538,11 @@ class CliSessions:
 def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CliSessions]:
     """moto in-process as account 111111111111 (the snapshot's), Security Hub enabled in
     TARGET; every session the CLI opens gets moto_gaps and the test's first hooks."""
-    from regionready.collect import driver as collect
+    from regionready.collect import sessions
 
     monkeypatch.setenv("MOTO_ACCOUNT_ID", FIXTURE_ACCOUNT)
     hooks = CliSessions()
-    original = collect.open_session
+    original = sessions.open_session
 
     def open_session(spec: Any, base: Any = None) -> Any:
         opened = moto_gaps.install(original(spec, base))
@@ -550,7 +550,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CliSessions
             opened.events.register_first(event, handler)
         return opened
 
-    monkeypatch.setattr(collect, "open_session", open_session)
+    monkeypatch.setattr(sessions, "open_session", open_session)
     with mock_aws():
         client = moto_gaps.install(boto3.Session()).client("securityhub", region_name=TARGET)
         client.enable_security_hub()

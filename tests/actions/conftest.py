@@ -7,7 +7,7 @@ watches every AWS call made while applying: its service, operation, the Region i
 request is signed for, and its parameters (as sent: JSON bodies).
 
 The watchers are registered on the harness's session and on every session the CLI opens
-(``collect.open_session`` is patched), on each operation's own ``before-call`` event,
+(``sessions.open_session`` is patched), on each operation's own ``before-call`` event,
 first: botocore runs the most specific handlers first and stops at the first answer, and
 moto_gaps answers some operations there (sso-admin AddRegion), so a plain ``before-call``
 handler would never see them. ``Harness.wcu``: the CheckCapacity answer (moto has none)
@@ -41,6 +41,7 @@ from moto import mock_aws
 from regionready import __version__, remediation
 from regionready.cli import main
 from regionready.collect import driver as collect
+from regionready.collect import sessions
 from regionready.demo import moto_gaps
 from regionready.demo.moto_gaps import sso as sso_gaps
 from regionready.demo.seed import DemoPlan, seed_demo
@@ -141,12 +142,12 @@ class Harness:
         self._extra: list[tuple[str, Callable[..., Any]]] = []
         self.hook(session)
         if monkeypatch is not None:
-            original = collect.open_session
+            original = sessions.open_session
 
             def open_session(spec: Any, base: Any = None) -> boto3.Session:
                 return self.hook(moto_gaps.install(original(spec, base)))
 
-            monkeypatch.setattr(collect, "open_session", open_session)
+            monkeypatch.setattr(sessions, "open_session", open_session)
 
     # -- watching ------------------------------------------------------------------------
 
@@ -246,7 +247,7 @@ class Harness:
         """Collect ``services`` in both Regions into a new snapshot folder."""
         self.scans += 1
         now = dt.datetime.now(dt.UTC)
-        account = collect.AccountSession(self.session, None, collect.botocore_config())
+        account = sessions.AccountSession(self.session, None, sessions.botocore_config())
         result = collect.collect_account(
             account,
             regions=[self.source, self.target],

@@ -313,7 +313,7 @@ def test_project_errors_share_a_base_and_are_exit_2(
     acm_scan: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from regionready import baseline, cli, inputfile, runner, snapshot
-    from regionready.collect import driver as collect
+    from regionready.collect import sessions
     from regionready.engine import rules
     from regionready.errors import RegionReadyError
 
@@ -322,7 +322,7 @@ def test_project_errors_share_a_base_and_are_exit_2(
         baseline.BaselineError,
         inputfile.InputFileError,
         snapshot.SnapshotError,
-        collect.CollectError,
+        sessions.CollectError,
         rules.RuleError,
     ):
         assert issubclass(error, RegionReadyError), error

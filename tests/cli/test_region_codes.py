@@ -10,7 +10,7 @@ import pytest
 
 from regionready import region_codes
 from regionready.cli import build_parser, main
-from regionready.collect import driver as collect
+from regionready.collect import sessions
 from regionready.region_codes import KNOWN, MALFORMED, UNKNOWN, Verdict
 
 POOL = frozenset({"eu-central-1", "eu-central-2", "me-central-1", "us-east-1", "us-east-2"})
@@ -96,7 +96,7 @@ def _no_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     def opened(*_: object, **__: object) -> None:
         raise AssertionError("a session was opened before the Region codes were checked")
 
-    monkeypatch.setattr(collect, "open_session", opened)
+    monkeypatch.setattr(sessions, "open_session", opened)
 
 
 def _one_error_line(code: int, err: str) -> str:
@@ -157,7 +157,7 @@ def test_an_unknown_region_needs_the_flag_then_the_scan_goes_on(
     def opened(*_: object, **__: object) -> None:
         raise Reached
 
-    monkeypatch.setattr(collect, "open_session", opened)
+    monkeypatch.setattr(sessions, "open_session", opened)
     with pytest.raises(Reached):  # past the check: on to the credentials
         main([*argv, "--allow-unknown-region"])
     err = capsys.readouterr().err

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from regionready.cli import main
-from regionready.collect import driver as collect
+from regionready.collect import sessions
 from regionready.demo.seed import DemoPlan
 
 from .test_driver import report, scan_args
@@ -111,10 +111,10 @@ def test_denied_tag_get_resources_gives_the_same_complete_scan(
 
 def test_connection_pool_is_at_least_the_concurrency(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("REGIONREADY_CONCURRENCY", "40")
-    assert collect.concurrency() == 40
-    assert collect.botocore_config().max_pool_connections == 40
+    assert sessions.concurrency() == 40
+    assert sessions.botocore_config().max_pool_connections == 40
     monkeypatch.setenv("REGIONREADY_CONCURRENCY", "4")
-    assert collect.botocore_config().max_pool_connections == 16
+    assert sessions.botocore_config().max_pool_connections == 16
     monkeypatch.setenv("REGIONREADY_CONCURRENCY", "zero")
-    with pytest.raises(collect.CollectError, match="REGIONREADY_CONCURRENCY"):
-        collect.concurrency()
+    with pytest.raises(sessions.CollectError, match="REGIONREADY_CONCURRENCY"):
+        sessions.concurrency()

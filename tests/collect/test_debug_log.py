@@ -18,6 +18,7 @@ from botocore.config import Config
 from regionready import registry
 from regionready.cli import main
 from regionready.collect import driver as collect
+from regionready.collect import sessions
 from regionready.snapshot import DEBUG_LOG, read_scan
 
 from .conftest import SOURCE, TARGET
@@ -144,7 +145,7 @@ def crash_message(monkeypatch: pytest.MonkeyPatch, exc: Exception, log: Path) ->
     monkeypatch.setattr(registry.collector("kms"), "collect", fail)
     task = collect.Task("kms", TARGET, registry.collector("kms"))
     # Never asked for a client: the collector fails first.
-    account = collect.AccountSession(boto3.Session(region_name=TARGET), None, Config())
+    account = sessions.AccountSession(boto3.Session(region_name=TARGET), None, Config())
     data = collect.run_task(account, task, {collect.DEBUG_LOG_OPTION: str(log)})
     [error] = data.errors
     assert data.status == "error" and error["code"] == type(exc).__name__

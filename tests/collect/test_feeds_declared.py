@@ -26,7 +26,7 @@ from moto.cloudtrail import models as moto_cloudtrail
 from moto.core.utils import utcnow as moto_utcnow
 
 from regionready import registry
-from regionready.collect import driver
+from regionready.collect import driver, sessions
 from regionready.demo import moto_gaps
 from regionready.demo.seed import seed_demo
 from regionready.snapshot import ServiceData
@@ -63,7 +63,7 @@ class World:
     """The seeded demo account, one session for every collection, and the APIs called."""
 
     session: boto3.Session
-    account: driver.AccountSession
+    account: sessions.AccountSession
     protocols: dict[str, str] = field(default_factory=dict)
     calls: set[Api] | None = None
 
@@ -107,7 +107,7 @@ def world() -> Iterator[World]:
             now=dt.datetime.now(dt.UTC),
         )
         session = moto_gaps.install(boto3.Session(region_name=SOURCE))
-        built = World(session, driver.AccountSession(session, None, driver.botocore_config()))
+        built = World(session, sessions.AccountSession(session, None, sessions.botocore_config()))
         session.events.register_first("before-parameter-build", built.record)
         yield built
 

@@ -18,7 +18,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ClientError
 
 from regionready.cli import main
-from regionready.collect import driver
+from regionready.collect import driver, sessions
 from regionready.collect import organisation as org
 from regionready.collect.accounts import AccountSpec
 from regionready.snapshot import ServiceData
@@ -85,7 +85,7 @@ def test_every_accounts_tasks_share_workers_threads(
     monkeypatch.setenv("REGIONREADY_CONCURRENCY", "1")
     threads = Threads()
     monkeypatch.setattr(driver, "task_outcome", threads.around(driver.task_outcome))
-    monkeypatch.setattr(driver, "open_session", threads.around(driver.open_session))
+    monkeypatch.setattr(sessions, "open_session", threads.around(sessions.open_session))
     before = threading.active_count()
     results = collect_all(workers=3, account_workers=4)
     assert [r.account for r in results] == ACCOUNTS
@@ -203,7 +203,7 @@ def test_a_throttled_account_retries_its_own_calls_and_the_others_are_unaffected
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _s: None)  # backoff: no wait
     clean = {r.account: r for r in collect_all(workers=4, account_workers=3)}
     throttled, throttle = ACCOUNTS[1], Throttle(times=3)
-    open_session = driver.open_session
+    open_session = sessions.open_session
 
     def throttling(spec: Any, base: Any = None) -> Any:
         session = open_session(spec, base)
@@ -211,7 +211,7 @@ def test_a_throttled_account_retries_its_own_calls_and_the_others_are_unaffected
             session.events.register_first("before-send.kms", throttle)
         return session
 
-    monkeypatch.setattr(driver, "open_session", throttling)
+    monkeypatch.setattr(sessions, "open_session", throttling)
     results = {r.account: r for r in collect_all(workers=4, account_workers=3)}
     assert throttle.sent == 3
     assert results[throttled].retries == 3

@@ -19,7 +19,7 @@ import pytest
 
 from regionready import __version__, snapshot, snapshot_write
 from regionready.cli import main
-from regionready.collect import driver
+from regionready.collect import driver, sessions
 from regionready.snapshot import SnapshotError
 from regionready.snapshot_write import SnapshotWriter
 from regionready.topology import Pair
@@ -87,7 +87,7 @@ class Watch:
 def watch_accounts(monkeypatch: pytest.MonkeyPatch, limit: int) -> Watch:
     watch = Watch(limit)
     region_document = driver.region_document
-    open_session = driver.open_session
+    open_session = sessions.open_session
 
     def watched_document(*args: Any) -> Document:
         document = Document(region_document(*args))
@@ -100,7 +100,7 @@ def watch_accounts(monkeypatch: pytest.MonkeyPatch, limit: int) -> Watch:
         return open_session(spec, base)
 
     monkeypatch.setattr(driver, "region_document", watched_document)
-    monkeypatch.setattr(driver, "open_session", watched_open)
+    monkeypatch.setattr(sessions, "open_session", watched_open)
     return watch
 
 
@@ -110,7 +110,7 @@ def collected_one_account_at_a_time(out: Path) -> None:
     started = dt.datetime.now(dt.UTC)
     results = [
         driver.collect_account(
-            driver.AccountSession(assumed(account), None, driver.botocore_config()),
+            sessions.AccountSession(assumed(account), None, sessions.botocore_config()),
             regions=[SOURCE, TARGET],
             services=SERVICES,
             progress=False,
@@ -169,14 +169,14 @@ def test_an_organisation_collection_that_fails_part_way_leaves_the_older_snapsho
     out = tmp_path / "snapshot"
     assert main(collect_argv(out, accounts_file, "--quiet")) == 0
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
-    open_session = driver.open_session
+    open_session = sessions.open_session
 
     def broken_on_the_fifth(spec: Any, base: Any = None) -> Any:
         if base is not None and account_of(spec) == ACCOUNTS[4]:
             raise RuntimeError("a bug while entering the fifth account")
         return open_session(spec, base)
 
-    monkeypatch.setattr(driver, "open_session", broken_on_the_fifth)
+    monkeypatch.setattr(sessions, "open_session", broken_on_the_fifth)
     with pytest.raises(RuntimeError, match="fifth account"):
         main(collect_argv(out, accounts_file, "--quiet", "--account-workers", "1"))
     after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}

@@ -12,8 +12,8 @@ import pytest
 from moto import mock_aws
 
 from regionready.cli import main
-from regionready.collect import driver as collect
-from regionready.collect.driver import CollectError
+from regionready.collect import sessions
+from regionready.collect.sessions import CollectError
 from regionready.demo import moto_gaps
 
 from .conftest import SOURCE, TARGET
@@ -131,14 +131,14 @@ def test_merge_refuses_overlapping_shards(
 def test_one_account_failing_is_isolated(
     organisation: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    original = collect.open_session
+    original = sessions.open_session
 
     def open_session(spec: Any, base: Any = None) -> Any:
         if spec.role_arn and "222222222222" in spec.role_arn:
             raise CollectError("cannot assume role arn:aws:iam::222222222222:role/audit: denied")
         return original(spec, base)
 
-    monkeypatch.setattr(collect, "open_session", open_session)
+    monkeypatch.setattr(sessions, "open_session", open_session)
     assert main(collect_args(tmp_path / "all", organisation)) == 0
     found = results(tmp_path / "all", tmp_path / "r")
     by_account: dict[str, set[str]] = {}

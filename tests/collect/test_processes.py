@@ -21,7 +21,7 @@ from moto import mock_aws
 
 from regionready.cli import main
 from regionready.collect import driver as collect
-from regionready.collect import forks
+from regionready.collect import forks, sessions
 from regionready.demo import moto_gaps
 from regionready.demo.seed import DemoPlan, seed_demo
 from regionready.snapshot import GLOBAL, LOCAL
@@ -147,8 +147,8 @@ def test_an_exception_outside_a_collector_in_a_worker_is_an_error(
         return real_clients(**kwargs)
 
     monkeypatch.setattr(collect, "Clients", clients)
-    account = collect.AccountSession(
-        boto3.Session(region_name=SOURCE), None, collect.botocore_config()
+    account = sessions.AccountSession(
+        boto3.Session(region_name=SOURCE), None, sessions.botocore_config()
     )
     with mock_aws():
         result = collect.collect_account(
@@ -193,7 +193,7 @@ def test_processes_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert collect.processes_setting() == 3
     for bad in ("0", "two", "65"):
         monkeypatch.setenv("REGIONREADY_PROCESSES", bad)
-        with pytest.raises(collect.CollectError, match="REGIONREADY_PROCESSES"):
+        with pytest.raises(sessions.CollectError, match="REGIONREADY_PROCESSES"):
             collect.processes_setting()
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from regionready import registry, snapshot, snapshot_write
 from regionready.cli import main
-from regionready.collect import driver, scope
+from regionready.collect import driver, scope, sessions
 from regionready.collect.clients import Clients
 from regionready.engine.evaluation import evaluate
 from regionready.engine.rules import Rule, load_rules
@@ -115,7 +115,7 @@ def test_names_and_dependency_references_are_read_too() -> None:
 
 
 @pytest.fixture(scope="module")
-def demo() -> Iterator[driver.AccountSession]:
+def demo() -> Iterator[sessions.AccountSession]:
     import boto3
     from moto import mock_aws
 
@@ -125,11 +125,11 @@ def demo() -> Iterator[driver.AccountSession]:
     with mock_aws():
         session = moto_gaps.install(boto3.Session(region_name=SOURCE))
         seed_demo(session, source=SOURCE, target=TARGET, now=dt.datetime.now(dt.UTC))
-        yield driver.AccountSession(session, None, driver.botocore_config())
+        yield sessions.AccountSession(session, None, sessions.botocore_config())
 
 
 def _collect(
-    account: driver.AccountSession, root: Path, rules: list[Rule] | None = None
+    account: sessions.AccountSession, root: Path, rules: list[Rule] | None = None
 ) -> tuple[Scan, int]:
     """A snapshot of the demo account (for ``rules`` only, if given) and its API calls."""
 
@@ -160,7 +160,7 @@ def _collect(
 
 
 @pytest.fixture(scope="module")
-def full(demo: driver.AccountSession, tmp_path_factory: pytest.TempPathFactory) -> Scan:
+def full(demo: sessions.AccountSession, tmp_path_factory: pytest.TempPathFactory) -> Scan:
     return _collect(demo, tmp_path_factory.mktemp("full"))[0]
 
 
@@ -176,7 +176,7 @@ def _verdicts(results: list[Result], rule_ids: set[str] | None = None) -> list[t
 # they make no AWS call, so their scope is the whole collector.
 @pytest.mark.parametrize("rule_id", sorted(set(RULES) - JUDGES_OTHERS))
 def test_one_check_collected_alone_judges_as_a_full_collection(
-    rule_id: str, demo: driver.AccountSession, full: Scan, tmp_path: Path
+    rule_id: str, demo: sessions.AccountSession, full: Scan, tmp_path: Path
 ) -> None:
     rule = RULES[rule_id]
     scoped, _ = _collect(demo, tmp_path, [rule])
@@ -186,7 +186,7 @@ def test_one_check_collected_alone_judges_as_a_full_collection(
 
 
 def test_the_six_checks_make_fewer_calls_and_the_rest_reads_error_never_a_wrong_verdict(
-    demo: driver.AccountSession, full: Scan, tmp_path: Path
+    demo: sessions.AccountSession, full: Scan, tmp_path: Path
 ) -> None:
     six = [RULES[i] for i in SIX]
     scoped, calls = _collect(demo, tmp_path, six)
@@ -218,7 +218,7 @@ def test_the_six_checks_make_fewer_calls_and_the_rest_reads_error_never_a_wrong_
 
 
 def test_no_fix_is_planned_from_data_that_was_not_read(
-    demo: driver.AccountSession, full: Scan, tmp_path: Path
+    demo: sessions.AccountSession, full: Scan, tmp_path: Path
 ) -> None:
     rules = [RULES["KMS-002"]]
     scoped, _ = _collect(demo, tmp_path, rules)
@@ -233,7 +233,7 @@ def test_no_fix_is_planned_from_data_that_was_not_read(
 
 
 def test_scan_only_writes_the_calls_it_did_not_make_into_a_valid_snapshot(
-    demo: driver.AccountSession, hooked_sessions: Any, tmp_path: Path
+    demo: sessions.AccountSession, hooked_sessions: Any, tmp_path: Path
 ) -> None:
     args = ["scan", "--source", SOURCE, "--target", TARGET, "--out", str(tmp_path)]
     args += ["--only", "KMS-004", "--format", "json", "--quiet", "--now", NOW.isoformat()]
@@ -252,7 +252,7 @@ def test_scan_only_writes_the_calls_it_did_not_make_into_a_valid_snapshot(
 
 
 def test_collect_only_then_other_checks_are_error_and_the_chosen_ones_judged(
-    demo: driver.AccountSession,
+    demo: sessions.AccountSession,
     full: Scan,
     hooked_sessions: Any,
     tmp_path: Path,

@@ -11,7 +11,7 @@ import pytest
 from moto import mock_aws
 
 from regionready.collect import driver as collect
-from regionready.collect import organisation
+from regionready.collect import organisation, sessions
 from regionready.collect.accounts import AccountSpec
 from regionready.snapshot import CollectionError
 from regionready.topology import Pair
@@ -31,7 +31,7 @@ def test_an_exception_outside_a_collector_is_that_tasks_error(
 
     monkeypatch.setattr(collect, "Clients", clients)
     session = boto3.Session(region_name=SOURCE)
-    account = collect.AccountSession(session, None, collect.botocore_config())
+    account = sessions.AccountSession(session, None, sessions.botocore_config())
     with mock_aws():
         result = collect.collect_account(
             account, regions=[SOURCE, TARGET], services=["kms", "acm"], progress=False
@@ -51,9 +51,9 @@ def test_an_account_that_cannot_be_entered_is_error_data(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def cannot_enter(*_: Any, **__: Any) -> Any:
-        raise collect.CollectError("x" * 400)
+        raise sessions.CollectError("x" * 400)
 
-    monkeypatch.setattr(collect, "open_session", cannot_enter)
+    monkeypatch.setattr(sessions, "open_session", cannot_enter)
     [result] = organisation.collect(
         boto3.Session(region_name=SOURCE),
         [AccountSpec("222222222222", "arn:aws:iam::222222222222:role/audit")],

@@ -208,6 +208,7 @@ def test_demo_seed_failures_are_what_the_rules_find(session: boto3.Session, tmp_
     import datetime as dt
 
     from regionready.collect import driver as collect
+    from regionready.collect import sessions
     from regionready.demo import seed_federation
     from regionready.demo.seed import DemoPlan
     from regionready.engine.evaluation import evaluate
@@ -221,7 +222,7 @@ def test_demo_seed_failures_are_what_the_rules_find(session: boto3.Session, tmp_
     seed_federation.seed(session, plan)
     options = seed_federation.write_local_files(tmp_path / "local", plan)
     services = ["iam", "organizations", "local", "account", "cloudtrail"]
-    account = collect.AccountSession(session, None, collect.botocore_config())
+    account = sessions.AccountSession(session, None, sessions.botocore_config())
     result = collect.collect_account(
         account, regions=[source, target], services=services, progress=False, options=options
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from regionready import registry
-from regionready.collect.driver import AccountSession, Task, run_task
+from regionready.collect.driver import Task, run_task
+from regionready.collect.sessions import AccountSession
 from regionready.snapshot import LOCAL, ServiceData
 
 from .conftest import FIXTURES, NO_CHECKOV

@@ -19,7 +19,7 @@ from moto import mock_aws
 
 from regionready import registry
 from regionready.cli import main
-from regionready.collect import driver as collect
+from regionready.collect import sessions
 from regionready.collect.api_names import IAM_ACTION_OVERRIDES
 from regionready.demo import moto_gaps
 from regionready.demo.seed import seed_demo
@@ -144,7 +144,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
     """The demo account in moto; hooks registered on every session the CLI opens."""
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _s: None)  # backoff: no wait
     extra: list[tuple[str, Any]] = []
-    original = collect.open_session
+    original = sessions.open_session
 
     def open_session(spec: Any, base: Any = None) -> boto3.Session:
         session = moto_gaps.install(original(spec, base))
@@ -153,7 +153,7 @@ def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, Any]]]:
             session.events.register_first(event, handler)
         return session
 
-    monkeypatch.setattr(collect, "open_session", open_session)
+    monkeypatch.setattr(sessions, "open_session", open_session)
     with mock_aws():
         seed_demo(
             moto_gaps.install(boto3.Session(region_name=SOURCE)),

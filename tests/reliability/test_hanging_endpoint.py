@@ -36,7 +36,8 @@ from pathlib import Path
 
 import pytest
 
-from regionready.collect import driver as collect
+from regionready.collect import sessions
+from regionready.collect.connectivity import first_call_config
 from regionready.collect.progress import Progress
 
 from ._support import CLOSED_PORT, NOW, SOURCE, TARGET, collect_argv, run
@@ -58,7 +59,7 @@ HARD_LIMIT = 120
 def _timeouts_configurable(monkeypatch: pytest.MonkeyPatch) -> bool:
     for name, value in SHORT.items():
         monkeypatch.setenv(name, value)
-    config = collect.botocore_config()
+    config = sessions.botocore_config()
     ok = (
         config.read_timeout == 1
         and config.connect_timeout == 1
@@ -70,7 +71,7 @@ def _timeouts_configurable(monkeypatch: pytest.MonkeyPatch) -> bool:
 
 
 NOT_CONFIGURABLE = (
-    "PRODUCT CHANGE NEEDED: collect.botocore_config() ignores REGIONREADY_CONNECT_TIMEOUT, "
+    "PRODUCT CHANGE NEEDED: sessions.botocore_config() ignores REGIONREADY_CONNECT_TIMEOUT, "
     "REGIONREADY_READ_TIMEOUT and REGIONREADY_MAX_ATTEMPTS, so a hanging endpoint holds a "
     "scan for connect 5 s + 10 attempts x 30 s read + backoff per call (many minutes); "
     "see the diff to src/regionready/collect/driver.py in the report of this change"
@@ -112,7 +113,7 @@ def _scan(url: str, out: Path, env: dict[str, str]) -> tuple[int, str, str, floa
 
 def test_the_driver_timeouts_can_be_lowered_per_run(monkeypatch: pytest.MonkeyPatch) -> None:
     assert _timeouts_configurable(monkeypatch), NOT_CONFIGURABLE
-    config = collect.botocore_config()  # unset again: the shipped defaults
+    config = sessions.botocore_config()  # unset again: the shipped defaults
     assert (config.connect_timeout, config.read_timeout) == (5, 10)
     # Every attempt counted, the first included: at most 5 x 10 s + 1+2+4+8 s of backoff
     # against an endpoint that accepts and never answers, about a minute per call.
@@ -210,10 +211,10 @@ def test_a_refused_endpoint_is_named_with_the_reason(command: str, tmp_path: Pat
 
 
 def test_the_first_call_is_one_attempt_with_short_timeouts() -> None:
-    config = collect.first_call_config(collect.botocore_config())
+    config = first_call_config(sessions.botocore_config())
     assert config.retries == {"mode": "standard", "total_max_attempts": 1}
     assert config.connect_timeout <= 3 and config.read_timeout <= 5
-    assert config.max_pool_connections == collect.botocore_config().max_pool_connections
+    assert config.max_pool_connections == sessions.botocore_config().max_pool_connections
 
 
 def test_a_silent_endpoint_is_named_within_the_first_calls_timeout(tmp_path: Path) -> None:

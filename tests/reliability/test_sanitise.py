@@ -281,14 +281,14 @@ def test_remediate_outcomes_print_hostile_names_inert(
     """``remediate --apply``: each outcome line carries the resource and the action's (or
     AWS's) text; both untrusted."""
     from regionready import remediation
-    from regionready.collect import driver as collect
+    from regionready.collect import sessions
 
     def apply(changes: list[Any], clients_for: Any, *, audit_log: Path) -> list[Any]:
         return [remediation.Outcome(c, "failed", f"AccessDenied: {detail}") for c in changes]
 
     monkeypatch.setattr(remediation, "apply", apply)
-    monkeypatch.setattr(collect, "open_session", lambda spec: None)
-    monkeypatch.setattr(collect, "AccountSession", lambda *args: None)
+    monkeypatch.setattr(sessions, "open_session", lambda spec: None)
+    monkeypatch.setattr(sessions, "AccountSession", lambda *args: None)
     with workspace() as tmp, wide_console():
         snapshot, arn = _certificate_snapshot(tmp / "snapshot", name)
         log = tmp / "audit.jsonl"

@@ -50,7 +50,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from moto import mock_aws
 
-from regionready.collect import driver as collect
+from regionready.collect import sessions
 from regionready.demo import moto_gaps
 from regionready.demo.seed import seed_demo
 from regionready.snapshot import jsonable
@@ -235,12 +235,12 @@ def seed_canaries(session: boto3.Session, pem_dir: Path) -> Canaries:
 def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[tuple[Canaries, Path]]:
     """The demo account plus the canaries, in moto; the CLI's sessions get moto_gaps."""
     monkeypatch.setattr(botocore.endpoint.time, "sleep", lambda _s: None)
-    original = collect.open_session
+    original = sessions.open_session
 
     def open_session(spec: Any, base: Any = None) -> boto3.Session:
         return moto_gaps.install(original(spec, base))
 
-    monkeypatch.setattr(collect, "open_session", open_session)
+    monkeypatch.setattr(sessions, "open_session", open_session)
     pem_dir = tmp_path / "pem"
     with mock_aws():
         session = moto_gaps.install(boto3.Session(region_name=SOURCE))

@@ -160,16 +160,16 @@ def security_hub_clients(args: argparse.Namespace) -> Callable[[str, str], Any]:
     without them (evaluate, iac) uses the default credential chain and
     ``AWS_ENDPOINT_URL``."""
     # Imported here: boto3 only for the runs that talk to AWS.
-    from regionready.collect import driver as collect
+    from regionready.collect import sessions
 
     endpoint = getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL")
-    spec = collect.SessionSpec(
+    spec = sessions.SessionSpec(
         getattr(args, "profile", None),
         getattr(args, "role_arn", None),
         getattr(args, "external_id", None),
         endpoint,
     )
-    account = collect.AccountSession(
-        collect.open_session(spec), endpoint, collect.botocore_config()
+    account = sessions.AccountSession(
+        sessions.open_session(spec), endpoint, sessions.botocore_config()
     )
     return account.client

@@ -15,7 +15,7 @@ single-account collection).
 
 An account that cannot be entered is ERROR data (:func:`driver.failed_account`), and
 the others go on. Retries stay per client (botocore's adaptive mode,
-:func:`driver.botocore_config`): each client is of one account and Region, so a
+:func:`sessions.botocore_config`): each client is of one account and Region, so a
 throttled account slows only its own calls. The local collectors (no AWS call) run once,
 with the first account entered. On Linux the accounts are dealt out among
 ``REGIONREADY_PROCESSES`` forked processes, each running this scheduler over its share
@@ -39,17 +39,11 @@ from typing import Any
 import boto3
 
 from regionready import topology
-from regionready.collect import driver, forks, org_forks
+from regionready.collect import driver, forks, org_forks, sessions
 from regionready.collect.accounts import AccountSpec
-from regionready.collect.driver import (
-    AccountSession,
-    CollectError,
-    CollectResult,
-    SessionSpec,
-    Task,
-    plan_tasks,
-)
+from regionready.collect.driver import CollectResult, Task, plan_tasks
 from regionready.collect.org_progress import OrganisationProgress
+from regionready.collect.sessions import AccountSession, CollectError, SessionSpec
 from regionready.snapshot import LOCAL, ServiceData, iso
 from regionready.topology import Pair
 
@@ -193,9 +187,9 @@ class _Scheduler:
     def _enter(self, spec: AccountSpec) -> AccountSession:
         """On a pool thread: the account's session, checked to be the account's."""
         session_spec = SessionSpec(None, spec.role_arn, spec.external_id, self.endpoint_url)
-        session = driver.open_session(session_spec, base=self.base)
-        account = AccountSession(session, self.endpoint_url, driver.botocore_config())
-        number = driver.assumed_account(session) or driver.account_id(
+        session = sessions.open_session(session_spec, base=self.base)
+        account = AccountSession(session, self.endpoint_url, sessions.botocore_config())
+        number = sessions.assumed_account(session) or sessions.account_id(
             account, self._regions(spec)[-1]
         )
         if number != spec.id:

@@ -52,9 +52,10 @@ def _snapshot(
 ) -> Path:
     """Collect every Region of ``pairs`` once and write the snapshot of those pairs."""
     from regionready.collect import driver as collect
+    from regionready.collect import sessions
     from regionready.snapshot_write import write_scan
 
-    account = collect.AccountSession(session, None, collect.botocore_config())
+    account = sessions.AccountSession(session, None, sessions.botocore_config())
     result = collect.collect_account(
         account,
         regions=topology.regions(pairs),

@@ -65,7 +65,7 @@ def collect_snapshot(
     # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which only
     # the commands that talk to AWS should pay for (not evaluate, diff, rules or --help).
     from regionready.collect import driver as collect
-    from regionready.collect import organisation, scope
+    from regionready.collect import organisation, scope, sessions
 
     if args.shard and not args.accounts:
         raise UsageError("--shard needs --accounts (it splits the account list)")
@@ -100,8 +100,8 @@ def collect_snapshot(
         collector_options[scope.SCOPE_OPTION] = needed
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
     started = dt.datetime.now(dt.UTC)
-    spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
-    session = collect.open_session(spec)
+    spec = sessions.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
+    session = sessions.open_session(spec)
 
     def manifest(results: list[CollectResult], own: dict[str, list[Pair]]) -> dict[str, Any]:
         return collect.build_manifest(
@@ -129,7 +129,7 @@ def collect_snapshot(
         own_pairs = {s.id: list(s.pairs) for s in specs if s.pairs}
         _write_accounts(out, results, lambda done: manifest(done, own_pairs))
         return out
-    account = collect.AccountSession(session, endpoint, collect.botocore_config())
+    account = sessions.AccountSession(session, endpoint, sessions.botocore_config())
     result = collect.collect_account(
         account,
         regions=topology.regions(pairs),

@@ -117,7 +117,8 @@ def local_scan(args: argparse.Namespace, started: dt.datetime) -> Scan:
     """Collect the ``iac`` service into an in-memory Scan (manifest + local document)."""
     # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB), which this
     # command never calls and the commands without AWS should not pay for.
-    from regionready.collect.driver import AccountSession, Task, run_task
+    from regionready.collect.driver import Task, run_task
+    from regionready.collect.sessions import AccountSession
 
     module = registry.collector(SERVICE)
     data = run_task(

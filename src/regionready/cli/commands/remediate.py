@@ -119,12 +119,12 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_OK
     # Imported here: regionready.collect.driver imports boto3 (about 0.2 s and 10 MiB); only
     # --apply talks to AWS.
-    from regionready.collect import driver as collect
+    from regionready.collect import sessions
 
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
-    spec = collect.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
-    session = collect.open_session(spec)
-    account = collect.AccountSession(session, endpoint, collect.botocore_config())
+    spec = sessions.SessionSpec(args.profile, args.role_arn, args.external_id, endpoint)
+    session = sessions.open_session(spec)
+    account = sessions.AccountSession(session, endpoint, sessions.botocore_config())
 
     def clients_for(change: remediation.Change) -> remediation.TargetClients:
         return remediation.TargetClients(account.client, change.source, change.target)
