@@ -8,8 +8,9 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-import botocore.session
 from botocore import xform_name
+
+from regionready.collect import botocore_data
 
 # IAM action prefixes that differ from the boto3 service name.
 IAM_PREFIX = {
@@ -70,7 +71,7 @@ def _named(name: str, model: Any, service: str, operation: str) -> tuple[str, st
 def _operations(service: str) -> tuple[Any, dict[str, str]]:
     """botocore's model of ``service`` and its API names by method name
     (``{"list_ip_sets": "ListIPSets"}``), for calls not made: they must not cost a client."""
-    model = botocore.session.get_session().get_service_model(service)
+    model = botocore_data.service_model(service)
     return model, {xform_name(name): name for name in model.operation_names}
 
 

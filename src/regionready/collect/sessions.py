@@ -9,7 +9,6 @@ loader (models and endpoint rules parsed once, not once per account).
 
 from __future__ import annotations
 
-import functools
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from regionready import __version__
+from regionready.collect import botocore_data
 from regionready.collect.clients import concurrency_setting
 from regionready.collect.connectivity import (
     RetryCounter,
@@ -164,7 +164,7 @@ def open_session(spec: SessionSpec, base: boto3.Session | None = None) -> boto3.
         raise CollectError(f"cannot assume role {spec.role_arn}: {exc}") from exc
     creds = assumed["Credentials"]
     core = botocore.session.get_session()
-    core.register_component("data_loader", _service_models())
+    core.register_component("data_loader", botocore_data.shared_loader())
     session = boto3.Session(
         aws_access_key_id=creds["AccessKeyId"],
         aws_secret_access_key=creds["SecretAccessKey"],
@@ -185,19 +185,6 @@ def assumed_account(session: boto3.Session) -> str | None:
     """The account of an assumed-role ``session`` of :func:`open_session` (from
     AssumeRole's ``AssumedRoleUser``: no sts:GetCallerIdentity needed), else None."""
     return _ASSUMED_ACCOUNT.get(session)
-
-
-@functools.cache
-def _service_models() -> botocore.loaders.Loader:
-    """One loader of botocore's data files (service models, endpoints) for every
-    assumed-role session of the run.
-
-    A new botocore session reads and parses each service's model and the endpoint rules
-    again (tens of milliseconds a client); an organisation's accounts each have their
-    own session. The files do not change while the run lasts, and the loader only
-    caches what it parsed."""
-    loader: botocore.loaders.Loader = botocore.session.get_session().get_component("data_loader")
-    return loader
 
 
 #: The STS client an organisation's roles are assumed with, per base session and endpoint.
