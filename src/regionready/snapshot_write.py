@@ -11,40 +11,33 @@ one at a time while the manifest is still being made (an organisation's collecti
 
 regionready's own files beside the older snapshot (the remediation audit log, the debug
 log, the reports written into the folder) are carried over into the new one; anything
-else in the folder is refused (:func:`check_replaceable`). The folders a killed run left
+else in the folder is refused
+(:func:`regionready.snapshot_folder.check_replaceable`). The folders a killed run left
 beside a snapshot are removed by a later write once :data:`STALE_FOLDER_SECONDS` old.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import os
-import re
 import shutil
 import stat
-import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from regionready import atomic
+from regionready import atomic, snapshot_folder
 from regionready.snapshot import (
     AUDIT_LOG,
-    DEBUG_LOG,
     FILE_PATH,
     LOCAL_FILE,
     MANIFEST_FILE,
-    MANIFEST_KIND,
     MANIFEST_SCHEMA_VERSION,
     SnapshotError,
-    load_json,
     read_listed,
 )
-
-_ACCOUNT_FOLDER = re.compile(r"[0-9]{12}")
 
 #: A folder a killed :func:`write_scan` left beside its snapshot (``.<name>.regionready-new-*``
 #: or ``-old-*``), untouched for longer than this, is removed by the next write_scan there.
@@ -167,7 +160,7 @@ class SnapshotWriter:
         self._done = False
 
     def __enter__(self) -> SnapshotWriter:
-        check_replaceable(self.root)
+        snapshot_folder.check_replaceable(self.root)
         real = self._real
         if not _in_place(real):
             real.parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +174,7 @@ class SnapshotWriter:
             if not self._staged:
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(real / MANIFEST_FILE)
-                _fsync_folder(real)
+                atomic.fsync_folder(real)
             elif real.is_dir():
                 with contextlib.suppress(OSError):
                     os.chmod(self._folder, stat.S_IMODE(os.stat(real).st_mode))
@@ -244,89 +237,21 @@ class SnapshotWriter:
         if not self._staged:
             _remove_unlisted(real, self._accounts, {str(e["path"]) for e in self._entries})
             written = _write_manifest(real, manifest, self._accounts, self._entries)
-            _fsync_folder(real)
+            atomic.fsync_folder(real)
             self._done = True
             return written
         written = _write_manifest(folder, manifest, self._accounts, self._entries)
-        check_replaceable(self.root)  # still: nothing foreign came into it meanwhile
+        snapshot_folder.check_replaceable(
+            self.root
+        )  # still: nothing foreign came into it meanwhile
         _carry_kept_files(real, folder)
-        _fsync_folder(folder)
+        atomic.fsync_folder(folder)
         old = _swap(folder, real)
         self._done = True
-        _fsync_folder(real.parent)
+        atomic.fsync_folder(real.parent)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
         return written
-
-
-def check_replaceable(root: Path) -> None:
-    """SnapshotError (naming the entry) unless ``root`` is missing, an empty folder, or a
-    regionready snapshot with nothing else in it: what :func:`write_scan` may replace."""
-    root = Path(root)
-    real = Path(os.path.realpath(root))
-    if not os.path.lexists(real):
-        return
-    if not real.is_dir():
-        raise SnapshotError(f"{root}: exists and is not a folder: not replacing it")
-    _check_snapshot_content(root, real, need_manifest=True)
-
-
-def _check_snapshot_content(shown: Path, folder: Path, *, need_manifest: bool) -> None:
-    def foreign(name: str, what: str) -> SnapshotError:
-        return SnapshotError(
-            f"{shown / name}: {what}, not part of a regionready snapshot: not replacing "
-            f"{shown} (choose another --out, or empty the folder)"
-        )
-
-    with os.scandir(folder) as scan:
-        entries = sorted(scan, key=lambda e: e.name)
-    names = {entry.name for entry in entries}
-    kept = _kept_names()
-    allowed = {MANIFEST_FILE, LOCAL_FILE} | kept
-    for entry in entries:
-        info = entry.stat(follow_symlinks=False)
-        kind = _kind(info.st_mode)
-        if stat.S_ISREG(info.st_mode) and (
-            entry.name in allowed or atomic.is_temp_name(entry.name)
-        ):
-            continue
-        if stat.S_ISDIR(info.st_mode) and _ACCOUNT_FOLDER.fullmatch(entry.name):
-            with os.scandir(entry.path) as inner:
-                for item in sorted(inner, key=lambda e: e.name):
-                    mode = item.stat(follow_symlinks=False).st_mode
-                    if not stat.S_ISREG(mode) or not (
-                        item.name.endswith(".json") or atomic.is_temp_name(item.name)
-                    ):
-                        raise foreign(f"{entry.name}/{item.name}", _kind(mode))
-            continue
-        raise foreign(entry.name, kind)
-    if not need_manifest or all(n in kept or atomic.is_temp_name(n) for n in names):
-        return  # nothing of a snapshot to replace (an empty folder, or only kept files)
-    if MANIFEST_FILE not in names:
-        raise SnapshotError(
-            f"{shown}: holds files but no manifest.json: not a finished regionready snapshot, "
-            "not replacing it (choose another --out, or empty the folder)"
-        )
-    path = folder / MANIFEST_FILE
-    try:
-        data = load_json(path, within=folder)
-    except SnapshotError as exc:
-        raise SnapshotError(f"{exc}: not replacing {shown}") from exc
-    if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
-        raise SnapshotError(
-            f"{shown / MANIFEST_FILE}: not a regionready manifest: not replacing {shown} "
-            "(choose another --out, or empty the folder)"
-        )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISLNK(mode):
-        return "a symlink"
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISREG(mode):
-        return "a file"
-    return "not a regular file"
 
 
 def _in_place(real: Path) -> bool:
@@ -365,7 +290,7 @@ def _write_manifest(
     }
     atomic.write_json(folder / MANIFEST_FILE, written)
     for account in sorted(accounts):
-        _fsync_folder(folder / account)
+        atomic.fsync_folder(folder / account)
     return written
 
 
@@ -377,34 +302,18 @@ def _account_folder(path: Path) -> None:
     mode = os.lstat(path).st_mode
     if not stat.S_ISDIR(mode):
         raise SnapshotError(
-            f"{path}: {_kind(mode)}, not a folder: not writing the snapshot through it"
+            f"{path}: {snapshot_folder.entry_kind(mode)}, not a folder: not writing the "
+            "snapshot through it"
         )
 
 
-def _kept_names() -> set[str]:
-    """regionready's own files that may sit beside a snapshot in its folder, and that a new
-    snapshot keeps: the remediation audit log, the debug log (``--debug``), and the
-    reports (with their record) of an ``evaluate``/``scan`` whose ``--out`` is the
-    snapshot folder."""
-    names = {AUDIT_LOG, DEBUG_LOG}
-    try:
-        from regionready import runner
-
-        names |= set(runner.report_names())
-        record = getattr(runner, "REPORTS_RECORD", None)
-        if isinstance(record, str):
-            names.add(record)
-    except Exception:  # a broken reporter plugin: its reports are not known to be ours
-        pass
-    return names
-
-
 def _carry_kept_files(real: Path, new: Path) -> None:
-    """The older folder's kept files (:func:`_kept_names`), into the new folder: hard links
-    (the same files, whatever happens to either folder), copies where links fail."""
+    """The older folder's kept files (:func:`snapshot_folder.kept_names`), into the new
+    folder: hard links (the same files, whatever happens to either folder), copies where
+    links fail."""
     if not real.is_dir():
         return
-    for name in sorted(_kept_names()):
+    for name in sorted(snapshot_folder.kept_names()):
         path = real / name
         try:
             if not stat.S_ISREG(os.lstat(path).st_mode):
@@ -422,7 +331,7 @@ def _swap(new: Path, real: Path) -> Path | None:
     if not os.path.lexists(real):
         os.rename(new, real)
         return None
-    if exchange_paths(new, real):
+    if atomic.exchange_paths(new, real):
         return new  # the older folder now has the new folder's name
     aside = real.parent / f".{real.name}.{_OLD}{os.urandom(4).hex()}"
     os.rename(real, aside)
@@ -435,34 +344,10 @@ def _swap(new: Path, real: Path) -> Path | None:
     return aside
 
 
-_RENAME_EXCHANGE = 2
-_AT_FDCWD = -100
-
-
-def exchange_paths(a: Path, b: Path) -> bool:
-    """Swap two paths in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where that
-    is not available (another OS or C library, an old kernel, a file system without it)."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (OSError, AttributeError):
-        return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p]
-    renameat2.argtypes += [ctypes.c_uint]
-    renameat2.restype = ctypes.c_int
-    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
-        return True
-    code = ctypes.get_errno()
-    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP):
-        return False
-    raise OSError(code, os.strerror(code), str(b))
-
-
 def _remove_unlisted(real: Path, accounts: set[str], listed: set[str]) -> None:
     """Everything in ``real`` but the ``listed`` files, the ``accounts``' folders and the
     kept files (check_replaceable allowed nothing but a snapshot's entries)."""
-    kept = _kept_names()
+    kept = snapshot_folder.kept_names()
     with os.scandir(real) as scan:
         entries = list(scan)
     for entry in entries:
@@ -500,20 +385,7 @@ def _sweep_leftovers(real: Path) -> None:
                 continue
             if os.path.lexists(Path(entry.path) / AUDIT_LOG):
                 continue
-            _check_snapshot_content(Path(entry.path), Path(entry.path), need_manifest=False)
+            snapshot_folder.check_content(Path(entry.path), Path(entry.path), need_manifest=False)
             shutil.rmtree(entry.path)
         except (OSError, SnapshotError):
             continue
-
-
-def _fsync_folder(path: Path) -> None:
-    """Make a folder's entries durable (where the OS and file system allow)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return
-    try:
-        with contextlib.suppress(OSError):
-            os.fsync(fd)
-    finally:
-        os.close(fd)

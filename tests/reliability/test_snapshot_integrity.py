@@ -251,7 +251,7 @@ def test_writing_twice_with_other_regions_leaves_only_the_second_runs_files(root
 def test_without_an_atomic_exchange_two_renames_still_replace_the_whole_folder(
     root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(snapshot_write, "exchange_paths", lambda a, b: False)
+    monkeypatch.setattr(atomic, "exchange_paths", lambda a, b: False)
     write(root, (STALE, TARGET), marker="2", global_file=False)
     assert sorted(snapshot.read_scan(root).documents) == [(ACCOUNT, TARGET), (ACCOUNT, STALE)]
     assert not (root / ACCOUNT / "global.json").exists()

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regionready import __version__, registry, snapshot, snapshot_write, topology
+from regionready import __version__, registry, snapshot, snapshot_folder, snapshot_write, topology
 from regionready.cli import options
 from regionready.cli.commands import iac
 from regionready.cli.parser import add_collect_options, add_rules_dir_option
@@ -76,7 +76,7 @@ def collect_snapshot(
             "--target T' for each pair"
         )
     # Before minutes of collection: a folder that cannot be replaced fails now.
-    snapshot_write.check_replaceable(out)
+    snapshot_folder.check_replaceable(out)
     services = options.services(args)
     for name in services:
         registry.collector(name)
