@@ -10,8 +10,9 @@ Items (AWS field names, as the APIs return them):
     Tags, CreatedDate, ... plus ``ReplicationStatus``: the primary's list of replicas
     ``[{Region, KmsKeyId, Status: InSync|Failed|InProgress, StatusMessage}]``, which
     ListSecrets does not return, read with DescribeSecret (``[]`` when the secret has no
-    replica). If DescribeSecret fails for a secret the error is recorded against
-    ``secret`` and that item has no ``ReplicationStatus``.
+    replica). If DescribeSecret fails for a secret the error is recorded against that
+    secret's ``ReplicationStatus`` and ``PrimaryRegion`` and the item has no
+    ``ReplicationStatus``: only the checks reading those of it are ERROR.
 
 GetSecretValue and BatchGetSecretValue are never called: the snapshot must not hold a
 secret value.
@@ -36,7 +37,11 @@ def _secret(clients: Clients, entry: dict[str, Any]) -> dict[str, Any]:
     if "ReplicationStatus" in item:
         return item
     described = clients.call(
-        "secretsmanager", "describe_secret", feeds=["secret"], SecretId=entry["ARN"]
+        "secretsmanager",
+        "describe_secret",
+        feeds=["secret.ReplicationStatus", "secret.PrimaryRegion"],
+        about={"secret": [str(entry["ARN"])]},
+        SecretId=entry["ARN"],
     )
     if described is None:
         return item

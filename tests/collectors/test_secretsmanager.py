@@ -177,7 +177,14 @@ def test_access_denied_on_describe_is_recorded(
     assert len(secrets) == 6  # every secret is still listed
     assert all("ReplicationStatus" not in s for s in secrets.values())
     assert {e.action for e in clients.errors} == {"secretsmanager:DescribeSecret"}
-    assert all(e.to_dict()["resource_types"] == ["secret"] for e in clients.errors)
+    # Each error names its own secret and the two fields DescribeSecret fills, so only
+    # the checks reading those of that secret are ERROR.
+    found = [e.to_dict() for e in clients.errors]
+    assert all(e["resource_types"] == ["secret"] for e in found)
+    assert all(e["fields"] == {"secret": ["PrimaryRegion", "ReplicationStatus"]} for e in found)
+    assert sorted(arn for e in found for arn in e["resources"]["secret"]) == sorted(
+        s["ARN"] for s in secrets.values() if "ReplicationStatus" not in s
+    )
 
 
 def test_access_denied_on_list_is_recorded(
