@@ -130,7 +130,8 @@ def _collect_task(
         resources=resources,
         api_calls=clients.api_calls,
         not_run=dict(clients.not_run),
-        unread=[e.to_dict() for e in clients.unread],
+        # In a fixed order, whichever thread skipped first: the same scan, the same file.
+        unread=sorted((e.to_dict() for e in clients.unread), key=lambda e: (e["api"], str(e))),
     )
     return data, list(clients.notes)
 
