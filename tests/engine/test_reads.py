@@ -12,6 +12,7 @@ import pytest
 
 from regionready.cli import main
 from regionready.collect.clients import parse_feeds
+from regionready.engine.data import failed_calls
 from regionready.engine.evaluation import evaluate
 from regionready.engine.reads import expression_paths, lookup_fields, rule_reads
 from regionready.engine.rules import load_rules
@@ -264,3 +265,22 @@ def test_a_call_not_made_for_a_scoped_collection_makes_its_readers_error() -> No
     assert _statuses(
         _rotation_scan([_key_error("GetKeyPolicy", "NotSelected")], "unread"), "KMS-004"
     ) == {"alias/app": "FAIL"}
+
+
+def test_why_data_is_missing_is_said_once_each() -> None:
+    def error(api: str, code: str, message: str = "") -> dict[str, Any]:
+        return {"api": api, "code": code, "message": message, "action": api}
+
+    errors = [
+        error("kms:GetKeyPolicy", "NotSelected"),
+        error("route53:*", "NotCollected", "route53 was not collected in eu-central-1"),
+        error("kms:ListGrants", "NotSelected"),
+        error("kms:DescribeKey", "AccessDenied"),
+        error("kms:GetKeyPolicy", "NotSelected"),
+    ]
+    assert failed_calls(errors) == (
+        "route53 was not collected in eu-central-1; "
+        "kms:DescribeKey failed with AccessDenied (needs kms:DescribeKey); "
+        "kms:GetKeyPolicy, kms:ListGrants were not called (the snapshot was collected for "
+        "selected checks only: collect without --only)"
+    )

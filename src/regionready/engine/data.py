@@ -20,6 +20,8 @@ from regionready.snapshot import GLOBAL, LOCAL, NOT_SELECTED, CollectionError, S
 
 #: The engine's own collector: GEN-005 judges what the collectors could not read.
 META_COLLECTOR = "regionready"
+#: The code of data absent from the snapshot (its collector was not run there).
+NOT_COLLECTED = "NotCollected"
 
 
 @dataclass
@@ -59,15 +61,24 @@ def missing(collector: str, rtype: str, code: str, message: str) -> dict[str, An
 
 
 def failed_calls(errors: list[dict[str, Any]]) -> str:
-    """What failed and the permission it needs, once per distinct call (or that it was
-    not made: the snapshot was collected for other checks)."""
-    parts = [
-        f"{e['api']} was not called (the snapshot was collected for selected checks only: "
-        "collect without --only)"
-        if e["code"] == NOT_SELECTED
-        else f"{e['api']} failed with {e['code']} (needs {e['action']})"
-        for e in errors
-    ]
+    """Why data is missing, once each: a call that failed and the permission it needs;
+    data that was not collected at all; the calls a scoped collection did not make,
+    named together."""
+    parts: list[str] = []
+    not_called: list[str] = []
+    for e in errors:
+        if e["code"] == NOT_SELECTED:
+            not_called.append(e["api"])
+        elif e["code"] == NOT_COLLECTED:
+            parts.append(e["message"])  # "route53 was not collected in eu-central-1"
+        else:
+            parts.append(f"{e['api']} failed with {e['code']} (needs {e['action']})")
+    if not_called:
+        apis = list(dict.fromkeys(not_called))
+        parts.append(
+            f"{', '.join(apis)} {'was' if len(apis) == 1 else 'were'} not called (the "
+            "snapshot was collected for selected checks only: collect without --only)"
+        )
     return "; ".join(dict.fromkeys(parts))
 
 
@@ -146,7 +157,7 @@ class SnapshotData:
         svc = self._service_doc(account, region, collector)
         if svc is None:
             message = f"{collector} was not collected in {region}"
-            return Dataset([], "", [missing(collector, rtype, "NotCollected", message)])
+            return Dataset([], "", [missing(collector, rtype, NOT_COLLECTED, message)])
         errors: list[dict[str, Any]] = []
         incomplete: dict[str, list[dict[str, Any]]] = {}
         for error in [*svc["errors"], *svc.get("unread", ())]:
@@ -161,7 +172,7 @@ class SnapshotData:
         items = svc["resources"].get(rtype)
         if items is None and not errors:
             message = f"{resource} is not in the snapshot"
-            errors = [missing(collector, rtype, "NotCollected", message)]
+            errors = [missing(collector, rtype, NOT_COLLECTED, message)]
         id_field = svc["id_fields"].get(rtype, "")
         try:
             limits.check_items(len(items or []), resource)
@@ -238,7 +249,7 @@ class SnapshotData:
             if ds.incomplete:  # which looked-up item an item reaches is not known ahead
                 ds = Dataset([], "", ds.item_errors())
             if not ds.ok:
-                not_run = all(e.get("code") == "NotCollected" for e in ds.errors)
+                not_run = all(e.get("code") == NOT_COLLECTED for e in ds.errors)
                 if spec.get("optional") and not_run:
                     indexes[name] = {}  # a collector that was not run: nothing to look up
                     continue
