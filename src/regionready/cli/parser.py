@@ -159,15 +159,18 @@ def add_rules_dir_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_only_option(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``--only IDS``: the rule ids a command is limited to."""
+    parser.add_argument(
+        "--only", type=options.csv_list, default=None, metavar="IDS", help=help_text
+    )
+
+
 def add_rule_options(parser: argparse.ArgumentParser) -> None:
     """``--rules``, ``--only`` and ``--param``: :func:`options.selected_rules`."""
     add_rules_dir_option(parser)
-    parser.add_argument(
-        "--only",
-        type=options.csv_list,
-        default=None,
-        metavar="IDS",
-        help="only these rule ids (comma list); scan then collects only what they read",
+    add_only_option(
+        parser, "only these rule ids (comma list); scan then collects only what they read"
     )
     parser.add_argument(
         "--param",

@@ -321,14 +321,7 @@ def rule_reads(rule: Rule) -> RuleReads:
 
 def _all_texts(rule: Rule) -> list[str]:
     """Every expression of ``rule`` that can call ``lookup``."""
-    conditions = [
-        *rule.where,
-        *rule.target_where,
-        *rule.fail_when,
-        *rule.compare,
-        *(cond for conditions, _ in rule.escalate for cond in conditions),
-        *(cond for entry in rule.quotas for cond in quota_where(entry)),
-    ]
+    conditions = [cond for _, conditions in rule.condition_lists() for cond in conditions]
     single = [rule.pair_by, rule.location, rule.resource_name, rule.usage, rule.adds]
     single += [edge.via for edge in rule.edges.values()]
     single += [entry.get(key) for entry in rule.quotas for key in ("usage", "adds", "pair_by")]

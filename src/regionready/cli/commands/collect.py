@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from regionready import __version__, registry, snapshot, snapshot_folder, snapshot_write, topology
 from regionready.cli import options
 from regionready.cli.commands import iac
-from regionready.cli.parser import add_collect_options, add_rules_dir_option
+from regionready.cli.parser import add_collect_options, add_only_option, add_rules_dir_option
 from regionready.collect import accounts
 from regionready.errors import EXIT_OK, UsageError
 from regionready.topology import Pair
@@ -34,13 +34,10 @@ DEFAULT_OUT = Path("regionready-scan")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_collect_options(parser)
     add_rules_dir_option(parser)
-    parser.add_argument(
-        "--only",
-        type=options.csv_list,
-        default=None,
-        metavar="IDS",
-        help="collect only what these rule ids read (comma list); other checks evaluated "
-        "on the snapshot later are ERROR where they need what was not read",
+    add_only_option(
+        parser,
+        "collect only what these rule ids read (comma list); other checks evaluated on "
+        "the snapshot later are ERROR where they need what was not read",
     )
     parser.add_argument(
         "--out", type=Path, default=None, help=f"snapshot directory (default: {DEFAULT_OUT})"
