@@ -359,3 +359,41 @@ def test_kms_list_paging(session: boto3.Session) -> None:
     sizes = [len(page["Aliases"]) for page in aliases]
     assert all(size <= 5 for size in sizes) and len(sizes) > 1
     assert sum(sizes) == len(us.list_aliases()["Aliases"])
+
+
+def test_joined_hooks_keep_botocore_order_and_answers() -> None:
+    from regionready.demo.moto_gaps._joined import joined
+
+    called: list[str] = []
+
+    def hook(name: str, answer: Any = None) -> Any:
+        def run(**_: Any) -> Any:
+            called.append(name)
+            return answer
+
+        run.__name__ = name
+        return run
+
+    specs = joined(
+        [
+            ("before-call.kms", hook("service", "late")),
+            ("before-call.kms.ListKeys", hook("exact", "first")),
+            ("before-call.kms.ListKeys", hook("never", "x")),
+            ("after-call.kms", hook("after-service")),
+            ("after-call.kms.ListKeys", hook("after-exact", "ignored")),
+        ]
+    )
+    assert [event for event, _, _ in specs] == ["before-call.kms", "after-call.kms"]
+    (_, before, _), (_, after, _) = specs
+    # before-call: the exact name's hooks first, and the first answer is the response.
+    assert before(event_name="before-call.kms.ListKeys") == "first"
+    assert called == ["exact"]
+    called.clear()
+    assert before(event_name="before-call.kms.ListAliases") == "late"
+    assert called == ["service"]
+    called.clear()
+    # Other events: every hook runs (an after-call hook edits the parsed answer).
+    after(event_name="after-call.kms.ListKeys")
+    assert called == ["after-exact", "after-service"]
+    with pytest.raises(ValueError, match="names no service"):
+        joined([("after-call", hook("bare"))])

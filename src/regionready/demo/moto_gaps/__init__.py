@@ -93,6 +93,7 @@ from typing import Any
 
 from regionready.demo.moto_gaps import _serial
 from regionready.demo.moto_gaps._common import Handler
+from regionready.demo.moto_gaps._joined import joined
 from regionready.demo.moto_gaps._keys import shared_keys
 from regionready.demo.moto_gaps.acm import ACM_DEFAULT_KEY_TYPES, approve_email_validation
 from regionready.demo.moto_gaps.kms import aws_managed_key
@@ -136,30 +137,28 @@ def _emitter(target: Any) -> Any:
     return events
 
 
-def _unique_id(event: str, handler: Handler) -> str:
-    return f"regionready.moto_gaps:{event}:{handler.__name__}"
-
-
 def install(target: Any, handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> Any:
     """Register the hooks on ``target`` (boto3/botocore Session, client or event emitter).
 
-    Idempotent (each hook has a unique id). Clients made from a session *afterwards* get
-    the hooks; install on a client directly to correct one that already exists. Returns
-    ``target`` so ``session = install(boto3.Session())`` reads naturally. Also makes
-    in-process moto answer one request at a time, process-wide (see ``_serial``).
+    Idempotent (each joined hook has a unique id). Clients made from a session
+    *afterwards* get the hooks; install on a client directly to correct one that already
+    exists. Returns ``target`` so ``session = install(boto3.Session())`` reads naturally.
+    Also makes in-process moto answer one request at a time, process-wide (see
+    ``_serial``). The hooks are registered joined, one per event kind and service (see
+    ``_joined``).
     """
     _serial.serialise()
     events = _emitter(target)
-    for event, handler in handlers:
-        events.register(event, handler, unique_id=_unique_id(event, handler))
+    for event, handler, unique_id in joined(handlers):
+        events.register(event, handler, unique_id=unique_id)
     return target
 
 
 def uninstall(target: Any, handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> None:
     """Remove the hooks that :func:`install` registered on ``target``."""
     events = _emitter(target)
-    for event, handler in handlers:
-        events.unregister(event, handler, unique_id=_unique_id(event, handler))
+    for event, handler, unique_id in joined(handlers):
+        events.unregister(event, handler, unique_id=unique_id)
 
 
 @contextmanager
@@ -174,7 +173,7 @@ def everywhere(handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> Iterator[N
     from botocore import handlers as builtin
 
     _serial.serialise()
-    added = list(handlers)
+    added = [(event, handler) for event, handler, _ in joined(handlers)]
     builtin.BUILTIN_HANDLERS.extend(added)
     try:
         yield
