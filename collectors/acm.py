@@ -12,9 +12,14 @@ Items (AWS field names, as the APIs return them):
     from the Resource Groups Tagging API (GetResources, ``acm:certificate``, 100 a page;
     a tag without a value comes as ``Value: ""``); if that API is denied, from
     ListTagsForCertificate per certificate, as before (a note says so, not an error).
-    If DescribeCertificate fails for one certificate the error is recorded and its
-    ListCertificates summary stands in, so the inventory stays complete; if only the
-    tags fail, ``Tags`` is absent.
+    ListCertificates' summary already gives ``SUMMARY_FIELDS`` as DescribeCertificate
+    does (DomainName, Status, Type, KeyAlgorithm, NotBefore, NotAfter, ...): a
+    certificate whose description is not read keeps those, and only the fields
+    DescribeCertificate alone gives are missing. That is when DescribeCertificate fails
+    for it (the error is recorded against that certificate and those fields, so the
+    inventory stays complete), or when the selected checks read none of those fields
+    (``scan --only ACM-003`` makes one call per Region, not one per certificate). If
+    only the tags fail, ``Tags`` is absent.
 
 ``private_ca`` (id ``Arn``)
     Each ListCertificateAuthorities entry as returned: Arn, Type (ROOT, SUBORDINATE),
@@ -64,6 +69,50 @@ PERMISSION_RESOURCES: dict[str, str | tuple[str, ...]] = {}
 TAG_TYPE = "acm:certificate"  # its Resource Groups Tagging API resource type
 TAGS_FEED = ["certificate.Tags"]
 
+#: Fields of a certificate that ListCertificates' CertificateSummary gives under the same
+#: name and in the same shape as DescribeCertificate's CertificateDetail (its other
+#: fields, SubjectAlternativeNameSummaries, InUse, KeyUsages as bare names, ..., differ
+#: from the detail's and are not kept).
+SUMMARY_FIELDS = (
+    "CertificateArn",
+    "DomainName",
+    "Status",
+    "Type",
+    "KeyAlgorithm",
+    "RenewalEligibility",
+    "NotBefore",
+    "NotAfter",
+    "CreatedAt",
+    "IssuedAt",
+    "ImportedAt",
+    "RevokedAt",
+    "ManagedBy",
+    "CertificateKeyPairOrigin",
+    "CertificateUsage",
+    "RootHierarchyType",
+)
+#: The fields of CertificateDetail that only DescribeCertificate gives.
+DETAIL_FIELDS = (
+    "SubjectAlternativeNames",
+    "DomainValidationOptions",
+    "Serial",
+    "Subject",
+    "Issuer",
+    "RevocationReason",
+    "SignatureAlgorithm",
+    "InUseBy",
+    "FailureReason",
+    "RenewalSummary",
+    "KeyUsages",
+    "ExtendedKeyUsages",
+    "CertificateAuthorityArn",
+    "Options",
+    "UpdateSummary",
+    "AcmeEndpointArn",
+    "AcmeAccountId",
+)
+DESCRIBE_FEEDS = [f"certificate.{name}" for name in DETAIL_FIELDS]
+
 # Every ACM key algorithm: without them ListCertificates hides RSA_3072/4096 and EC keys.
 KEY_TYPES = (
     "RSA_1024",
@@ -94,9 +143,16 @@ def _certificates(clients: Clients) -> list[dict[str, Any]]:
 def _certificate(clients: Clients, summary: dict[str, Any]) -> dict[str, Any]:
     arn = summary["CertificateArn"]
     described = clients.call(
-        "acm", "describe_certificate", feeds=["certificate"], CertificateArn=arn
+        "acm",
+        "describe_certificate",
+        feeds=DESCRIBE_FEEDS,
+        about={"certificate": [arn]},
+        CertificateArn=arn,
     )
-    item = dict(described["Certificate"]) if described else dict(summary)
+    if described:
+        item = dict(described["Certificate"])
+    else:
+        item = {name: summary[name] for name in SUMMARY_FIELDS if name in summary}
     tagged = clients.resource_tags(TAG_TYPE, TAGS_FEED)
     if tagged is not None:
         item["Tags"] = [dict(tag) for tag in tagged.get(arn, [])]

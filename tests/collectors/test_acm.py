@@ -218,8 +218,47 @@ def test_describe_failure_is_recorded_and_the_certificate_kept(
     assert error.action == "acm:DescribeCertificate"
     assert error.code == "AccessDeniedException"
     assert error.resource_types == ["certificate"]
-    assert certs[seeded["ec256"]]["KeyAlgorithm"] == "EC_prime256v1"  # the list summary
+    # Only that certificate, and only what DescribeCertificate alone gives, is missing.
+    assert error.to_dict()["resources"] == {"certificate": [seeded["ec256"]]}
+    assert error.to_dict()["fields"] == {"certificate": sorted(acm.DETAIL_FIELDS)}
+    kept = certs[seeded["ec256"]]
+    assert kept["KeyAlgorithm"] == "EC_prime256v1"  # the list summary
+    assert {"DomainName", "NotAfter", "Status", "Type"} <= set(kept)
+    assert set(kept) - {"Tags"} <= set(acm.SUMMARY_FIELDS)  # no summary-only shapes
     assert len(certs) == 6
+
+
+def test_summary_and_detail_fields_follow_the_api_model() -> None:
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("acm")
+    summary = model.shape_for("CertificateSummary").members
+    detail = model.shape_for("CertificateDetail").members
+    same = {name for name in detail if name in summary and summary[name].name == detail[name].name}
+    assert set(acm.SUMMARY_FIELDS) == same
+    assert set(acm.DETAIL_FIELDS) == set(detail) - same
+
+
+def test_checks_reading_only_summary_fields_skip_describe_certificate(
+    make_clients: Any, seeded: dict[str, str]
+) -> None:
+    full = make_clients(REGION, "acm")
+    described = _by_arn(acm.collect(full, REGION))
+    scoped = make_clients(REGION, "acm")
+    scoped.wanted = {"certificate": frozenset({"DomainName", "NotAfter", "Type"})}
+    listed = _by_arn(acm.collect(scoped, REGION))
+
+    assert scoped.api_calls == 1  # ListCertificates (neither tags nor CAs are read)
+    assert "acm:DescribeCertificate" in {e.api for e in scoped.unread}
+    for arn, cert in described.items():
+        assert {k: listed[arn].get(k) for k in ("DomainName", "NotAfter", "Type")} == {
+            k: cert.get(k) for k in ("DomainName", "NotAfter", "Type")
+        }
+    # A check that reads a detail field still has every certificate described.
+    wider = make_clients(REGION, "acm")
+    wider.wanted = {"certificate": frozenset({"NotAfter", "InUseBy"})}
+    untagged = {arn: {k: v for k, v in c.items() if k != "Tags"} for arn, c in described.items()}
+    assert _by_arn(acm.collect(wider, REGION)) == untagged  # tags are not read
 
 
 def test_private_ca_failure_feeds_the_cas_and_their_crl_buckets_only(

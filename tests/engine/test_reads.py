@@ -284,3 +284,75 @@ def test_why_data_is_missing_is_said_once_each() -> None:
         "kms:GetKeyPolicy, kms:ListGrants were not called (the snapshot was collected for "
         "selected checks only: collect without --only)"
     )
+
+
+def test_a_parity_rule_reads_each_side_for_itself() -> None:
+    sm = rule_reads(RULES["SM-001"])
+    # The target's secrets are only joined by name (and looked up by it).
+    assert sm.fields("secretsmanager.secret", "target") == frozenset({"Name"})
+    assert {"Name", "OwningService", "PrimaryRegion", "ReplicationStatus"} <= (
+        sm.fields("secretsmanager.secret", "source") or frozenset({"*"})
+    )
+    kms = rule_reads(RULES["KMS-002"])
+    target = kms.fields("kms.key", "target") or frozenset({"*"})
+    assert {"KeyId", "MultiRegionConfiguration"} <= target
+    assert "KeyState" not in target  # ``where`` filters the source's keys only
+    assert "KeyState" in (kms.fields("kms.key", "source") or frozenset())
+    # Without a side, or for a rule of another kind: everything the rule reads.
+    assert kms.fields("kms.key") == kms.resources["kms.key"]
+    assert rule_reads(RULES["KMS-001"]).fields("kms.alias", "target") == frozenset(
+        {"AliasName", "Key"}
+    )
+
+
+def _replica_scan(error_fields: list[str], side: str = "target") -> Scan:
+    """A multi-Region primary key in the source and its replica in the target (KMS-002
+    PASS), the key's data on ``side`` left incomplete in ``error_fields``."""
+
+    def key(kind: str, region: str) -> dict[str, Any]:
+        return {
+            **_key("mrk-1"),
+            "MultiRegion": True,
+            "MultiRegionConfiguration": {"MultiRegionKeyType": kind},
+            "Arn": f"arn:aws:kms:{region}:{ACCOUNT}:key/mrk-1",
+        }
+
+    error = {
+        "api": "kms:DescribeKey",
+        "code": "AccessDenied",
+        "message": "",
+        "action": "kms:DescribeKey",
+        "resource_types": ["key"],
+        "fields": {"key": error_fields},
+        "resources": {"key": ["mrk-1"]},
+    }
+    errors = [error] if error_fields else []
+    return _kms_scan(
+        _kms([], [key("PRIMARY", SOURCE)], errors if side == "source" else []),
+        _kms([], [key("REPLICA", TARGET)], errors if side == "target" else []),
+    )
+
+
+def test_a_target_item_is_judged_when_only_fields_its_side_does_not_read_are_missing() -> None:
+    assert _statuses(_replica_scan([]), "KMS-002") == {"mrk-1": "PASS"}
+    # KeyState filters the source's keys: a replica without it is still a twin.
+    assert _statuses(_replica_scan(["KeyState"]), "KMS-002") == {"mrk-1": "PASS"}
+    # Its multi-Region type is what the target filter reads: it could be any key's twin.
+    missing = _statuses(_replica_scan(["MultiRegionConfiguration"]), "KMS-002")
+    assert set(missing.values()) == {"ERROR"}
+
+
+def test_gen_005_names_a_parity_rule_only_where_it_reads_what_is_missing() -> None:
+    def unevaluated(scan: Scan) -> dict[str, str]:
+        results = evaluate(scan, [RULES["KMS-002"], RULES["GEN-005"]], now=NOW)
+        return {
+            r.region: r.message
+            for r in results
+            if r.rule_id == "GEN-005" and r.status.value == "FAIL"
+        }
+
+    # KeyState filters the source's keys: missing there, KMS-002 is left unevaluated ...
+    assert "KMS-002" in unevaluated(_replica_scan(["KeyState"], "source"))[SOURCE]
+    # ... missing on the target's keys, it is not.
+    assert "KMS-002" not in unevaluated(_replica_scan(["KeyState"], "target"))[TARGET]
+    assert "KMS-002" in unevaluated(_replica_scan(["MultiRegionConfiguration"]))[TARGET]

@@ -86,24 +86,36 @@ def reads_of(rules: Iterable[Rule]) -> dict[str, Reads]:
         reads = rule_reads(rule)
         own = {*rule.resources, *(entry.get("resource") or rule.resource for entry in rule.quotas)}
         for resource, fields in reads.resources.items():
-            where = set(roles) if resource in own else set()
-            for spec in rule.lookups.values():
-                if spec["resource"] == resource:
-                    where |= _lookup_roles(rule, spec)
-            add(where or BOTH, resource, fields)
+            looked_up = [
+                (name, spec) for name, spec in rule.lookups.items() if spec["resource"] == resource
+            ]
+            if resource in own:
+                for role in roles:
+                    add([role], resource, reads.fields(resource, role))
+            for name, spec in looked_up:
+                add(_lookup_roles(rule, spec), resource, reads.lookups.get(name))
+            if resource not in own and not looked_up:
+                add(BOTH, resource, fields)
         if any(entry.get("quota_code") for entry in rule.quotas):
             add(roles, QUOTAS, QUOTA_FIELDS)  # the applied value, else the default
-        names = [rule.resource_name] if rule.resource_name else []
-        names += [edge.via for edge in rule.edges.values()]
-        if names:
-            for resource in rule.resources:
-                add(roles, resource, expression_fields(names, rule.params))
+        for resource in rule.resources:
+            if rule.resource_name:  # results name the items of both sides
+                add(roles, resource, expression_fields([rule.resource_name], rule.params))
+            for edge in rule.edges.values():
+                add(_item_roles(rule), resource, expression_fields([edge.via], rule.params))
         for dep, edge in rule.edges.items():
             other = by_id.get(dep)
             if edge.to and other is not None:
                 for resource in other.resources:
-                    add(_roles(other), resource, expression_fields([edge.to], other.params))
+                    fields = expression_fields([edge.to], other.params)
+                    add(_item_roles(other), resource, fields)
     return found
+
+
+def _item_roles(rule: Rule) -> frozenset[str]:
+    """Where the item a result is about lies (a dependency edge reads it): a parity
+    result's is its source item."""
+    return frozenset({SOURCE}) if rule.kind == "parity" else _roles(rule)
 
 
 def _services(reads: Reads) -> ServiceScope:

@@ -136,17 +136,21 @@ class SnapshotData:
         region: str,
         rule: Rule,
         resource: str | None = None,
-        pair_regions: Collection[str] | None = None,
+        pair_regions: tuple[str, str] | None = None,
         judged: Collection[str] | None = None,
+        side: str | None = None,
     ) -> Dataset:
         """The items of the rule's resource type (or of ``resource``) in ``region``
         (GEN-005's: of ``pair_regions``, the Regions of the pair being judged, and
-        ``judged``: the ids of the rules judged in that pair)."""
+        ``judged``: the ids of the rules judged in that pair). ``side`` (``source``,
+        ``target``): a parity rule's items on that side of the pair, incomplete only
+        where that side's reads are."""
         if rule.collector == META_COLLECTOR:
             return self.collection(account, pair_regions, judged)
         name = resource or rule.resource
         collector, rtype = name.split(".", 1)
-        return self.dataset_for(account, region, collector, rtype, self.reads(rule).fields(name))
+        fields = self.reads(rule).fields(name, side)
+        return self.dataset_for(account, region, collector, rtype, fields)
 
     def dataset_for(
         self, account: str, region: str, collector: str, rtype: str, fields: Fields = None
@@ -185,19 +189,25 @@ class SnapshotData:
     def collection(
         self,
         account: str,
-        regions: Collection[str] | None = None,
+        regions: tuple[str, str] | None = None,
         judged: Collection[str] | None = None,
     ) -> Dataset:
         """GEN-005's items: one per service collected in each Region (of ``regions``, a
-        pair's two, when given; global and local data always), with what it could not
-        read and the rules left without their data: those ``judged`` in the pair (by
-        default every rule whose collector ran)."""
-        needed_by: dict[str, list[tuple[str, Fields]]] = {}
+        pair's source and target, when given; global and local data always), with what
+        it could not read and the rules left without their data: those ``judged`` in
+        the pair (by default every rule whose collector ran) that read it on that side."""
+        # Per side of the pair (None: Regions of neither, global and local data), per
+        # resource, the rules that read it there and what they read.
+        needed_by: dict[str | None, dict[str, list[tuple[str, Fields]]]] = {}
         for rule in self.rules:
             if not self.collected(rule) or (judged is not None and rule.id not in judged):
                 continue  # not judged in this scan, so not left unjudged either
-            for resource, read in self.reads(rule).resources.items():
-                needed_by.setdefault(resource, []).append((rule.id, read))
+            reads = self.reads(rule)
+            for side in ("source", "target", None):
+                for resource in reads.resources:
+                    readers = needed_by.setdefault(side, {}).setdefault(resource, [])
+                    readers.append((rule.id, reads.fields(resource, side)))
+        sides = dict(zip(regions or (), ("source", "target"), strict=False))
         items = []
         # By key first: only this account's documents are read (accountstore).
         documents = [
@@ -208,13 +218,14 @@ class SnapshotData:
         if self.scan.local:
             documents.append((LOCAL, self.scan.local))
         for region, doc in documents:
+            needed = needed_by.get(sides.get(region), {})
             for name, svc in sorted(doc["services"].items()):
                 blocked = sorted(
                     {
                         rid
                         for err in svc["errors"]
                         for rtype in err["resource_types"]
-                        for rid, read in needed_by.get(f"{name}.{rtype}", [])
+                        for rid, read in needed.get(f"{name}.{rtype}", [])
                         if reads_missing(err, rtype, read)
                     }
                 )

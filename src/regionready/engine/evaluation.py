@@ -21,7 +21,7 @@ from typing import Any
 from regionready import topology
 from regionready.engine.collision import collision
 from regionready.engine.conditions import Clock, Context, EvaluationError, Evaluator
-from regionready.engine.data import META_COLLECTOR, SnapshotData, unique
+from regionready.engine.data import META_COLLECTOR, Dataset, SnapshotData, unique
 from regionready.engine.parity import parity
 from regionready.engine.quota import quota
 from regionready.engine.results import (
@@ -113,7 +113,7 @@ class Engine:
         resource = result.resource_type if result.resource_type in rule.resources else None
         key = (rule.id, result.account, region, resource)
         if key not in self._items:
-            ds = self.data.dataset(result.account, region, rule, resource)
+            ds = self.data.dataset(result.account, region, rule, resource, side="source")
             self._items[key] = {ds.id_of(item): item for item in ds.items}
         item = self._items[key].get(item_id)
         if item is None:
@@ -131,17 +131,8 @@ class Engine:
             region = context.target_region if rule.scope != "source" else context.source_region
             indexes, missing = self.data.lookups(Evaluator(rule, context), region)
             if missing is not None:
-                # Name the rule's own missing data too (of every resource type it judges
-                # whose collector ran), not only the lookup's.
-                owns = (
-                    [
-                        self.data.dataset(context.account, region, rule, resource)
-                        for resource in rule.resources
-                        if resource == rule.resource or self.data.collected(rule, resource)
-                    ]
-                    if rule.collector != META_COLLECTOR
-                    else []
-                )
+                # Name the rule's own missing data too, not only the lookup's.
+                owns = self._own_datasets(rule, context, region)
                 mine = unique([e for own in owns for e in (*own.errors, *own.item_errors())])
                 errors = [*mine, *[e for e in missing.errors if e not in mine]]
                 return [error(rule, context, region, errors)]
@@ -161,6 +152,23 @@ class Engine:
                 if self.data.collected(rule, resource):
                     results.extend(self._readiness(ev, region, resource))
         return results
+
+    def _own_datasets(self, rule: Rule, context: Context, region: str) -> list[Dataset]:
+        """The rule's own data where it reads it (a parity rule: on each side of the
+        pair, else in ``region``), of every resource type it judges whose collector ran."""
+        if rule.collector == META_COLLECTOR:
+            return []
+        places: list[tuple[str, str | None]] = (
+            [(context.source_region, "source"), (context.target_region, "target")]
+            if rule.kind == "parity"
+            else [(region, None)]
+        )
+        return [
+            self.data.dataset(context.account, where, rule, resource, side=side)
+            for where, side in places
+            for resource in rule.resources
+            if resource == rule.resource or self.data.collected(rule, resource)
+        ]
 
     @staticmethod
     def _regions(rule: Rule, context: Context) -> list[str]:

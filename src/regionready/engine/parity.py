@@ -58,8 +58,8 @@ def parity(data: SnapshotData, ev: Evaluator) -> list[Result]:
     item whose data (or whose counterparts' data) the rule cannot read."""
     rule, context = ev.rule, ev.context
     source_region, target_region = context.source_region, context.target_region
-    src = data.dataset(context.account, source_region, rule)
-    tgt = data.dataset(context.account, target_region, rule)
+    src = data.dataset(context.account, source_region, rule, side="source")
+    tgt = data.dataset(context.account, target_region, rule, side="target")
     if not src.ok or not tgt.ok:
         return [error(rule, context, target_region, (src if not src.ok else tgt).errors)]
     assert rule.pair_by is not None

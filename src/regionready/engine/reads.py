@@ -7,7 +7,9 @@ expression of the rule (conditions, join keys, messages, locations, quota expres
 is parsed with the jmespath library's own parser, and the fields read from the item at
 the root of the expression are collected. ``Tags[?Key == 'x'].Value`` reads ``Tags``;
 ``Key.KeyState`` reads ``Key``; ``source.Policy`` in a parity rule reads ``Policy`` of
-the source item.
+the source item. A parity rule's reads are also kept per side of the pair: its ``where``
+and ``source.`` expressions read the source's items, its ``target_where`` and
+``target.`` expressions the target's, its join key both (``RuleReads.sides``).
 
 An expression that hands the whole item to a function (``sts_event_info(@)``, or
 ``source`` in a parity rule) reads every field, unless the function's module declares
@@ -223,8 +225,15 @@ class RuleReads:
 
     resources: dict[str, Fields] = field(default_factory=dict)
     lookups: dict[str, Fields] = field(default_factory=dict)
+    #: A parity rule's own resources per side of the pair (``source``, ``target``): the
+    #: fields it reads from that side's items. Empty for other kinds of rule.
+    sides: dict[str, dict[str, Fields]] = field(default_factory=dict)
 
-    def fields(self, resource: str) -> Fields:
+    def fields(self, resource: str, side: str | None = None) -> Fields:
+        """The fields read of ``resource``; with ``side``, of a parity rule's items on
+        that side of the pair (the lookups' fields aside: they are read on their own)."""
+        if side is not None and side in self.sides:
+            return self.sides[side].get(resource, frozenset())
         return self.resources.get(resource, frozenset())
 
     def to_dict(self) -> dict[str, list[str] | str]:
@@ -264,15 +273,12 @@ def rule_reads(rule: Rule) -> RuleReads:
         return found
 
     escalations = [cond for conditions, _ in rule.escalate for cond in conditions]
-    # Expressions on the item itself: applicability, join key, the target filter.
-    direct = paths(
-        [
-            *_condition_texts(rule.where),
-            *_condition_texts(rule.target_where),
-            *([rule.pair_by] if rule.pair_by else []),
-            *([rule.location] if rule.location else []),
-        ]
-    )
+    # Expressions on the item itself: the join key and location (either side), the
+    # applicability (the source's, or the item's) and the target filter.
+    either = [text for text in (rule.pair_by, rule.location) if text]
+    on_source = paths([*_condition_texts(rule.where), *either])
+    on_target = paths([*_condition_texts(rule.target_where), *either])
+    direct = on_source | on_target
     # Expressions on what the rule judges: the item (readiness) or the pair (parity).
     judged = paths(
         [
@@ -284,11 +290,19 @@ def rule_reads(rule: Rule) -> RuleReads:
         ]
     )
     resources: dict[str, Fields] = {}
-    if rule.kind in ("parity", "collision"):
-        # A collision rule's counterpart is ``other`` (the same resource type elsewhere).
-        counterpart = "target" if rule.kind == "parity" else "other"
+    sides: dict[str, dict[str, Fields]] = {}
+    if rule.kind == "parity":
+        source = _union(_fields(on_source), _fields(judged, "source"))
+        target = _union(_fields(on_target), _fields(judged, "target"))
+        sides = {
+            "source": dict.fromkeys(rule.resources, source),
+            "target": dict.fromkeys(rule.resources, target),
+        }
+        fields = _union(source, target)
+    elif rule.kind == "collision":
+        # The counterpart is ``other``: the same resource type in another source Region.
         fields = _union(
-            _fields(direct), _union(_fields(judged, "source"), _fields(judged, counterpart))
+            _fields(direct), _union(_fields(judged, "source"), _fields(judged, "other"))
         )
     else:
         fields = _union(_fields(direct), _fields(judged))
@@ -316,7 +330,7 @@ def rule_reads(rule: Rule) -> RuleReads:
         resources[spec["resource"]] = _union(
             resources.get(spec["resource"], frozenset()), lookups[name]
         )
-    return RuleReads(resources, lookups)
+    return RuleReads(resources, lookups, sides)
 
 
 def _all_texts(rule: Rule) -> list[str]:

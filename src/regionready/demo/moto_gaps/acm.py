@@ -148,8 +148,7 @@ def _acm_list(parsed: Any, context: dict[str, Any], **_: Any) -> None:
             asked = _requested.get(str(summary.get("CertificateArn")))
             if asked:
                 summary["KeyAlgorithm"] = asked["KeyAlgorithm"]
-                if asked.get("Pending"):
-                    summary["Status"] = "PENDING_VALIDATION"
+                _pending(summary, asked)  # not issued: no validity dates either
     wanted = (request.get("Includes") or {}).get("keyTypes") or ACM_DEFAULT_KEY_TYPES
     parsed["CertificateSummaryList"] = [s for s in summaries if s.get("KeyAlgorithm") in wanted]
     page_answer(
