@@ -53,11 +53,15 @@ def known_regions() -> frozenset[str]:
     """Every Region code of every partition in the installed botocore's data: the
     endpoints data (what ``Session.get_available_regions`` reads) and the partitions
     data (the endpoint rule sets'), which can list a Region the other does not yet.
-    Pseudo-Regions such as ``aws-global`` are left out."""
+    Pseudo-Regions such as ``aws-global`` are left out. The files are read through the
+    run's one data loader, so the collection that follows does not parse them again."""
     import botocore.session
 
+    from regionready.collect import botocore_data
+
     session = botocore.session.get_session()
-    loader = session.get_component("data_loader")
+    loader = botocore_data.shared_loader()
+    session.register_component("data_loader", loader)
     codes: set[str] = set()
     for name in ("endpoints", "partitions"):
         try:

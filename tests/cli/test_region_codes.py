@@ -107,6 +107,36 @@ def _one_error_line(code: int, err: str) -> str:
     return lines[0]
 
 
+def test_the_endpoints_data_is_parsed_once_for_the_codes_and_the_collection(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import boto3
+    import botocore.loaders
+    import botocore.session
+
+    from regionready.collect import botocore_data
+
+    parsed: list[str] = []
+    load_file = botocore.loaders.JSONFileLoader.load_file
+
+    def counted(self: object, file_path: str) -> object:
+        if file_path.endswith(("endpoints", "endpoints.json")):
+            parsed.append(file_path)
+        return load_file(self, file_path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(botocore.loaders.JSONFileLoader, "load_file", counted)
+    monkeypatch.setattr(botocore_data, "_LOADER", [])  # a run that has read nothing yet
+    region_codes.known_regions.cache_clear()
+    try:
+        assert "eu-central-1" in region_codes.known_regions()
+        core = botocore.session.get_session()
+        core.register_component("data_loader", botocore_data.shared_loader())
+        boto3.Session(botocore_session=core).client("sts", region_name="eu-central-1")
+    finally:
+        region_codes.known_regions.cache_clear()
+    assert len(parsed) == 1, parsed
+
+
 @pytest.mark.parametrize("command", ["scan", "collect"])
 @pytest.mark.parametrize("flag", ["--source", "--target"])
 def test_a_typo_is_named_before_credentials_and_files(
