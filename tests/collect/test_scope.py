@@ -17,6 +17,7 @@ from regionready import registry, snapshot, snapshot_write
 from regionready.cli import main
 from regionready.collect import driver, scope, sessions
 from regionready.collect.clients import Clients
+from regionready.engine.data import META_COLLECTOR as META
 from regionready.engine.evaluation import evaluate
 from regionready.engine.rules import Rule, load_rules
 from regionready.model import Result
@@ -277,3 +278,16 @@ def test_collect_only_then_other_checks_are_error_and_the_chosen_ones_judged(
     assert all("acm:ListCertificates" in r.message and "not called" in r.message for r in judged)
     assert main(["collect", "--only", "NOPE-001", *args[1:]]) == 2
     assert "--only names unknown rules: NOPE-001" in capsys.readouterr().err
+    # Judged with the whole catalogue: the checks of services it lacks are named, not
+    # silently left out.
+    out = ["--out", str(tmp_path / "r"), "--format", "json", "--now", NOW.isoformat()]
+    assert main(["evaluate", str(snap), *out]) == 3  # ERROR results: incomplete
+    err = capsys.readouterr().err
+    [note] = [line for line in err.splitlines() if line.startswith("note: ")]
+    uncollected = [
+        r for r in RULES.values() if not {n.split(".")[0] for n in r.resources} & {"acm", META}
+    ]
+    assert f"{len(uncollected)} of {len(RULES)} checks not judged" in note
+    assert "kms" in note and "acm," not in note
+    assert main(["evaluate", str(snap), *out, "--only", "ACM-003"]) in (0, 1)
+    assert "not judged" not in capsys.readouterr().err

@@ -22,7 +22,7 @@ from typing import Any
 
 from regionready import baseline, registry, runner, sanitize, suppressions
 from regionready.console import plain_verdict_line, print_summary
-from regionready.engine.evaluation import Clock
+from regionready.engine.evaluation import Clock, not_collected
 from regionready.engine.rules import Rule
 from regionready.gate import exit_code
 from regionready.model import Report, Result, ResultSet, Severity, Status
@@ -86,10 +86,22 @@ def _gated(result: Result) -> bool:
 
 def judge(args: argparse.Namespace, scan: Scan, rules: list[Rule], clock: Clock) -> int:
     """Judge ``scan`` with ``rules`` as of ``clock``, one account at a time, then print and
-    write the report as ``args`` asks (:func:`emit`); the exit code."""
+    write the report as ``args`` asks (:func:`emit`); the exit code. Checks the snapshot
+    holds no data for get no result: a last ``note:`` line says how many, and of which
+    services."""
     inputs = GateInputs(args, clock)
     report = runner.build_report(scan, rules, clock, prepare=inputs.prepare)
-    return emit(args, report, inputs)
+    code = emit(args, report, inputs)
+    unjudged = not_collected(scan, rules)
+    if unjudged:
+        services = sorted({rule.collector for rule in unjudged})
+        them = "it" if len(services) == 1 else "them"
+        text = (
+            f"{len(unjudged)} of {len(rules)} checks not judged: the snapshot holds no data "
+            f"of {', '.join(services)} (collect {them}, or choose checks with --only)"
+        )
+        print(f"note: {sanitize.message(text)}", file=sys.stderr)
+    return code
 
 
 def emit(args: argparse.Namespace, report: Report, inputs: GateInputs) -> int:

@@ -119,8 +119,13 @@ class SnapshotData:
 
     def collected(self, rule: Rule, resource: str | None = None) -> bool:
         """Whether the rule's collector (or the one of ``resource``) was run."""
+        return self.collected_in(rule, self.services, resource)
+
+    @staticmethod
+    def collected_in(rule: Rule, services: set[str], resource: str | None = None) -> bool:
+        """Whether ``services`` holds the rule's collector (or the one of ``resource``)."""
         names = [resource] if resource else list(rule.resources)
-        return any(name.split(".", 1)[0] in self.services for name in names)
+        return any(name.split(".", 1)[0] in services for name in names)
 
     def _service_doc(self, account: str, region: str, collector: str) -> dict[str, Any] | None:
         """Global and local services are found wherever a rule looks; others per Region."""

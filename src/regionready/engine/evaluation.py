@@ -38,7 +38,19 @@ from regionready.engine.rules import Rule
 from regionready.model import Result, Status
 from regionready.snapshot import Scan
 
-__all__ = ["Clock", "Context", "Engine", "EvaluationError", "evaluate"]
+__all__ = ["Clock", "Context", "Engine", "EvaluationError", "evaluate", "not_collected"]
+
+
+def collected_services(scan: Scan) -> set[str]:
+    """The collectors ``scan`` was collected with (its manifest's), and the engine's own."""
+    return set(scan.manifest.get("services", [])) | {META_COLLECTOR}
+
+
+def not_collected(scan: Scan, rules: list[Rule]) -> list[Rule]:
+    """The rules of ``rules`` that ``scan`` holds no data for (none of their collectors
+    was run): they get no result at all, so whoever judges should say so."""
+    services = collected_services(scan)
+    return [rule for rule in rules if not SnapshotData.collected_in(rule, services)]
 
 
 @dataclass
@@ -53,7 +65,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         if self.services is None:
-            self.services = set(self.scan.manifest.get("services", [])) | {META_COLLECTOR}
+            self.services = collected_services(self.scan)
         self.data = SnapshotData(self.scan, self.rules, self.services)
         #: (rule, account, Region, resource type) -> the items by id, for names_of.
         self._items: dict[tuple[str, str, str, str | None], dict[str, Any]] = {}
