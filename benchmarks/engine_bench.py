@@ -50,7 +50,7 @@ def worker(snapshot: Path, phase: str, profile: str | None = None) -> dict[str, 
         return out
     from regionready.engine.evaluation import evaluate
     from regionready.engine.rules import load_rules
-    from regionready.snapshot import read_scan
+    from regionready.snapshot_manifest import read_scan
 
     started = time.perf_counter()
     rules = load_rules([])

@@ -25,7 +25,7 @@ def build_report(results: int, snapshot: Path | None = None) -> Any:
     from regionready.engine.rules import load_rules
     from regionready.runner import Clock
     from regionready.runner import build_report as make_report
-    from regionready.snapshot import read_scan
+    from regionready.snapshot_manifest import read_scan
 
     with tempfile.TemporaryDirectory() as tmp:
         if snapshot is None:

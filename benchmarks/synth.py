@@ -195,12 +195,8 @@ def build(resources: int, rules_dir: Path | None = None) -> dict[str, Any]:
 
 def write(out: Path, resources: int, rules_dir: Path | None = None) -> dict[str, Any]:
     """Write the snapshot directory; returns {"resources", "files", "bytes", "seconds"}."""
-    from regionready.snapshot import (
-        SNAPSHOT_KIND,
-        SNAPSHOT_SCHEMA_VERSION,
-        manifest_document,
-        sort_items,
-    )
+    from regionready.snapshot import SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION, sort_items
+    from regionready.snapshot_manifest import manifest_document
     from regionready.snapshot_write import write_scan
 
     started = time.perf_counter()

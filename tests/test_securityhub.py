@@ -28,7 +28,7 @@ from regionready.engine.fixtures import ACCOUNT as FIXTURE_ACCOUNT
 from regionready.engine.fixtures import region_document
 from regionready.model import Report, Result, ScanInfo, Severity, Status
 from regionready.reporters import asff
-from regionready.snapshot import manifest_document
+from regionready.snapshot_manifest import manifest_document
 from regionready.snapshot_write import write_scan
 
 ACCOUNT = "123456789012"  # moto's default account

@@ -3,11 +3,11 @@ snapshot in memory, never the whole organisation's.
 
 :func:`open_scan` checks the manifest and that every file it lists is there with its
 size (a snapshot missing a file is refused before anything is judged, as by
-:func:`regionready.snapshot.read_scan`), then gives a :class:`~regionready.snapshot.Scan`
+:func:`regionready.snapshot_manifest.read_scan`), then gives a :class:`~regionready.snapshot.Scan`
 whose ``documents`` load an account's files when one of them is first asked for, letting
 the previous account's go. The engine judges accounts one after the other, so each
 account is read once. Each file is still checked against its size and SHA-256 when it is
-read (:func:`regionready.snapshot.read_listed`): a file changed since :func:`open_scan` is
+read (:func:`regionready.snapshot_manifest.read_listed`): a file changed since :func:`open_scan` is
 a :class:`~regionready.snapshot.SnapshotError` naming it, never a silent pass.
 """
 
@@ -23,9 +23,8 @@ from regionready.snapshot import (
     LOCAL_FILE,
     Scan,
     SnapshotError,
-    read_listed,
-    read_manifest,
 )
+from regionready.snapshot_manifest import read_listed, read_manifest
 
 Key = tuple[str, str]
 

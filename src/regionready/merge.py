@@ -1,7 +1,7 @@
 """``regionready merge``: join snapshot shards (a CI matrix of ``--shard i/N``) into one.
 
 The merge streams: it holds the shards' manifests, never their files. First every
-shard's manifest is read and checked (:func:`regionready.snapshot.read_manifest`: kind,
+shard's manifest is read and checked (:func:`regionready.snapshot_manifest.read_manifest`: kind,
 schema, the files it lists), the shards are checked against each other (the same Region
 pairs, no account in two shards) and the merged manifest is computed; then each listed
 file is copied, shard by shard (:func:`regionready.snapshot_write.copy_scan`: read, checked
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from regionready import snapshot, snapshot_write, topology
+from regionready import snapshot_manifest, snapshot_write, topology
 from regionready.snapshot import LOCAL_FILE, SnapshotError
 
 
@@ -47,7 +47,7 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
     started: list[str] = []
     finished: list[str] = []
     for root in (Path(path) for path in shards):
-        manifest = snapshot.read_manifest(root)
+        manifest = snapshot_manifest.read_manifest(root)
         if first is None:
             first = manifest
         if _pairs(manifest) != _pairs(first):
@@ -75,7 +75,7 @@ def merge_scans(out: Path, shards: list[Path]) -> dict[str, Any]:
     for shard in listed[1:]:
         for entry in shard.files:
             if entry["path"] == LOCAL_FILE:
-                snapshot.read_listed(shard.root, entry)
+                snapshot_manifest.read_listed(shard.root, entry)
     merged = dict(first)
     merged.pop("files", None)  # copy_scan lists the merged snapshot's own files
     merged.update(

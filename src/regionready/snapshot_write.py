@@ -1,6 +1,7 @@
 """Writing a snapshot folder: whole, atomically, never into an older snapshot.
 
-The data contract and the reading are :mod:`regionready.snapshot`'s.
+The data contract is :mod:`regionready.snapshot`'s; the manifest and the reading are
+:mod:`regionready.snapshot_manifest`'s.
 
 :func:`write_scan` never writes into an older snapshot: it writes the new one into a new
 folder beside it and swaps that in whole (see its docstring), so a reused ``--out`` never
@@ -36,8 +37,8 @@ from regionready.snapshot import (
     MANIFEST_FILE,
     MANIFEST_SCHEMA_VERSION,
     SnapshotError,
-    read_listed,
 )
+from regionready.snapshot_manifest import read_listed
 
 #: A folder a killed :func:`write_scan` left beside its snapshot (``.<name>.regionready-new-*``
 #: or ``-old-*``), untouched for longer than this, is removed by the next write_scan there.

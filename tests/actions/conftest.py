@@ -50,7 +50,8 @@ from regionready.engine.rules import Rule, load_rules
 from regionready.model import Result, Severity, Status
 from regionready.remediation import NEVER, READ_ONLY
 from regionready.remediation.waf_clone import parse_arn, references
-from regionready.snapshot import Scan, read_scan
+from regionready.snapshot import Scan
+from regionready.snapshot_manifest import read_scan
 from regionready.snapshot_write import write_scan
 from regionready.topology import Pair
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from regionready.engine.fixtures import ACCOUNT, region_document
-from regionready.snapshot import manifest_document
+from regionready.snapshot_manifest import manifest_document
 from regionready.snapshot_write import write_scan
 from regionready.topology import Pair
 

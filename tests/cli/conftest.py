@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from regionready.engine.fixtures import ACCOUNT, region_document
-from regionready.snapshot import manifest_document
+from regionready.snapshot_manifest import manifest_document
 from regionready.snapshot_write import write_scan
 
 SOURCE = "me-central-1"

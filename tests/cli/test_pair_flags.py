@@ -15,7 +15,7 @@ from regionready import runner
 from regionready.cli import main
 from regionready.engine.evaluation import Clock
 from regionready.engine.rules import load_rules
-from regionready.snapshot import read_scan
+from regionready.snapshot_manifest import read_scan
 from regionready.topology import Pair
 
 A, B, C = "me-central-1", "eu-central-1", "eu-west-1"

@@ -28,7 +28,7 @@ import yaml
 from regionready.cli import main
 from regionready.engine.fixtures import ACCOUNT, region_document
 from regionready.model import fingerprint
-from regionready.snapshot import manifest_document
+from regionready.snapshot_manifest import manifest_document
 from regionready.snapshot_write import write_scan
 
 from .conftest import CERT_EXPIRING, CERT_SOURCE, DENIED, SOURCE, TARGET

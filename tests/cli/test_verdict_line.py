@@ -15,7 +15,7 @@ from regionready.cli import main
 from regionready.demo.run import no_gate_note
 from regionready.engine.rules import load_rules
 from regionready.runner import Clock, build_report
-from regionready.snapshot import read_scan
+from regionready.snapshot_manifest import read_scan
 
 from .conftest import CERT_SOURCE, make_scan
 

@@ -18,7 +18,7 @@ from regionready.collect import driver as collect
 from regionready.collect import organisation as org
 from regionready.collect.accounts import AccountsError
 from regionready.engine.fixtures import region_document
-from regionready.snapshot import read_scan
+from regionready.snapshot_manifest import read_scan
 from regionready.topology import Pair
 
 ME, ME_SOUTH, CENTRAL, WEST = "me-central-1", "me-south-1", "eu-central-1", "eu-west-1"

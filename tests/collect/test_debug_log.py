@@ -19,7 +19,8 @@ from regionready import registry
 from regionready.cli import main
 from regionready.collect import driver as collect
 from regionready.collect import sessions
-from regionready.snapshot import DEBUG_LOG, read_scan
+from regionready.snapshot import DEBUG_LOG
+from regionready.snapshot_manifest import read_scan
 
 from .conftest import SOURCE, TARGET
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from regionready import inputfile, snapshot, snapshot_write
+from regionready import inputfile, snapshot, snapshot_manifest, snapshot_write
 from regionready.cli import main
 from regionready.merge import merge_scans
 from regionready.snapshot import ServiceData, SnapshotError
@@ -49,7 +49,7 @@ def write_shard(
         for account in accounts
         for region in (*regions, "global")
     }
-    manifest = snapshot.manifest_document(
+    manifest = snapshot_manifest.manifest_document(
         source_region=regions[0],
         target_region=regions[1],
         accounts=accounts,
@@ -161,6 +161,7 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> Counted:
 
     monkeypatch.setattr(inputfile, "read_bytes", counted_read)
     monkeypatch.setattr(snapshot, "parse_json", counted_parse)
+    monkeypatch.setattr(snapshot_manifest, "parse_json", counted_parse)
     return Counted(reads, ALIVE)
 
 
@@ -197,12 +198,12 @@ def test_the_merged_snapshot_is_the_shards_files_and_reads_back(
 ) -> None:
     out = tmp_path / "merged"
     manifest = merge_scans(out, shards)
-    merged = snapshot.read_scan(out)
+    merged = snapshot_manifest.read_scan(out)
     expected: dict[tuple[str, str], dict[str, Any]] = {}
     for root in shards:
-        expected |= snapshot.read_scan(root).documents
+        expected |= snapshot_manifest.read_scan(root).documents
     assert merged.documents == expected
-    assert merged.local == snapshot.read_scan(shards[0]).local  # the first shard's
+    assert merged.local == snapshot_manifest.read_scan(shards[0]).local  # the first shard's
     assert merged.manifest == manifest
     assert manifest["started_at"] == "2026-11-23T10:00:00Z"
     assert manifest["finished_at"] == f"2026-11-23T10:0{SHARDS - 1}:30Z"
@@ -250,7 +251,7 @@ def test_a_missing_shard_file_is_refused_as_read_scan_refuses_it(
     with pytest.raises(SnapshotError) as merging:
         merge_scans(tmp_path / "merged", shards)
     with pytest.raises(SnapshotError) as reading:
-        snapshot.read_scan(shards[1])
+        snapshot_manifest.read_scan(shards[1])
     assert str(merging.value) == str(reading.value)
     assert "missing, but listed in the manifest" in str(merging.value)
     assert not (tmp_path / "merged").exists()
@@ -316,12 +317,12 @@ def test_merging_into_one_of_the_shards_replaces_it_whole(
 ) -> None:
     expected: dict[tuple[str, str], dict[str, Any]] = {}
     for root in shards:
-        expected |= snapshot.read_scan(root).documents
+        expected |= snapshot_manifest.read_scan(root).documents
     merge_scans(shards[1], shards)
-    merged = snapshot.read_scan(shards[1])
+    merged = snapshot_manifest.read_scan(shards[1])
     assert merged.documents == expected
     assert merged.accounts == ALL_ACCOUNTS
-    assert merged.local == snapshot.read_scan(shards[0]).local
+    assert merged.local == snapshot_manifest.read_scan(shards[0]).local
     assert siblings(shards[1]) == []
 
 
@@ -332,14 +333,14 @@ def test_merging_in_place_into_the_current_folder_that_is_a_shard(
     shard's own files, which are read before they are replaced."""
     expected: dict[tuple[str, str], dict[str, Any]] = {}
     for root in shards:
-        expected |= snapshot.read_scan(root).documents
-    first_local = snapshot.read_scan(shards[0]).local
+        expected |= snapshot_manifest.read_scan(root).documents
+    first_local = snapshot_manifest.read_scan(shards[0]).local
     here = shards[2]
     (here / "regionready.json").write_text('{"results": []}')  # a report beside it: kept
     monkeypatch.chdir(here)
     others = [shards[0], shards[1], Path("."), shards[3]]
     manifest = merge_scans(Path("."), others)
-    merged = snapshot.read_scan(here)
+    merged = snapshot_manifest.read_scan(here)
     assert merged.documents == expected
     assert merged.local == first_local
     listed = {e["path"] for e in manifest["files"]}
@@ -352,7 +353,7 @@ def test_a_merge_killed_part_way_leaves_the_older_snapshot_as_it_was(
     out = tmp_path / "merged"
     merge_scans(out, shards[:1])
     before = tree(out)
-    original = snapshot.read_listed
+    original = snapshot_manifest.read_listed
     copied = 0
 
     def read_listed(root: Path, entry: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
@@ -363,7 +364,7 @@ def test_a_merge_killed_part_way_leaves_the_older_snapshot_as_it_was(
         return original(root, entry)
 
     # Looked up in both: merge's check of the other shards' local.json, and the copying.
-    monkeypatch.setattr(snapshot, "read_listed", read_listed)
+    monkeypatch.setattr(snapshot_manifest, "read_listed", read_listed)
     monkeypatch.setattr(snapshot_write, "read_listed", read_listed)
     with pytest.raises(KeyboardInterrupt):
         merge_scans(out, shards)

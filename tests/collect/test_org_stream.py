@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from regionready import __version__, snapshot, snapshot_write
+from regionready import __version__, snapshot, snapshot_manifest, snapshot_write
 from regionready.cli import main
 from regionready.collect import driver, sessions
 from regionready.snapshot import SnapshotError
@@ -160,7 +160,7 @@ def test_no_more_than_account_workers_accounts_are_alive_and_the_snapshot_is_unc
     assert {e["path"].split("/")[0] for e in streamed["files"]} == set(ACCOUNTS)
     assert comparable(streamed) == comparable(whole)
     assert snapshot_files(out) == snapshot_files(tmp_path / "whole")
-    snapshot.read_scan(out)  # every listed file matches its size and digest
+    snapshot_manifest.read_scan(out)  # every listed file matches its size and digest
 
 
 def test_an_organisation_collection_that_fails_part_way_leaves_the_older_snapshot_whole(
@@ -193,7 +193,7 @@ def _document(account: str, region: str, marker: str) -> dict[str, Any]:
 
 
 def _manifest(accounts: list[str]) -> dict[str, Any]:
-    return snapshot.manifest_document(
+    return snapshot_manifest.manifest_document(
         source_region=SOURCE,
         target_region=TARGET,
         accounts=accounts,
@@ -222,7 +222,7 @@ def test_the_writer_writes_each_file_when_added_and_the_manifest_at_finish(
         f"{ACCOUNTS[0]}/{SOURCE}.json",
         f"{ACCOUNTS[1]}/{TARGET}.json",
     ]
-    scan = snapshot.read_scan(root)
+    scan = snapshot_manifest.read_scan(root)
     assert scan.accounts == ACCOUNTS[:3] and (root / ACCOUNTS[2]).is_dir()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s"]
 
@@ -246,6 +246,6 @@ def test_a_writer_left_without_finishing_leaves_the_older_snapshot_whole(tmp_pat
         SnapshotWriter(root) as writer,
     ):
         writer.add_documents({("../x", SOURCE): _document(ACCOUNTS[0], SOURCE, "new")})
-    assert snapshot.read_scan(root).documents[(ACCOUNTS[0], SOURCE)] == _document(
+    assert snapshot_manifest.read_scan(root).documents[(ACCOUNTS[0], SOURCE)] == _document(
         ACCOUNTS[0], SOURCE, "old"
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from regionready import registry, snapshot, snapshot_write
+from regionready import registry, snapshot_manifest, snapshot_write
 from regionready.cli import main
 from regionready.collect import driver, scope, sessions
 from regionready.collect.clients import Clients
@@ -157,7 +157,7 @@ def _collect(
         rules_version="test",
     )
     snapshot_write.write_scan(root, manifest, result.documents, result.local)
-    return snapshot.read_scan(root), sum(result.api_calls.values())
+    return snapshot_manifest.read_scan(root), sum(result.api_calls.values())
 
 
 @pytest.fixture(scope="module")
@@ -239,7 +239,8 @@ def test_scan_only_writes_the_calls_it_did_not_make_into_a_valid_snapshot(
     args = ["scan", "--source", SOURCE, "--target", TARGET, "--out", str(tmp_path)]
     args += ["--only", "KMS-004", "--format", "json", "--quiet", "--now", NOW.isoformat()]
     assert main(args) in (0, 1)
-    scan = snapshot.read_scan(tmp_path / "snapshot")  # every file checked against its schema
+    # every file checked against its schema
+    scan = snapshot_manifest.read_scan(tmp_path / "snapshot")
     assert scan.manifest["services"] == ["kms"]
     kms = scan.service(scan.accounts[0], TARGET, "kms")
     assert kms is not None and kms["errors"] == []
@@ -263,7 +264,7 @@ def test_collect_only_then_other_checks_are_error_and_the_chosen_ones_judged(
     snap = tmp_path / "snap"
     args = ["collect", "--source", SOURCE, "--target", TARGET, "--out", str(snap)]
     assert main([*args, "--only", "ACM-003", "--quiet"]) == 0
-    scan = snapshot.read_scan(snap)
+    scan = snapshot_manifest.read_scan(snap)
     assert scan.manifest["services"] == ["acm"]
     source_acm = scan.service(scan.accounts[0], SOURCE, "acm")
     assert source_acm is not None and source_acm["resources"]["certificate"] == []

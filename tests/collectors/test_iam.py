@@ -213,7 +213,7 @@ def test_demo_seed_failures_are_what_the_rules_find(session: boto3.Session, tmp_
     from regionready.demo.seed import DemoPlan
     from regionready.engine.evaluation import evaluate
     from regionready.engine.rules import load_rules
-    from regionready.snapshot import read_scan
+    from regionready.snapshot_manifest import read_scan
     from regionready.snapshot_write import write_scan
 
     source, target = "me-central-1", "eu-central-1"

@@ -33,7 +33,7 @@ from regionready.demo.seed import DemoPlan, seed_demo
 from regionready.demo.topologies import seed_topology
 from regionready.engine.evaluation import evaluate
 from regionready.engine.rules import load_rules
-from regionready.snapshot import read_scan
+from regionready.snapshot_manifest import read_scan
 
 SOURCE = "me-central-1"
 TARGET = "eu-central-1"

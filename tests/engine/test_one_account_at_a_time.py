@@ -17,7 +17,8 @@ from regionready import accountstore
 from regionready.engine.evaluation import Clock, Engine
 from regionready.engine.fixtures import region_document
 from regionready.engine.rules import load_rules
-from regionready.snapshot import SnapshotError, manifest_document, read_scan
+from regionready.snapshot import SnapshotError
+from regionready.snapshot_manifest import manifest_document, read_scan
 from regionready.snapshot_write import write_scan
 
 SOURCE, TARGET = "me-central-1", "eu-central-1"

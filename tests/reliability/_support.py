@@ -33,7 +33,8 @@ from hypothesis import HealthCheck, Phase, settings
 
 from regionready.cli import main
 from regionready.engine.fixtures import region_document
-from regionready.snapshot import manifest_document, schema
+from regionready.snapshot import schema
+from regionready.snapshot_manifest import manifest_document
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMAS = REPO / "tests" / "schemas"

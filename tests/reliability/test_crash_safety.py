@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from regionready import atomic, remediation, runner, snapshot, snapshot_write
+from regionready import atomic, remediation, runner, snapshot, snapshot_manifest, snapshot_write
 from regionready.snapshot import ServiceData
 
 ACCOUNT = "111122223333"
@@ -85,7 +85,7 @@ def _snapshot(generation: int) -> tuple[dict[str, Any], dict[tuple[str, str], di
         documents[(ACCOUNT, region)] = snapshot.region_document(
             ACCOUNT, region, {"acm": data}, stamp
         )
-    manifest = snapshot.manifest_document(
+    manifest = snapshot_manifest.manifest_document(
         source_region="eu-west-1",
         target_region="eu-central-1",
         accounts=[ACCOUNT],
@@ -120,7 +120,7 @@ def test_snapshot_write_failure_keeps_every_previous_file(
         assert content in (old[name], new[name]), f"{name} is neither the old nor the new file"
         json.loads(content)
     assert after["manifest.json"] == old["manifest.json"]  # the manifest is written last
-    assert snapshot.read_scan(root).manifest["rules_version"] == "1"
+    assert snapshot_manifest.read_scan(root).manifest["rules_version"] == "1"
 
 
 # -- reports ------------------------------------------------------------------------------

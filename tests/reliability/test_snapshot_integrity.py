@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from regionready import atomic, remediation, snapshot, snapshot_write
+from regionready import atomic, remediation, snapshot, snapshot_manifest, snapshot_write
 from regionready.merge import merge_scans
 from regionready.snapshot import ServiceData, SnapshotError
 
@@ -46,7 +46,7 @@ def _doc(account: str, region: str, marker: str = "1") -> dict[str, Any]:
 
 
 def _manifest(regions: tuple[str, str], accounts: list[str], marker: str = "1") -> dict[str, Any]:
-    return snapshot.manifest_document(
+    return snapshot_manifest.manifest_document(
         source_region=regions[0],
         target_region=regions[1],
         accounts=accounts,
@@ -137,7 +137,7 @@ def test_the_manifest_lists_every_file_with_its_size_and_digest(root: Path) -> N
 def test_a_stale_region_file_left_by_an_earlier_collect_is_ignored(root: Path) -> None:
     atomic.write_json(root / ACCOUNT / f"{STALE}.json", _doc(ACCOUNT, STALE, "old"))
     atomic.write_json(root / OTHER / "global.json", _doc(OTHER, "global", "old"))
-    scan = snapshot.read_scan(root)
+    scan = snapshot_manifest.read_scan(root)
     assert sorted(scan.documents) == [(ACCOUNT, TARGET), (ACCOUNT, "global"), (ACCOUNT, SOURCE)]
 
 
@@ -145,7 +145,7 @@ def test_a_global_file_the_manifest_does_not_list_is_ignored(tmp_path: Path) -> 
     root = tmp_path / "snap"
     write(root, global_file=False)
     atomic.write_json(root / ACCOUNT / "global.json", _doc(ACCOUNT, "global", "old"))
-    assert (ACCOUNT, "global") not in snapshot.read_scan(root).documents
+    assert (ACCOUNT, "global") not in snapshot_manifest.read_scan(root).documents
 
 
 def _flip_one_byte(path: Path) -> None:
@@ -159,7 +159,7 @@ def test_a_listed_file_changed_by_one_byte_is_refused(root: Path) -> None:
     path = root / ACCOUNT / f"{TARGET}.json"
     _flip_one_byte(path)
     with pytest.raises(SnapshotError) as caught:
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
     message = str(caught.value)
     assert str(path) in message and "SHA-256" in message and "\n" not in message
 
@@ -168,7 +168,7 @@ def test_a_listed_file_of_another_size_is_refused(root: Path) -> None:
     path = root / ACCOUNT / f"{SOURCE}.json"
     path.write_bytes(path.read_bytes() + b" ")
     with pytest.raises(SnapshotError, match=r"size .* but the manifest lists") as caught:
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
     assert str(path) in str(caught.value)
 
 
@@ -176,7 +176,7 @@ def test_a_listed_file_that_is_missing_is_refused(root: Path) -> None:
     path = root / ACCOUNT / f"{TARGET}.json"
     path.unlink()
     with pytest.raises(SnapshotError, match="missing") as caught:
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
     assert str(path) in str(caught.value)
 
 
@@ -194,7 +194,7 @@ def test_a_version_1_snapshot_is_refused_with_a_request_to_collect_again(root: P
     del manifest["files"]
     atomic.write_json(root / "manifest.json", manifest)
     with pytest.raises(SnapshotError, match="collect it again"):
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
 
 
 def test_a_manifest_without_its_file_list_is_refused(root: Path) -> None:
@@ -202,7 +202,7 @@ def test_a_manifest_without_its_file_list_is_refused(root: Path) -> None:
     del manifest["files"]
     atomic.write_json(root / "manifest.json", manifest)
     with pytest.raises(SnapshotError, match="files"):
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
 
 
 # -- a reused folder never mixes two runs -------------------------------------------------
@@ -215,7 +215,7 @@ def test_a_collect_killed_before_its_manifest_leaves_the_old_snapshot_refused_or
     # As the old writer did: the new Region files in place, no new manifest.
     atomic.write_json(root / ACCOUNT / f"{TARGET}.json", _doc(ACCOUNT, TARGET, "2"))
     with pytest.raises(SnapshotError, match=r"SHA-256|size"):
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
     atomic.write_json(root / ACCOUNT / f"{TARGET}.json", _doc(ACCOUNT, TARGET, "1"))
     assert files(root) == before
 
@@ -233,7 +233,7 @@ def test_a_collect_killed_before_its_manifest_leaves_the_old_snapshot_refused_or
     monkeypatch.undo()
     assert files(root) == before, "the older snapshot was changed"
     assert siblings(root) == [], "the unfinished new folder was left behind"
-    assert snapshot.read_scan(root).manifest["rules_version"] == "1"
+    assert snapshot_manifest.read_scan(root).manifest["rules_version"] == "1"
 
 
 def test_writing_twice_with_other_regions_leaves_only_the_second_runs_files(root: Path) -> None:
@@ -243,7 +243,7 @@ def test_writing_twice_with_other_regions_leaves_only_the_second_runs_files(root
     assert listed == {f"{ACCOUNT}/{STALE}.json", f"{ACCOUNT}/{TARGET}.json"}
     assert set(files(root)) == listed | {"manifest.json"}
     assert siblings(root) == []
-    scan = snapshot.read_scan(root)
+    scan = snapshot_manifest.read_scan(root)
     assert sorted(scan.documents) == [(ACCOUNT, TARGET), (ACCOUNT, STALE)]
     assert scan.manifest["rules_version"] == "2"
 
@@ -253,7 +253,10 @@ def test_without_an_atomic_exchange_two_renames_still_replace_the_whole_folder(
 ) -> None:
     monkeypatch.setattr(atomic, "exchange_paths", lambda a, b: False)
     write(root, (STALE, TARGET), marker="2", global_file=False)
-    assert sorted(snapshot.read_scan(root).documents) == [(ACCOUNT, TARGET), (ACCOUNT, STALE)]
+    assert sorted(snapshot_manifest.read_scan(root).documents) == [
+        (ACCOUNT, TARGET),
+        (ACCOUNT, STALE),
+    ]
     assert not (root / ACCOUNT / "global.json").exists()
     assert siblings(root) == []
 
@@ -268,7 +271,7 @@ def test_the_current_folder_is_rewritten_in_place_without_mixing(
         f"{ACCOUNT}/{STALE}.json",
         f"{ACCOUNT}/{TARGET}.json",
     }
-    assert snapshot.read_scan(root).manifest["rules_version"] == "2"
+    assert snapshot_manifest.read_scan(root).manifest["rules_version"] == "2"
 
 
 def test_a_folder_that_is_not_a_snapshot_is_refused_and_left_alone(tmp_path: Path) -> None:
@@ -302,7 +305,7 @@ def test_regionready_files_beside_the_snapshot_are_kept_when_it_is_replaced(root
     write(root, marker="2")
     assert log.read_text() == '{"n": 1}\n'
     assert report.read_text() == '{"results": []}' and report.stat().st_ino == inode
-    assert snapshot.read_scan(root).manifest["rules_version"] == "2"
+    assert snapshot_manifest.read_scan(root).manifest["rules_version"] == "2"
 
 
 def test_a_folder_holding_only_reports_takes_a_snapshot_and_keeps_them(tmp_path: Path) -> None:
@@ -311,7 +314,7 @@ def test_a_folder_holding_only_reports_takes_a_snapshot_and_keeps_them(tmp_path:
     (folder / "regionready.sarif").write_text("{}")
     write(folder)
     assert (folder / "regionready.sarif").read_text() == "{}"
-    assert len(snapshot.read_scan(folder).documents) == 3
+    assert len(snapshot_manifest.read_scan(folder).documents) == 3
 
 
 def test_a_symlinked_root_is_followed_and_kept(tmp_path: Path) -> None:
@@ -321,7 +324,7 @@ def test_a_symlinked_root_is_followed_and_kept(tmp_path: Path) -> None:
     link.symlink_to(real, target_is_directory=True)
     write(link, (STALE, TARGET), marker="2")
     assert link.is_symlink()
-    documents = snapshot.read_scan(link).documents
+    documents = snapshot_manifest.read_scan(link).documents
     assert (ACCOUNT, STALE) in documents and (ACCOUNT, SOURCE) not in documents
     assert siblings(real) == []
 
@@ -335,9 +338,9 @@ def test_merging_shards_lists_the_merged_files(tmp_path: Path) -> None:
         for account in (ACCOUNT, OTHER)
         for region in (SOURCE, TARGET, "global")
     }
-    assert len(snapshot.read_scan(tmp_path / "m").documents) == 6
+    assert len(snapshot_manifest.read_scan(tmp_path / "m").documents) == 6
     merge_scans(tmp_path / "a", [tmp_path / "a", tmp_path / "b"])  # into one of the shards
-    assert snapshot.read_scan(tmp_path / "a").accounts == sorted([ACCOUNT, OTHER])
+    assert snapshot_manifest.read_scan(tmp_path / "a").accounts == sorted([ACCOUNT, OTHER])
 
 
 def test_collecting_twice_into_one_folder_keeps_only_the_second_collect(
@@ -368,7 +371,7 @@ def test_a_symlinked_account_folder_that_leads_outside_is_refused_when_read(
     (root / ACCOUNT).rename(outside)
     (root / ACCOUNT).symlink_to(outside, target_is_directory=True)
     with pytest.raises(SnapshotError, match="outside") as caught:
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
     assert ACCOUNT in str(caught.value)
 
 
@@ -391,7 +394,7 @@ def test_a_symlinked_file_that_leads_outside_is_refused(root: Path, tmp_path: Pa
     path.rename(moved)
     path.symlink_to(moved)
     with pytest.raises(SnapshotError, match="outside"):
-        snapshot.read_scan(root)
+        snapshot_manifest.read_scan(root)
 
 
 @contextlib.contextmanager
@@ -410,7 +413,7 @@ def test_a_fifo_as_a_snapshot_file_is_refused_without_hanging(root: Path) -> Non
     path = root / ACCOUNT / f"{TARGET}.json"
     path.unlink()
     with _fifo(path), pytest.raises(SnapshotError, match="FIFO") as caught:
-        bounded(lambda: snapshot.read_scan(root))
+        bounded(lambda: snapshot_manifest.read_scan(root))
     assert str(path) in str(caught.value)
     with _fifo(root / "fifo.json"), pytest.raises(SnapshotError, match="FIFO"):
         bounded(lambda: snapshot.load_json(root / "fifo.json"))
@@ -429,8 +432,8 @@ def test_dev_zero_as_a_snapshot_file_is_refused_without_eating_memory(root: Path
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (1 << 31, 1 << 31))
         from pathlib import Path
-        from regionready import snapshot
-        for call in (lambda: snapshot.read_scan(Path({str(root)!r})),
+        from regionready import snapshot, snapshot_manifest
+        for call in (lambda: snapshot_manifest.read_scan(Path({str(root)!r})),
                      lambda: snapshot.load_json(Path({str(path)!r}))):
             try:
                 call()

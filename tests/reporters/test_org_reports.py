@@ -26,7 +26,7 @@ from regionready.gate import exit_code
 from regionready.model import Report, Result, Status
 from regionready.reporters import asff, html
 from regionready.results import ResultLog
-from regionready.snapshot import manifest_document
+from regionready.snapshot_manifest import manifest_document
 from regionready.snapshot_write import write_scan
 
 from .test_result_log import logged, org_results

@@ -42,10 +42,10 @@ from regionready.snapshot import (
     ServiceData,
     iso,
     jsonable,
-    manifest_document,
     region_document,
     sort_items,
 )
+from regionready.snapshot_manifest import manifest_document
 from regionready.topology import Pair
 
 GLOBAL_CLIENT_REGION = "us-east-1"

@@ -102,7 +102,7 @@ def run_demo(
     from regionready.engine.evaluation import Clock
     from regionready.engine.rules import load_rules
     from regionready.runner import build_report, write_reports
-    from regionready.snapshot import read_scan
+    from regionready.snapshot_manifest import read_scan
 
     started = time.perf_counter()
     now = dt.datetime.now(dt.UTC)
@@ -343,7 +343,7 @@ def _remediate(
     from regionready import remediation
     from regionready.engine.evaluation import Clock
     from regionready.runner import build_report
-    from regionready.snapshot import read_scan
+    from regionready.snapshot_manifest import read_scan
 
     scan = read_scan(snapshot_dir)
     by_id = {r.id: r for r in rules}

@@ -16,7 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from regionready import atomic, graph, runner, sanitize, snapshot, suppressions
+from regionready import atomic, graph, runner, sanitize, snapshot_manifest, suppressions
 from regionready.cli import options, output
 from regionready.cli.parser import add_clock_options, add_fail_on_option, add_rule_options
 from regionready.cutover import render
@@ -125,7 +125,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rules = options.selected_rules(args)
-    scan = snapshot.read_scan(args.snapshot)
+    scan = snapshot_manifest.read_scan(args.snapshot)
     # Every source of the scan's pairs (consolidation and active-active have several).
     sources = dict.fromkeys(pair.source for pair in scan.pairs())
     usages = tuple(usage for source in sources for usage in inventory(scan, source))

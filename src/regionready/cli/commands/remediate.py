@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from regionready import remediation, runner, sanitize, snapshot
+from regionready import remediation, runner, sanitize, snapshot_manifest
 from regionready.cli import options
 from regionready.cli.parser import (
     add_clock_options,
@@ -85,7 +85,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     by_id = {r.id: r for r in rules}
-    scan = snapshot.read_scan(args.snapshot)
+    scan = snapshot_manifest.read_scan(args.snapshot)
     report = runner.build_report(scan, rules, options.clock(args))
     results = [
         r
