@@ -201,17 +201,12 @@ class SnapshotData:
         pair's source and target, when given; global and local data always), with what
         it could not read and the rules left without their data: those ``judged`` in
         the pair (by default every rule whose collector ran) that read it on that side."""
-        # Per side of the pair (None: Regions of neither, global and local data), per
-        # resource, the rules that read it there and what they read.
-        needed_by: dict[str | None, dict[str, list[tuple[str, Fields]]]] = {}
-        for rule in self.rules:
-            if not self.collected(rule) or (judged is not None and rule.id not in judged):
-                continue  # not judged in this scan, so not left unjudged either
-            reads = self.reads(rule)
-            for side in ("source", "target", None):
-                for resource in reads.resources:
-                    readers = needed_by.setdefault(side, {}).setdefault(resource, [])
-                    readers.append((rule.id, reads.fields(resource, side)))
+        # A rule not judged in this scan is not left unjudged either.
+        readers = [
+            (rule.id, self.reads(rule))
+            for rule in self.rules
+            if self.collected(rule) and (judged is None or rule.id in judged)
+        ]
         sides = dict(zip(regions or (), ("source", "target"), strict=False))
         items = []
         # By key first: only this account's documents are read (accountstore).
@@ -223,15 +218,16 @@ class SnapshotData:
         if self.scan.local:
             documents.append((LOCAL, self.scan.local))
         for region, doc in documents:
-            needed = needed_by.get(sides.get(region), {})
+            side = sides.get(region)  # None: global and local data, read from either side
             for name, svc in sorted(doc["services"].items()):
                 blocked = sorted(
                     {
                         rid
                         for err in svc["errors"]
                         for rtype in err["resource_types"]
-                        for rid, read in needed.get(f"{name}.{rtype}", [])
-                        if reads_missing(err, rtype, read)
+                        for rid, reads in readers
+                        if f"{name}.{rtype}" in reads.resources
+                        and reads_missing(err, rtype, reads.fields(f"{name}.{rtype}", side))
                     }
                 )
                 items.append(
