@@ -383,7 +383,7 @@ def test_joined_hooks_keep_botocore_order_and_answers() -> None:
             ("after-call.kms.ListKeys", hook("after-exact", "ignored")),
         ]
     )
-    assert [event for event, _, _ in specs] == ["before-call.kms", "after-call.kms"]
+    assert [event for event, _, _ in specs] == ["before-call", "after-call"]
     (_, before, _), (_, after, _) = specs
     # before-call: the exact name's hooks first, and the first answer is the response.
     assert before(event_name="before-call.kms.ListKeys") == "first"
@@ -392,6 +392,8 @@ def test_joined_hooks_keep_botocore_order_and_answers() -> None:
     assert before(event_name="before-call.kms.ListAliases") == "late"
     assert called == ["service"]
     called.clear()
+    assert before(event_name="before-call.acm.ListCertificates") is None
+    assert called == []
     # Other events: every hook runs (an after-call hook edits the parsed answer).
     after(event_name="after-call.kms.ListKeys")
     assert called == ["after-exact", "after-service"]

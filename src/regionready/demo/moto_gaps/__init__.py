@@ -144,7 +144,7 @@ def install(target: Any, handlers: Iterable[tuple[str, Handler]] = HANDLERS) -> 
     *afterwards* get the hooks; install on a client directly to correct one that already
     exists. Returns ``target`` so ``session = install(boto3.Session())`` reads naturally.
     Also makes in-process moto answer one request at a time, process-wide (see
-    ``_serial``). The hooks are registered joined, one per event kind and service (see
+    ``_serial``). The hooks are registered joined, one per event kind (see
     ``_joined``).
     """
     _serial.serialise()
