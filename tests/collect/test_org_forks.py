@@ -66,15 +66,16 @@ def comparable(result: Any) -> dict[str, Any]:
     return json.loads(json.dumps({"documents": documents, "calls": calls}))
 
 
-def test_the_accounts_are_dealt_out_in_id_order_none_empty() -> None:
-    dealt = org_forks.deal(list(reversed(specs())), 4)
-    assert [[s.id for s in share] for share in dealt] == [
-        [ACCOUNTS[0], ACCOUNTS[4]],
-        [ACCOUNTS[1], ACCOUNTS[5]],
-        [ACCOUNTS[2]],
-        [ACCOUNTS[3]],
-    ]
-    assert len(org_forks.deal(specs()[:2], 8)) == 2
+def test_accounts_are_claimed_one_at_a_time_in_id_order_and_recorded() -> None:
+    accounts = org_forks._Accounts(list(reversed(specs())))
+    first, second = org_forks._Process(), org_forks._Process()
+    claimed = [accounts.claim(first), accounts.claim(second), accounts.claim(first)]
+    assert [spec.id for spec in claimed if spec] == ACCOUNTS[:3]
+    assert list(first.pending) == [ACCOUNTS[0], ACCOUNTS[2]]
+    assert list(second.pending) == [ACCOUNTS[1]]
+    rest = [accounts.claim(second) for _ in ACCOUNTS[3:]]
+    assert [spec.id for spec in rest if spec] == ACCOUNTS[3:]
+    assert accounts.claim(first) is None and accounts.claim(second) is None
 
 
 def test_shared_among_processes_every_account_has_the_same_data(accounts_file: Path) -> None:
@@ -119,7 +120,7 @@ def test_a_process_that_dies_leaves_its_accounts_error_and_the_others_complete(
     monkeypatch.setattr(driver, "task_outcome", dies_in_a_worker)
     results = {r.account: r for r in collect_all(2)}
     assert sorted(results) == ACCOUNTS
-    mine = {s.id for s in org_forks.deal(specs(), 2)[0]}
+    lost = []
     for account, result in results.items():
         errors = [
             error
@@ -127,11 +128,30 @@ def test_a_process_that_dies_leaves_its_accounts_error_and_the_others_complete(
             for service in document["services"].values()
             for error in service["errors"]
         ]
-        if account in mine:
-            assert errors == []
-        else:
-            assert errors and all("exited with status 3" in e["message"] for e in errors)
+        if errors:
+            lost.append(account)
+            assert all("exited with status 3" in e["message"] for e in errors)
             assert all(e["code"] == "AccountUnavailable" for e in errors)
+    # The worker claimed an account (at most account_workers) and died on its first task:
+    # what it claimed is ERROR; the calling process took and completed all the others.
+    assert 1 <= len(lost) <= 2
+
+
+def test_accounts_nobody_claimed_are_taken_by_the_processes_still_running(
+    accounts_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def dies_before_claiming(conn: Any) -> Any:
+        os._exit(3)  # only a forked process claims over a pipe
+
+    monkeypatch.setattr(org_forks, "_claim_over", dies_before_claiming)
+    results = collect_all(3)
+    assert [r.account for r in results] == ACCOUNTS
+    assert all(
+        not service["errors"]
+        for result in results
+        for document in result.documents.values()
+        for service in document["services"].values()
+    )
 
 
 def test_a_consumer_that_stops_early_leaves_no_process_or_thread_behind(

@@ -330,7 +330,7 @@ def add_collect_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="with --accounts: collect at most N accounts at a time, their collectors "
         "sharing the --workers threads (default 4); on Linux per process, the accounts "
-        "being dealt out among REGIONREADY_PROCESSES processes",
+        "shared among REGIONREADY_PROCESSES processes, each taking the next as it can",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress output on stderr")
     parser.add_argument(

@@ -148,12 +148,13 @@ def start(shares: list[list[int]], run: Run, threads: int) -> tuple[list[int], l
 
 
 def fork_sending(
-    child_main: Callable[..., None], args: tuple[Any, ...], name: str
+    child_main: Callable[..., None], args: tuple[Any, ...], name: str, *, duplex: bool = False
 ) -> tuple[Any, Any] | None:
     """A forked process running ``child_main(*args, conn)``, ``conn`` the sending end of
-    a pipe: (the process, the receiving end), or None if it could not be forked."""
+    a pipe (``duplex``: both ends send and receive): (the process, the calling process's
+    end), or None if it could not be forked."""
     context = multiprocessing.get_context("fork")
-    reader, writer = context.Pipe(duplex=False)
+    reader, writer = context.Pipe(duplex=duplex)
     process = context.Process(target=child_main, args=(*args, writer), name=name, daemon=True)
     try:
         process.start()

@@ -4,19 +4,23 @@ Why: collection is CPU-bound in botocore (making clients, building, signing and 
 requests), and one process does all of it under one GIL. Measured in
 ``benchmarks/org_bench.py`` (benchmarks/RESULTS.md, "Organisation scale").
 
-How: the accounts are dealt out in id order, one to each share in turn. The process
-forks once per share but the first, before any thread of the collection starts (forking a
-threaded process copies locks in whatever state they are); each share runs the usual
-scheduler of :mod:`regionready.collect.organisation` on its own pool, and tells its
-progress and each account's data, as messages, to the calling process, which runs the
-first share itself. Every message reaches one queue read by the caller's thread alone:
-the progress bar is told there, and each account is handed over there. The queue is
-bounded, so a share whose accounts are not taken waits, and at most ``account_workers``
-accounts a share are alive. Only the first share runs the local collectors.
+How: the process forks once per process asked for but the first, before any thread of
+the collection starts (forking a threaded process copies locks in whatever state they
+are). Each process, the calling one included, runs the usual scheduler of
+:mod:`regionready.collect.organisation` on its own pool, and claims the next account in
+id order whenever it has a slot free: so a process slowed by other work (the calling
+process writes every account's files) takes fewer accounts, and all end together. The
+calling process hands the accounts out (:class:`_Accounts`): a forked process asks for
+one down its pipe and waits for the answer. Each process tells its progress and each
+account's data, as messages, to the calling process. Every message reaches one queue
+read by the caller's thread alone: the progress bar is told there, and each account is
+handed over there. The queue is bounded, so a process whose accounts are not taken
+waits, and at most ``account_workers`` accounts a process are alive. Only the calling
+process runs the local collectors.
 
-A process that dies leaves its accounts not yet sent as ERROR data
+A process that dies leaves the accounts it claimed and did not send as ERROR data
 (:func:`driver.failed_account` with :class:`forks.WorkerDied`), never a hang or a silent
-pass.
+pass; the other processes take the accounts nobody has claimed yet.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ from __future__ import annotations
 import contextlib
 import queue
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from regionready.collect import driver
@@ -39,8 +45,13 @@ from regionready.snapshot import ServiceData
 #: A share's progress and data, sent to the calling process (see ``Relay``), or None
 #: when the share is done.
 Event = tuple[int, Message | None]
-#: Runs the scheduler over a share of the accounts, telling ``progress``.
-RunShare = Callable[[list[AccountSpec], Any, bool], object]
+#: The next account to collect, or None when every account has been claimed.
+Claim = Callable[[], AccountSpec | None]
+#: Runs the scheduler over the accounts a ``Claim`` gives, telling ``progress``, with
+#: the local collectors or not.
+RunShare = Callable[[Claim, Any, bool], object]
+#: What a forked process sends to claim an account (the answer: an AccountSpec or None).
+_CLAIM = ("claim",)
 
 
 class Relay:
@@ -63,20 +74,34 @@ class Relay:
         self.send(("failed", result, reason))
 
 
-def deal(specs: list[AccountSpec], count: int) -> list[list[AccountSpec]]:
-    """``specs`` in id order dealt out to at most ``count`` shares, none empty."""
-    ordered = sorted(specs, key=lambda spec: spec.id)
-    shares = [ordered[index :: max(1, count)] for index in range(max(1, count))]
-    return [share for share in shares if share]
+class _Accounts:
+    """The accounts not yet claimed, in id order, handed out one at a time to any
+    thread of the calling process (the caller's own scheduler, and the readers that
+    answer the forked processes)."""
+
+    def __init__(self, specs: list[AccountSpec]) -> None:
+        self._left = deque(sorted(specs, key=lambda spec: spec.id))
+        self._lock = threading.Lock()
+
+    def claim(self, claimer: _Process) -> AccountSpec | None:
+        """The next account, recorded as ``claimer``'s until it is handed over."""
+        with self._lock:
+            if not self._left:
+                return None
+            spec = self._left.popleft()
+            claimer.pending[spec.id] = spec
+            return spec
 
 
 @dataclass
-class _Share:
-    specs: list[AccountSpec]
-    conn: Any = None  # the pipe a forked share sends on; None for the caller's own
+class _Process:
+    """A process collecting accounts: the calling one (``conn`` None) or a forked one."""
+
+    conn: Any = None  # the pipe a forked process talks on; None for the caller's own
     process: Any = None
-    pending: set[str] = field(default_factory=set)
-    failure: Exception | None = None  # what the caller's own share raised
+    #: The accounts it claimed and has not handed over yet, in the order claimed.
+    pending: dict[str, AccountSpec] = field(default_factory=dict)
+    failure: Exception | None = None  # what the caller's own scheduler raised
 
 
 def collect(
@@ -90,17 +115,15 @@ def collect(
     account_workers: int,
 ) -> Iterator[CollectResult]:
     """Every account of ``specs``, collected by ``processes`` processes, as each is
-    complete. ``run_share(specs, progress, with_local)`` runs one share to its end."""
-    dealt = [_Share(share, pending={spec.id for spec in share}) for share in deal(specs, processes)]
-    mine = dealt[0]
-    for share in dealt[1:]:
-        if not _fork(share, run_share):  # run here instead
-            mine.specs += share.specs
-            mine.pending |= share.pending
-    shares = [mine, *(share for share in dealt[1:] if share.conn is not None)]
+    complete. ``run_share(claim, progress, with_local)`` runs one process's scheduler to
+    its end."""
+    accounts = _Accounts(specs)
+    mine = _Process()
+    forked = [_fork(run_share) for _ in range(max(1, processes) - 1)]
+    shares = [mine, *(process for process in forked if process is not None)]
     events: queue.Queue[Event] = queue.Queue(maxsize=max(1, account_workers) * len(shares))
     threads = [
-        threading.Thread(target=_read, args=(number, share, events.put), daemon=True)
+        threading.Thread(target=_read, args=(number, share, accounts, events.put), daemon=True)
         for number, share in enumerate(shares)
         if share.conn is not None
     ]
@@ -111,7 +134,11 @@ def collect(
             raise _Stopped
         events.put(event)
 
-    local = threading.Thread(target=_run_local, args=(mine, run_share, put_local), daemon=True)
+    local = threading.Thread(
+        target=_run_local,
+        args=(mine, lambda: accounts.claim(mine), run_share, put_local),
+        daemon=True,
+    )
     try:
         with bar.running():  # after the forks: rich redraws the bar from a thread
             for thread in [local, *threads]:
@@ -128,44 +155,59 @@ def collect(
                 events.get(timeout=0.1)
 
 
-def _fork(share: _Share, run_share: RunShare) -> bool:
-    """A process for ``share``, sending its messages down a pipe; False if it could not
-    be forked."""
-    forked = fork_sending(_child_main, (share.specs, run_share), "regionready-accounts")
-    if forked is not None:
-        share.process, share.conn = forked
-    return forked is not None
+def _fork(run_share: RunShare) -> _Process | None:
+    """A forked process claiming and collecting accounts, talking down a pipe; None if
+    it could not be forked (the others take its accounts)."""
+    forked = fork_sending(_child_main, (run_share,), "regionready-accounts", duplex=True)
+    return _Process(conn=forked[1], process=forked[0]) if forked is not None else None
 
 
-def _child_main(specs: list[AccountSpec], run_share: RunShare, conn: Any) -> None:
+def _child_main(run_share: RunShare, conn: Any) -> None:
     try:
-        run_share(specs, Relay(conn.send), False)
+        run_share(partial(_claim_over, conn), Relay(conn.send), False)
     finally:
         conn.close()
+
+
+def _claim_over(conn: Any) -> AccountSpec | None:
+    """In a forked process: the next account, asked of the calling process (None: no
+    more, or the calling process has gone)."""
+    try:
+        conn.send(_CLAIM)
+        spec: AccountSpec | None = conn.recv()
+    except (EOFError, OSError):
+        return None
+    return spec
 
 
 class _Stopped(Exception):
     """The consumer of the accounts has gone."""
 
 
-def _run_local(share: _Share, run_share: RunShare, put: Callable[[Event], None]) -> None:
-    """The caller's share (with any that could not be forked), and the local
-    collectors. What it raises is raised again to the consumer (``share.failure``)."""
+def _run_local(
+    share: _Process, claim: Claim, run_share: RunShare, put: Callable[[Event], None]
+) -> None:
+    """The caller's own scheduler, with the local collectors. What it raises is raised
+    again to the consumer (``share.failure``)."""
     with contextlib.suppress(_Stopped):
         try:
-            run_share(share.specs, Relay(lambda message: put((0, message))), True)
+            run_share(claim, Relay(lambda message: put((0, message))), True)
         except Exception as exc:  # handed to the consuming thread
             share.failure = exc
         finally:
             put((0, None))
 
 
-def _read(number: int, share: _Share, put: Callable[[Event], None]) -> None:
-    """A forked share's messages, onto the queue, until its pipe closes."""
+def _read(number: int, share: _Process, accounts: _Accounts, put: Callable[[Event], None]) -> None:
+    """A forked process's messages, onto the queue, until its pipe closes; its claims
+    answered with the next account."""
     try:
         while True:
             try:
                 message: Message = share.conn.recv()
+                if message == _CLAIM:
+                    share.conn.send(accounts.claim(share))
+                    continue
             except (EOFError, OSError):
                 break
             put((number, message))
@@ -176,7 +218,7 @@ def _read(number: int, share: _Share, put: Callable[[Event], None]) -> None:
 
 
 def _handed_over(
-    shares: list[_Share],
+    shares: list[_Process],
     events: queue.Queue[Event],
     sources: int,
     regions: Callable[[AccountSpec], list[str]],
@@ -194,25 +236,24 @@ def _handed_over(
             continue
         result = bar.told(message)
         if result is not None:
-            share.pending.discard(result.account)
+            share.pending.pop(result.account, None)
             yield result
             del result
 
 
 def _lost(
-    share: _Share,
+    share: _Process,
     regions: Callable[[AccountSpec], list[str]],
     services: list[str],
     bar: OrganisationProgress,
 ) -> Iterator[CollectResult]:
-    """The accounts a share ended without sending: ERROR data naming why."""
+    """The accounts a process claimed and ended without sending: ERROR data naming why."""
     if not share.pending:
         return
     exc = died(share.process)
     reason = str(exc)
-    for spec in share.specs:
-        if spec.id in share.pending:
-            failed = driver.failed_account(spec.id, regions(spec), services, exc)
-            bar.account_failed(failed, reason)
-            yield failed
+    for spec in list(share.pending.values()):
+        failed = driver.failed_account(spec.id, regions(spec), services, exc)
+        bar.account_failed(failed, reason)
+        yield failed
     share.pending.clear()

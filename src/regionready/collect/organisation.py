@@ -17,8 +17,9 @@ An account that cannot be entered is ERROR data (:func:`driver.failed_account`),
 the others go on. Retries stay per client (botocore's adaptive mode,
 :func:`sessions.botocore_config`): each client is of one account and Region, so a
 throttled account slows only its own calls. The local collectors (no AWS call) run once,
-with the first account entered. On Linux the accounts are dealt out among
-``REGIONREADY_PROCESSES`` forked processes, each running this scheduler over its share
+with the first account entered. On Linux the accounts are shared among
+``REGIONREADY_PROCESSES`` forked processes, each running this scheduler and claiming the
+next account in id order whenever it has a slot free
 (:mod:`regionready.collect.org_forks`).
 
 The driver's ``open_session`` and ``task_outcome`` are looked up on the driver module
@@ -42,6 +43,7 @@ from regionready import topology
 from regionready.collect import driver, forks, org_forks, sessions
 from regionready.collect.accounts import AccountSpec
 from regionready.collect.driver import CollectResult, Task, plan_tasks
+from regionready.collect.org_forks import Claim
 from regionready.collect.org_progress import OrganisationProgress
 from regionready.collect.sessions import AccountSession, CollectError, SessionSpec
 from regionready.snapshot import LOCAL, ServiceData, iso
@@ -96,12 +98,12 @@ def collect(
     )
 
     def share(
-        specs: list[AccountSpec], bar: OrganisationProgress | org_forks.Relay, with_local: bool
+        claim: Claim, bar: OrganisationProgress | org_forks.Relay, with_local: bool
     ) -> Iterator[CollectResult]:
-        """The accounts of ``specs`` on one pool of this process, telling ``bar``."""
+        """The accounts ``claim`` gives, on one pool of this process, telling ``bar``."""
         pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="regionready-org")
         try:
-            yield from make(pool, specs=specs, bar=bar, with_local=with_local).results()
+            yield from make(pool, claim=claim, bar=bar, with_local=with_local).results()
         finally:
             # Stopped early (an error, the consumer gone): nothing more is started.
             pool.shutdown(wait=True, cancel_futures=True)
@@ -110,28 +112,31 @@ def collect(
         yield from org_forks.collect(
             specs,
             count,
-            lambda specs, told, local: deque(share(specs, told, local), maxlen=0),
+            lambda claim, told, local: deque(share(claim, told, local), maxlen=0),
             regions=lambda spec: topology.regions(list(spec.pairs) or pairs),
             services=services,
             bar=bar,
             account_workers=max(1, account_workers),
         )
         return
+    waiting = deque(sorted(specs, key=lambda spec: spec.id))
     with bar.running():
-        yield from share(specs, bar, True)
+        yield from share(lambda: waiting.popleft() if waiting else None, bar, True)
 
 
 class _Scheduler:
     """Keeps the pool's ``workers`` threads busy: entering accounts first (while fewer
     than ``account_workers`` are open), then the tasks of the open accounts in the
-    order they were entered. Only the calling thread changes its state."""
+    order they were entered. Accounts come from ``claim`` (None: there are no more),
+    asked for one at a time as a slot frees, so processes sharing the accounts each take
+    as many as they get through. Only the calling thread changes its state."""
 
     def __init__(
         self,
         pool: ThreadPoolExecutor,
         *,
         base: boto3.Session,
-        specs: list[AccountSpec],
+        claim: Claim,
         pairs: list[Pair],
         services: list[str],
         endpoint_url: str | None,
@@ -150,14 +155,15 @@ class _Scheduler:
         self.account_workers = account_workers
         self.options = options
         self.bar = bar
-        self.waiting = deque(sorted(specs, key=lambda spec: spec.id))
+        self.claim = claim
+        self.claimable = True  # until claim() has given every account
         self.ready: deque[tuple[_OpenAccount, Task]] = deque()
         self.running: dict[Future[Any], _Handler] = {}
         self.open = 0  # accounts entered (or being entered) and not yet handed over
         self.local_tasks = [t for t in plan_tasks(services, []) if t.region == LOCAL and with_local]
 
     def results(self) -> Iterator[CollectResult]:
-        while self.waiting or self.ready or self.running:
+        while self.claimable or self.ready or self.running:
             self._start_work()
             future = next(iter(wait(self.running, return_when=FIRST_COMPLETED).done))
             finished = self.running.pop(future)(future)
@@ -169,8 +175,11 @@ class _Scheduler:
 
     def _start_work(self) -> None:
         while len(self.running) < self.workers:
-            if self.waiting and self.open < self.account_workers:
-                spec = self.waiting.popleft()
+            if self.claimable and self.open < self.account_workers:
+                spec = self.claim()
+                if spec is None:
+                    self.claimable = False
+                    continue
                 self.open += 1
                 entering = self.pool.submit(self._enter, spec)
                 self.running[entering] = partial(self._entered, spec)
