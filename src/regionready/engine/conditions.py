@@ -23,6 +23,7 @@ from typing import Any
 import jmespath
 from jmespath.exceptions import JMESPathError
 from jmespath.parser import ParsedResult
+from jmespath.visitor import TreeInterpreter
 
 from regionready.engine.functions import RegionReadyFunctions, lookup_key, sorted_json
 from regionready.engine.operators import OPERATORS
@@ -93,14 +94,17 @@ class Evaluator:
     """One rule's expressions and conditions in one ``Context``.
 
     Each expression is substituted and parsed once (``jmespath.compile``) per
-    evaluator, that is per rule and account: its text names parameters and Regions.
+    evaluator, that is per rule and account: its text names parameters and Regions. One
+    interpreter visits them all (``ParsedResult.search`` would make one per search; it
+    keeps no state between searches, and each one is garbage the cyclic collector must
+    find, as its cache of bound methods refers back to it).
     """
 
     def __init__(self, rule: Rule, context: Context) -> None:
         self.rule = rule
         self.context = context
         functions = RegionReadyFunctions(context.clock.instant, context.lookups)
-        self._options = jmespath.Options(custom_functions=functions)
+        self._interpreter = TreeInterpreter(jmespath.Options(custom_functions=functions))
         self._placeholders = context.placeholders()
         self._parsed: dict[str, ParsedResult] = {}
 
@@ -114,7 +118,7 @@ class Evaluator:
             parsed = self._parsed.get(text)
             if parsed is None:
                 parsed = self._parsed[text] = jmespath.compile(substitute(text, self._placeholders))
-            return parsed.search(data, options=self._options)
+            return self._interpreter.visit(parsed.parsed, data)
         except _SEARCH_ERRORS as exc:
             raise self._error(repr(text), exc) from exc
 
