@@ -186,34 +186,3 @@ def test_what_the_callers_own_share_raises_reaches_the_consumer(
     with pytest.raises(RuntimeError, match="a bug in the caller's share"):
         collect_all(2)
     assert multiprocessing.active_children() == []
-
-
-def test_the_heap_is_frozen_while_processes_share_it_and_unfrozen_after(
-    accounts_file: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import gc
-
-    frozen_at_fork: list[int] = []
-    fork = org_forks._fork
-
-    def recording(run_share: Any) -> Any:
-        frozen_at_fork.append(gc.get_freeze_count())
-        return fork(run_share)
-
-    monkeypatch.setattr(org_forks, "_fork", recording)
-    assert gc.get_freeze_count() == 0
-    assert [r.account for r in collect_all(3)] == ACCOUNTS
-    # Forked with the heap frozen (the gc docs' protocol for fork without exec), so no
-    # process's collections write to the objects they share; the caller's collector gets
-    # them back once the processes are done.
-    assert len(frozen_at_fork) == 2 and all(count > 0 for count in frozen_at_fork)
-    assert gc.get_freeze_count() == 0
-
-
-def test_frozen_heap_unfreezes_when_the_block_raises() -> None:
-    import gc
-
-    with pytest.raises(RuntimeError), forks.frozen_heap():
-        assert gc.get_freeze_count() > 0
-        raise RuntimeError("stop")
-    assert gc.get_freeze_count() == 0

@@ -262,13 +262,12 @@ def collect_account(
 
     bar = Progress(len(tasks), enabled=progress, retries=getattr(account, "retries", None))
     if len(shares) > 1:
-        with forks.frozen_heap():
-            # Fork first: no thread of this collection (progress bar, pools) may exist yet.
-            mine, started = forks.start(shares, run, workers)
-            with bar.running():
-                for index, data, notes in forks.outcomes(mine, started, run, crash, workers):
-                    _print_notes(tasks[index], notes)
-                    record(tasks[index], data)
+        # Fork first: no thread of this collection (progress bar, pools) may exist yet.
+        mine, started = forks.start(shares, run, workers)
+        with bar.running():
+            for index, data, notes in forks.outcomes(mine, started, run, crash, workers):
+                _print_notes(tasks[index], notes)
+                record(tasks[index], data)
     else:
         with bar.running(), ThreadPoolExecutor(max_workers=max(1, workers)) as threads:
             futures = {threads.submit(run_task, account, task, options): task for task in tasks}

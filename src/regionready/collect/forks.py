@@ -22,8 +22,6 @@ thread (an organisation's accounts are shared among processes by
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import multiprocessing
 import os
 import queue
@@ -147,24 +145,6 @@ def start(shares: list[list[int]], run: Run, threads: int) -> tuple[list[int], l
         else:
             started.append(Worker(forked[0], forked[1], share))
     return sorted(local), started
-
-
-@contextlib.contextmanager
-def frozen_heap() -> Iterator[None]:
-    """The heap as it is now left alone by the cyclic garbage collector while forked
-    processes share it: the standard library's protocol for forking without exec
-    (``gc.freeze`` right before the fork). A collection walks every object it tracks,
-    writing to each one's header, so without it each process's collections would copy
-    every page of objects inherited from the parent. Measured (benchmarks/org_bench.py's
-    scan of the six checks, 2 processes): the process tree's peak PSS 155 -> 128 MiB at
-    10 accounts and 164 -> 146 MiB at 100, and the collections' CPU down by a quarter.
-    Unfrozen when the block ends, so the calling process can again collect any cycle
-    among those objects that became garbage meanwhile."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def fork_sending(

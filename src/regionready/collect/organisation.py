@@ -109,16 +109,15 @@ def collect(
             pool.shutdown(wait=True, cancel_futures=True)
 
     if count > 1 and len(specs) > 1 and forks.can_fork():
-        with forks.frozen_heap():
-            yield from org_forks.collect(
-                specs,
-                count,
-                lambda claim, told, local: deque(share(claim, told, local), maxlen=0),
-                regions=lambda spec: topology.regions(list(spec.pairs) or pairs),
-                services=services,
-                bar=bar,
-                account_workers=max(1, account_workers),
-            )
+        yield from org_forks.collect(
+            specs,
+            count,
+            lambda claim, told, local: deque(share(claim, told, local), maxlen=0),
+            regions=lambda spec: topology.regions(list(spec.pairs) or pairs),
+            services=services,
+            bar=bar,
+            account_workers=max(1, account_workers),
+        )
         return
     waiting = deque(sorted(specs, key=lambda spec: spec.id))
     with bar.running():
