@@ -78,6 +78,25 @@ def test_accounts_are_claimed_one_at_a_time_in_id_order_and_recorded() -> None:
     assert accounts.claim(first) is None and accounts.claim(second) is None
 
 
+def test_no_more_processes_are_forked_than_there_are_accounts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forked: list[int] = []
+    monkeypatch.setattr(org_forks, "_fork", lambda run_share: forked.append(1))  # none forked
+    two = specs()[:2]
+    results = org_forks.collect(
+        two,
+        8,
+        lambda claim, told, local: None,  # claims nothing: only the forks are counted
+        regions=lambda spec: [SOURCE],
+        services=[],
+        bar=OrganisationProgress(len(two), enabled=False),
+        account_workers=1,
+    )
+    assert list(results) == []
+    assert len(forked) == 1
+
+
 def test_shared_among_processes_every_account_has_the_same_data(accounts_file: Path) -> None:
     collect_all(1)  # moto_gaps makes AWS-managed keys when first read (as AWS does)
     alone = collect_all(1, services=[*SERVICES, "iac"])

@@ -119,7 +119,8 @@ def collect(
     its end."""
     accounts = _Accounts(specs)
     mine = _Process()
-    forked = [_fork(run_share) for _ in range(max(1, processes) - 1)]
+    # No more processes than accounts: one with none to claim would only start and end.
+    forked = [_fork(run_share) for _ in range(min(max(1, processes), len(specs)) - 1)]
     shares = [mine, *(process for process in forked if process is not None)]
     events: queue.Queue[Event] = queue.Queue(maxsize=max(1, account_workers) * len(shares))
     threads = [
